@@ -1,0 +1,41 @@
+# PostprobeDeps.cmake - find every library postprobe links, and name the Debian package to
+# install when one is missing (tests/env/install-deps.sh installs them all).
+find_package(PkgConfig)
+if(NOT PKG_CONFIG_FOUND)
+  message(FATAL_ERROR "pkg-config not found: apt-get install pkg-config")
+endif()
+
+# pp_require_pkg(<prefix> <pkg-config module> <Debian package>)
+function(pp_require_pkg prefix module debpkg)
+  pkg_check_modules(${prefix} QUIET IMPORTED_TARGET GLOBAL ${module})
+  if(NOT ${prefix}_FOUND)
+    message(FATAL_ERROR "${module} not found: apt-get install ${debpkg}")
+  endif()
+endfunction()
+
+pp_require_pkg(PCRE2 libpcre2-8 libpcre2-dev)
+pp_require_pkg(CURL libcurl libcurl4-openssl-dev)
+pp_require_pkg(OPENSSL openssl libssl-dev)
+pp_require_pkg(LMDB lmdb liblmdb-dev)
+if(BUILD_TESTING)
+  pp_require_pkg(CMOCKA cmocka libcmocka-dev)
+endif()
+
+# Berkeley DB and net-snmp ship no pkg-config file.
+find_path(BDB_INCLUDE_DIR db.h)
+find_library(BDB_LIBRARY db)
+if(NOT BDB_INCLUDE_DIR OR NOT BDB_LIBRARY)
+  message(FATAL_ERROR "Berkeley DB (db.h, libdb) not found: apt-get install libdb-dev")
+endif()
+add_library(pp::bdb INTERFACE IMPORTED GLOBAL)
+target_include_directories(pp::bdb INTERFACE ${BDB_INCLUDE_DIR})
+target_link_libraries(pp::bdb INTERFACE ${BDB_LIBRARY})
+
+find_path(NETSNMP_INCLUDE_DIR net-snmp/net-snmp-config.h)
+find_library(NETSNMP_LIBRARY netsnmp)
+if(NOT NETSNMP_INCLUDE_DIR OR NOT NETSNMP_LIBRARY)
+  message(FATAL_ERROR "net-snmp not found: apt-get install libsnmp-dev")
+endif()
+add_library(pp::netsnmp INTERFACE IMPORTED GLOBAL)
+target_include_directories(pp::netsnmp INTERFACE ${NETSNMP_INCLUDE_DIR})
+target_link_libraries(pp::netsnmp INTERFACE ${NETSNMP_LIBRARY})

@@ -1,0 +1,34 @@
+/*
+ * NAME
+ *	postconf - Postfix settings through postconf(1), read once per run
+ * SYNOPSIS
+ *	pp_postconf *pp_postconf_new(const char *config_dir);
+ *	int pp_postconf_fetch(pp_postconf *pc, const char *const names[], char *err, size_t errlen);
+ *	const char *pp_postconf_get(pp_postconf *pc, const char *name, char *err, size_t errlen);
+ *	void pp_postconf_free(pp_postconf *pc);
+ *	int pp_postconf_parse_line(char *line, char **name, char **value);
+ * DESCRIPTION
+ *	Postfix's own reader is the only one that knows every default, $name expansion and
+ *	multi-instance rule, so settings come from "postconf -x [-c config_dir] name...".
+ *	pp_postconf_fetch() asks for every name in the NULL-terminated list that is not cached
+ *	yet, in one postconf run; pp_postconf_get() returns a cached value or fetches that one
+ *	name. A parameter postconf does not know is cached as unknown: get() returns NULL with
+ *	err "unknown parameter NAME". Both return -1/NULL with err naming postconf's complaint
+ *	(a missing config directory, say) when postconf fails.
+ *	pp_postconf_parse_line() splits one "name = value" line in place (pure, for tests and
+ *	fuzzing); it returns 0, or -1 for a line of another shape.
+ */
+#ifndef PP_POSTCONF_H
+#define PP_POSTCONF_H
+
+#include <stddef.h>
+
+typedef struct pp_postconf pp_postconf;
+
+pp_postconf *pp_postconf_new(const char *config_dir);
+int pp_postconf_fetch(pp_postconf *pc, const char *const names[], char *err, size_t errlen);
+const char *pp_postconf_get(pp_postconf *pc, const char *name, char *err, size_t errlen);
+void pp_postconf_free(pp_postconf *pc);
+int pp_postconf_parse_line(char *line, char **name, char **value);
+
+#endif

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# install-deps.sh - install, idempotently and without questions, what postprobe needs to build
+# and what its loopback test stack runs (Postfix, Dovecot, nsd, snmpd).
+#
+# Postfix is preseeded to "No configuration" so the package never writes a working system
+# /etc/postfix/main.cf or starts anything; the test stack runs its own private instance.
+# Postfix goes in before anything that could pull another MTA through bsd-mailx.
+set -euo pipefail
+
+build_pkgs=(build-essential cmake pkg-config libpcre2-dev libdb-dev libcurl4-openssl-dev
+            libsnmp-dev libssl-dev liblmdb-dev libcmocka-dev)
+stack_pkgs=(postfix postfix-lmdb postfix-pcre dovecot-imapd dovecot-pop3d dovecot-lmtpd nsd
+            snmpd snmp db5.3-util lmdb-utils openssl ldnsutils bind9-dnsutils swaks)
+
+missing=()
+for p in "${build_pkgs[@]}" "${stack_pkgs[@]}" "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+echo "postfix postfix/main_mailer_type select No configuration" | $sudo debconf-set-selections
+echo "postfix postfix/mailname string postprobe.test" | $sudo debconf-set-selections
+$sudo apt-get update -qq
+# postfix first, alone, so nothing drags in another MTA.
+for p in "${missing[@]}"; do
+    if [ "$p" = postfix ]; then
+        $sudo apt-get install -y -qq --no-install-recommends postfix >/dev/null
+    fi
+done
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: installed ${missing[*]}"
