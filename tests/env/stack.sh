@@ -105,20 +105,20 @@ random_secret() { openssl rand -hex 8; }
 # session_pids SID: pids of the processes in session SID (a daemon and the children it forked).
 session_pids() { ps -o pid= -s "$1" 2>/dev/null | tr -d ' ' || true; }
 
-# stop_session PID COMM: SIGTERM the daemon PID, wait for its whole session to exit (up to 10 s),
-# then SIGKILL what is left of that session. Only processes of that session are touched.
-stop_session() {
-    local pid=$1 comm=$2 i left
-    comm_is "$pid" "$comm" || return 0
-    local sid
-    sid=$(ps -o sid= -p "$pid" | tr -d ' ')
-    kill -TERM "$pid" 2>/dev/null || true
+# session_of PID: the session id of PID (each daemon runs in a session of its own).
+session_of() { ps -o sid= -p "$1" 2>/dev/null | tr -d ' ' || true; }
+
+# wait_sessions_gone SID...: wait up to 10 s until no process of these sessions is left, then
+# SIGKILL the leftovers. Only processes of these sessions (started by this script) are touched.
+wait_sessions_gone() {
+    local i sid left
     for ((i = 0; i < 100; i++)); do
-        left=$(session_pids "$sid")
-        [ -z "$left" ] && return 0
+        left=""
+        for sid in "$@"; do left+=" $(session_pids "$sid")"; done
+        [ -z "${left// /}" ] && return 0
         sleep 0.1
     done
-    log "$comm (session $sid) did not exit in 10 s, killing: $left"
+    log "processes still running after 10 s, killing:$left"
     # shellcheck disable=SC2086
     kill -KILL $left 2>/dev/null || true
 }
@@ -590,7 +590,6 @@ setup_nsd() {
 start_nsd() {
     # setsid: its own session, so "down" can find and stop every process nsd forked.
     setsid nsd -d -c "$NSD/nsd.conf" </dev/null >>"$NSD/stdio.log" 2>&1 &
-    echo $! >"$NSD/launcher.pid"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -642,7 +641,6 @@ setup_snmpd() {
 start_snmpd() {
     setsid snmpd -f -C -c "$SNMP/snmpd.conf" -Lf "$SNMP/log" -p "$SNMP/snmpd.pid" \
         "udp:127.0.0.1:$PP_SNMP_PORT" </dev/null >>"$SNMP/stdio.log" 2>&1 &
-    echo $! >"$SNMP/launcher.pid"
 }
 
 # snmp_oid_for BRANCH NAME: numeric nsExtend OID for extend NAME (BRANCH 2 = OutputFull,
@@ -802,10 +800,10 @@ load_running_ports() {
 }
 
 processes_ok() {
-    pid_alive "$PF_QUEUE/pid/master.pid" master &&
-        pid_alive "$DC/run/master.pid" dovecot &&
-        pid_alive "$NSD/launcher.pid" nsd &&
-        pid_alive "$SNMP/launcher.pid" snmpd
+    local entry
+    while IFS= read -r entry; do
+        pid_alive "${entry%:*}" "${entry##*:}" || return 1
+    done < <(daemons)
 }
 
 check_ports_free() {
@@ -854,14 +852,28 @@ cmd_up() {
     log "up in $((SECONDS - t0))s; run dir $RUN; env: $ENV_FILE"
 }
 
-stop_postfix() {
-    [ -f "$PF_CONF/main.cf" ] || return 0
-    local pid
-    pid=$(pid_of "$PF_QUEUE/pid/master.pid")
-    if pid_alive "$PF_QUEUE/pid/master.pid" master; then
-        postfix -c "$PF_CONF" stop </dev/null >>"$PF/start.log" 2>&1 || true
-        stop_session "$pid" master
-    fi
+# daemons: "pidfile:command-name" of every daemon of the stack.
+daemons() {
+    printf '%s\n' "$PF_QUEUE/pid/master.pid:master" "$DC/run/master.pid:dovecot" \
+        "$NSD/nsd.pid:nsd" "$SNMP/snmpd.pid:snmpd"
+}
+
+# stop_daemons: SIGTERM every running daemon of the stack (Postfix through "postfix stop"),
+# then wait for all their processes to exit.
+stop_daemons() {
+    local entry pidfile comm pid sids=()
+    while IFS= read -r entry; do
+        pidfile=${entry%:*} comm=${entry##*:}
+        pid_alive "$pidfile" "$comm" || continue
+        pid=$(pid_of "$pidfile")
+        sids+=("$(session_of "$pid")")
+        if [ "$comm" = master ]; then
+            postfix -c "$PF_CONF" stop </dev/null >>"$PF/start.log" 2>&1 || kill -TERM "$pid"
+        else
+            kill -TERM "$pid" 2>/dev/null || true
+        fi
+    done < <(daemons)
+    [ ${#sids[@]} -eq 0 ] || wait_sessions_gone "${sids[@]}"
 }
 
 cmd_down() {
@@ -870,10 +882,7 @@ cmd_down() {
         log "not running (no $RUN)"
         return 0
     fi
-    stop_postfix
-    pid_alive "$DC/run/master.pid" dovecot && stop_session "$(pid_of "$DC/run/master.pid")" dovecot
-    pid_alive "$NSD/launcher.pid" nsd && stop_session "$(pid_of "$NSD/launcher.pid")" nsd
-    pid_alive "$SNMP/launcher.pid" snmpd && stop_session "$(pid_of "$SNMP/launcher.pid")" snmpd
+    stop_daemons
     if [ "$keep" = --keep ]; then
         rm -f "$ENV_FILE"
         log "stopped; kept $RUN"
@@ -893,8 +902,7 @@ cmd_status() {
     load_running_ports
     local ok=0 pidfile comm name cmd
     echo "postprobe stack in $RUN:"
-    for pidfile in "$PF_QUEUE/pid/master.pid:master" "$DC/run/master.pid:dovecot" \
-        "$NSD/launcher.pid:nsd" "$SNMP/launcher.pid:snmpd"; do
+    while IFS= read -r pidfile; do
         comm=${pidfile##*:}
         pidfile=${pidfile%:*}
         if pid_alive "$pidfile" "$comm"; then
@@ -903,7 +911,7 @@ cmd_status() {
             status_line "$comm" "NOT running"
             ok=1
         fi
-    done
+    done < <(daemons)
     while IFS='|' read -r name cmd; do
         if eval "$cmd"; then
             status_line "$name" answering

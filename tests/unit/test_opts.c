@@ -1,5 +1,5 @@
 /*
- * test_opts - shared options, --help and the hard timeout, through test_plugin, a plugin
+ * test_opts - shared options, --help and the hard timeout, through fake_plugin, a plugin
  * built for these tests (common/opts.c, common/timeout.c).
  */
 #include <setjmp.h>
@@ -54,7 +54,7 @@ static void test_version(void **state)
     (void)state;
     RUN(&r, "-V");
     assert_int_equal(r.status, 0);
-    assert_non_null(strstr(r.out, "test_plugin (postprobe) "));
+    assert_non_null(strstr(r.out, "fake_plugin (postprobe) "));
 }
 
 static void test_thresholds_judged(void **state)

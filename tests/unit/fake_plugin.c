@@ -1,5 +1,5 @@
 /*
- * test_plugin - a plugin made only for the unit tests of the shared options, output and
+ * fake_plugin - a plugin made only for the unit tests of the shared options, output and
  * timeout: it parses the common options plus a few of every kind, optionally sleeps (or
  * spins, or waits on a child process), and reports what it parsed.
  */
@@ -33,7 +33,7 @@ static const pp_opt opts[] = {
 };
 
 static const pp_plugin plugin = {
-    .name = "test_plugin",
+    .name = "fake_plugin",
     .service = "TEST",
     .purpose = "Exercises the shared option parser, output and timeout for the unit tests.",
     .usage = "[-w RANGE] [-c RANGE] [--sleep SECONDS] [ARG...]",
