@@ -30,7 +30,8 @@ void pp_secret_free(pp_secret *s)
 {
     wipe_free(s->user);
     wipe_free(s->password);
-    s->user = s->password = NULL;
+    wipe_free(s->priv_password);
+    s->user = s->password = s->priv_password = NULL;
 }
 
 void pp_arg_scrub(char *arg)
@@ -74,8 +75,11 @@ int pp_authfile_parse(const char *text, pp_secret *s, char *err, size_t errlen)
             dst = &s->user;
         else if (strcmp(key, "password") == 0)
             dst = &s->password;
+        else if (strcmp(key, "priv_password") == 0)
+            dst = &s->priv_password;
         if (!dst) {
-            snprintf(err, errlen, "line %d: unknown name '%.40s' (user, password)", lineno, key);
+            snprintf(err, errlen, "line %d: unknown name '%.40s' (user, password, priv_password)",
+                     lineno, key);
             rc = -1;
             break;
         }
@@ -133,7 +137,7 @@ int pp_authfile_read(const char *path, pp_secret *s, char *err, size_t errlen)
 
 int pp_secret_resolve(pp_secret *s, const pp_secret_src *src, char *err, size_t errlen)
 {
-    s->user = s->password = NULL;
+    s->user = s->password = s->priv_password = NULL;
     if (src->authfile && pp_authfile_read(src->authfile, s, err, errlen) != 0)
         return -1;
     if (src->user) {
@@ -150,5 +154,13 @@ int pp_secret_resolve(pp_secret *s, const pp_secret_src *src, char *err, size_t 
         s->user = pp_xstrdup(eu);
     if (!s->password && ep && *ep)
         s->password = pp_xstrdup(ep);
+    if (src->priv_password) {
+        wipe_free(s->priv_password);
+        s->priv_password = pp_xstrdup(src->priv_password);
+    }
+    const char *epp = getenv(src->env_priv_password ? src->env_priv_password
+                                                    : "POSTPROBE_PRIV_PASSWORD");
+    if (!s->priv_password && epp && *epp)
+        s->priv_password = pp_xstrdup(epp);
     return 0;
 }

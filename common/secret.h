@@ -9,7 +9,9 @@
  *	void pp_arg_scrub(char *arg);
  * DESCRIPTION
  *	An authfile holds "user = NAME" and "password = SECRET" lines (blank lines and lines
- *	starting with '#' are ignored; "username" is taken for "user"). pp_authfile_read()
+ *	starting with '#' are ignored; "username" is taken for "user"), and for SNMPv3 a
+ *	"priv_password = SECRET" line (the privacy passphrase; "password" is then the
+ *	authentication one). pp_authfile_read()
  *	refuses a file that others may read or anyone but its owner may write, as ssh does with
  *	keys, and names the file and the reason.
  *	pp_secret_resolve() takes, in this order: the password given on the command line (kept
@@ -17,6 +19,8 @@
  *	longer shows it), the authfile, the environment variable src->env_password (default
  *	POSTPROBE_PASSWORD). The user comes from the command line, the authfile or
  *	src->env_user (default POSTPROBE_USER). Both may end up NULL: a check without login.
+ *	The privacy password comes, in the same order, from src->priv_password, the authfile
+ *	and src->env_priv_password (default POSTPROBE_PRIV_PASSWORD).
  *	All functions return 0, or -1 with a reason in err that never contains the secret.
  */
 #ifndef PP_SECRET_H
@@ -27,6 +31,7 @@
 typedef struct pp_secret {
     char *user;
     char *password;
+    char *priv_password; /* SNMPv3 privacy passphrase */
 } pp_secret;
 
 typedef struct pp_secret_src {
@@ -35,6 +40,8 @@ typedef struct pp_secret_src {
     const char *authfile;    /* --authfile */
     const char *env_user;    /* NULL: POSTPROBE_USER */
     const char *env_password; /* NULL: POSTPROBE_PASSWORD */
+    const char *priv_password;     /* SNMPv3 -X */
+    const char *env_priv_password; /* NULL: POSTPROBE_PRIV_PASSWORD */
 } pp_secret_src;
 
 int pp_authfile_parse(const char *text, pp_secret *s, char *err, size_t errlen);
