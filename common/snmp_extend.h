@@ -7,13 +7,14 @@
  *	                         char *name, size_t namelen);
  *	int pp_snmp_extend_state(long result, pp_state *s);
  *
- *	pp_snmp *pp_snmp_open(const pp_snmp_conf *conf, char *err, size_t errlen);
+ *	pp_snmp *pp_snmp_open(const pp_snmp_conf *conf, pp_snmp_status *st, char *err,
+ *	                      size_t errlen);
  *	pp_snmp_status pp_snmp_extend_get(pp_snmp *s, const char *name, pp_snmp_extend *e,
  *	                                  char *err, size_t errlen);
  *	pp_snmp_status pp_snmp_extend_list(pp_snmp *s, const char *prefix, pp_strlist *names,
  *	                                   char *err, size_t errlen);
- *	pp_snmp_status pp_snmp_last_status(const pp_snmp *s);
  *	void pp_snmp_extend_free(pp_snmp_extend *e);
+ *	void pp_snmp_extend_names_free(pp_strlist *names);
  *	void pp_snmp_close(pp_snmp *s);
  * DESCRIPTION
  *	NET-SNMP-EXTEND-MIB indexes its tables by the extend's name as an OCTET STRING: the
@@ -36,9 +37,10 @@
  *	(which runs no command) and adds the names starting with prefix to names (strings to
  *	free with pp_snmp_extend_names_free()).
  * DIAGNOSTICS
- *	pp_snmp_open() returns NULL and the others a pp_snmp_status other than PP_SNMP_OK, with
- *	a reason in err: PP_SNMP_UNREACHABLE (no answer in time, or the network refused),
- *	PP_SNMP_DENIED (wrong community or v3 credentials, unknown user, access refused),
+ *	pp_snmp_open() returns NULL (its status in *st) and the others a pp_snmp_status other
+ *	than PP_SNMP_OK, with a reason in err: PP_SNMP_UNREACHABLE (no answer in time, or the network refused),
+ *	PP_SNMP_DENIED (wrong v3 credentials, unknown user, access refused; a wrong community
+ *	or privacy password gets no answer at all, so it shows as PP_SNMP_UNREACHABLE),
  *	PP_SNMP_NO_SUCH (no extend of that name), PP_SNMP_FAILED (anything else). Secrets never
  *	appear in err.
  */
