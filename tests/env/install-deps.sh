@@ -10,7 +10,8 @@ set -euo pipefail
 build_pkgs=(build-essential cmake pkg-config libpcre2-dev libdb-dev libcurl4-openssl-dev
             libsnmp-dev libssl-dev liblmdb-dev libcmocka-dev)
 stack_pkgs=(postfix postfix-lmdb postfix-pcre dovecot-imapd dovecot-pop3d dovecot-lmtpd nsd
-            snmpd snmp db5.3-util lmdb-utils openssl ldnsutils bind9-dnsutils swaks)
+            snmpd snmp db5.3-util lmdb-utils openssl ldnsutils bind9-dnsutils swaks
+            libnet-ssleay-perl curl iproute2 procps)
 
 missing=()
 for p in "${build_pkgs[@]}" "${stack_pkgs[@]}" "$@"; do

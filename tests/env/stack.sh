@@ -14,7 +14,8 @@
 # entries). Everything listens on loopback only and lives under one run directory
 # (${PP_STACK_DIR:-/tmp/postprobe-stack}); nothing under /etc/postfix, /etc/dovecot, /etc/nsd,
 # /etc/snmp or the system's mail queue is touched. Must run as root (Postfix and Dovecot start
-# as root and drop privileges themselves). Packages: tests/env/install-deps.sh.
+# as root and drop privileges themselves). Packages: tests/env/install-deps.sh. What the stack
+# offers (ports, users, DNS names, recipes): tests/env/README.md.
 #
 # Postfix runs without chroot (every master.cf service has chroot = n), so it needs no copies of
 # /etc files; Dovecot's LMTP and auth sockets still sit in <queue_directory>/private, where a
@@ -26,16 +27,18 @@ set -euo pipefail
 # Settings (all overridable from the environment)
 # ---------------------------------------------------------------------------------------------
 RUN=${PP_STACK_DIR:-/tmp/postprobe-stack}
-PP_SMTP_PORT=${PP_SMTP_PORT:-20025}             # smtpd, STARTTLS offered, no AUTH
-PP_SUBMISSION_PORT=${PP_SUBMISSION_PORT:-20587} # smtpd, STARTTLS required, AUTH
-PP_SMTPS_PORT=${PP_SMTPS_PORT:-20465}           # smtpd, implicit TLS, AUTH
-PP_SINK_PORT=${PP_SINK_PORT:-20026}             # smtpd "sink" next hop of relay.postprobe.test
-PP_IMAP_PORT=${PP_IMAP_PORT:-20143}
-PP_IMAPS_PORT=${PP_IMAPS_PORT:-20993}
-PP_POP3_PORT=${PP_POP3_PORT:-20110}
-PP_POP3S_PORT=${PP_POP3S_PORT:-20995}
-PP_DNS_PORT=${PP_DNS_PORT:-20053}
-PP_SNMP_PORT=${PP_SNMP_PORT:-20161}
+# Every port is PP_PORT_BASE (default 20000) plus the service's usual number, unless set.
+PP_PORT_BASE=${PP_PORT_BASE:-20000}
+PP_SMTP_PORT=${PP_SMTP_PORT:-$((PP_PORT_BASE + 25))}             # smtpd, STARTTLS offered, no AUTH
+PP_SUBMISSION_PORT=${PP_SUBMISSION_PORT:-$((PP_PORT_BASE + 587))} # smtpd, STARTTLS required, AUTH
+PP_SMTPS_PORT=${PP_SMTPS_PORT:-$((PP_PORT_BASE + 465))}           # smtpd, implicit TLS, AUTH
+PP_SINK_PORT=${PP_SINK_PORT:-$((PP_PORT_BASE + 26))}             # smtpd "sink" next hop of relay.postprobe.test
+PP_IMAP_PORT=${PP_IMAP_PORT:-$((PP_PORT_BASE + 143))}
+PP_IMAPS_PORT=${PP_IMAPS_PORT:-$((PP_PORT_BASE + 993))}
+PP_POP3_PORT=${PP_POP3_PORT:-$((PP_PORT_BASE + 110))}
+PP_POP3S_PORT=${PP_POP3S_PORT:-$((PP_PORT_BASE + 995))}
+PP_DNS_PORT=${PP_DNS_PORT:-$((PP_PORT_BASE + 53))}
+PP_SNMP_PORT=${PP_SNMP_PORT:-$((PP_PORT_BASE + 161))}
 READY_TIMEOUT=${PP_READY_TIMEOUT:-20}           # seconds to wait for all services to answer
 
 DOMAIN=postprobe.test
@@ -102,8 +105,9 @@ port_taken() {
 # random_secret: 16 hex characters (long enough for SNMPv3's 8-character minimum).
 random_secret() { openssl rand -hex 8; }
 
-# session_pids SID: pids of the processes in session SID (a daemon and the children it forked).
-session_pids() { ps -o pid= -s "$1" 2>/dev/null | tr -d ' ' || true; }
+# session_pids SID: pids of the live processes in session SID (a daemon and the children it
+# forked). Zombies are left out: exited daemons are reparented to pid 1, which reaps them late.
+session_pids() { ps -o pid=,stat= -s "$1" 2>/dev/null | awk '$2 !~ /^Z/ {print $1}' || true; }
 
 # session_of PID: the session id of PID (each daemon runs in a session of its own).
 session_of() { ps -o sid= -p "$1" 2>/dev/null | tr -d ' ' || true; }
@@ -165,11 +169,15 @@ tlsa_cert_sha256() {
 # ---------------------------------------------------------------------------------------------
 # Users and secrets
 # ---------------------------------------------------------------------------------------------
+# ensure_vmail_user: create the system user/group "vmail" that owns the maildirs, once. A
+# concurrent "up" of another stack may create it first; that is fine.
 ensure_vmail_user() {
-    getent group "$VMAIL_USER" >/dev/null || groupadd --system "$VMAIL_USER"
+    getent group "$VMAIL_USER" >/dev/null || groupadd --system "$VMAIL_USER" 2>/dev/null ||
+        getent group "$VMAIL_USER" >/dev/null || die "cannot create group $VMAIL_USER"
     getent passwd "$VMAIL_USER" >/dev/null ||
         useradd --system --gid "$VMAIL_USER" --home-dir /nonexistent --no-create-home \
-            --shell /usr/sbin/nologin --comment "postprobe test mail" "$VMAIL_USER"
+            --shell /usr/sbin/nologin --comment "postprobe test mail" "$VMAIL_USER" 2>/dev/null ||
+        getent passwd "$VMAIL_USER" >/dev/null || die "cannot create user $VMAIL_USER"
 }
 
 make_secrets() {
@@ -231,6 +239,9 @@ virtual_transport = lmtp:unix:private/dovecot-lmtp
 # relay.postprobe.test: relayed to the sink listener, recipients verified by probes.
 relay_domains = $RELAY_DOMAIN
 unverified_recipient_reject_code = 550
+# smtpd re-asks verify(8) every poll delay (default 3 s, up to 3 times) while a probe runs; the
+# loopback probe takes milliseconds, so answer the client after 1 s instead of 3 s.
+address_verify_poll_delay = 1s
 
 # TLS with the stack's generated certificate (chain includes the test CA).
 smtpd_tls_cert_file = $CERTS/server-chain.crt
@@ -370,6 +381,9 @@ setup_postfix() {
     write_postfix_main_cf
     write_postfix_master_cf
     write_postfix_maps
+    # Postfix sleeps up to 2.5 s when main.cf was written within the last seconds (it waits
+    # for the file to settle); backdate the generated files.
+    touch -d '-1 minute' "$PF_CONF"/*
     # Creates the queue subdirectories (private/ is needed by Dovecot's sockets) and
     # validates the configuration.
     postfix -c "$PF_CONF" check >>"$PF/start.log" 2>&1 ||
@@ -409,6 +423,8 @@ ssl_key = <$CERTS/server.key
 ssl_min_protocol = TLSv1.2
 
 auth_mechanisms = plain login
+# Fail wrong-password logins at once (the default delay is 2 s).
+auth_failure_delay = 0
 auth_default_realm = $DOMAIN
 passdb {
   driver = passwd-file
@@ -445,6 +461,13 @@ service lmtp {
     mode = 0600
     user = postfix
     group = postfix
+  }
+}
+# No per-IP authentication penalty: every client here is 127.0.0.1, and one deliberate
+# wrong-password test would otherwise slow down every later login (Postfix SASL too) by 2-15 s.
+service anvil {
+  unix_listener anvil-auth-penalty {
+    mode = 0
   }
 }
 service auth {
@@ -632,14 +655,15 @@ EOF
 }
 
 setup_snmpd() {
-    mkdir -p "$SNMP/persist"
+    mkdir -p "$SNMP/persist" "$SNMP/client-persist"
     chmod 700 "$SNMP/persist"
     write_snmp_extend_scripts
     write_snmpd_conf
 }
 
 start_snmpd() {
-    setsid snmpd -f -C -c "$SNMP/snmpd.conf" -Lf "$SNMP/log" -p "$SNMP/snmpd.pid" \
+    # -I -smux: no SMUX module, which would otherwise listen on TCP port 199 of every address.
+    setsid snmpd -f -C -I -smux -c "$SNMP/snmpd.conf" -Lf "$SNMP/log" -p "$SNMP/snmpd.pid" \
         "udp:127.0.0.1:$PP_SNMP_PORT" </dev/null >>"$SNMP/stdio.log" 2>&1 &
 }
 
@@ -660,6 +684,7 @@ snmp_oid_for() {
 
 # banner_ok PORT PREFIX: a plain-text server on 127.0.0.1:PORT greets with PREFIX.
 banner_ok() {
+    # shellcheck disable=SC2016  # the inner script expands its own arguments
     timeout 2 bash -c '
         exec 3<>/dev/tcp/127.0.0.1/$1 || exit 1
         IFS= read -r line <&3 || exit 1
@@ -683,7 +708,12 @@ snmp_ok() {
         .1.3.6.1.2.1.1.3.0 >/dev/null 2>&1
 }
 
-sockets_ok() { [ -S "$PF_QUEUE/private/dovecot-lmtp" ] && [ -S "$PF_QUEUE/private/auth" ]; }
+# unix_listening PATH: a process listens on the unix socket PATH.
+unix_listening() { ss -Hlx | awk -v p="$1" '$5 == p { found = 1 } END { exit !found }'; }
+
+sockets_ok() {
+    unix_listening "$PF_QUEUE/private/dovecot-lmtp" && unix_listening "$PF_QUEUE/private/auth"
+}
 
 # service_checks: "name|command" pairs; each command succeeds when the service answers.
 service_checks() {
@@ -782,6 +812,10 @@ write_env() {
         emit PP_SNMP_OID_WARN_RESULT "$(snmp_oid_for 4 pp_warn)"
         emit PP_SNMP_OID_CRIT_OUTPUT "$(snmp_oid_for 2 pp_crit)"
         emit PP_SNMP_OID_CRIT_RESULT "$(snmp_oid_for 4 pp_crit)"
+        echo "# For net-snmp tools and libraries: no MIB files to load; keep their persistent"
+        echo "# state (cert_indexes, ...) out of /var/lib/snmp."
+        emit MIBS ""
+        emit SNMP_PERSISTENT_DIR "$SNMP/client-persist"
     } >"$tmp"
     chmod 600 "$tmp"
     mv "$tmp" "$ENV_FILE"
@@ -807,7 +841,9 @@ processes_ok() {
 }
 
 check_ports_free() {
-    local v busy=()
+    local v busy=() dups
+    dups=$(for v in "${TCP_PORT_VARS[@]}" PP_SNMP_PORT; do echo "${!v}"; done | sort | uniq -d)
+    [ -z "$dups" ] || die "the same port is configured for two services: ${dups//$'\n'/ }"
     for v in "${TCP_PORT_VARS[@]}"; do
         port_taken tcp "${!v}" && busy+=("$v=${!v}/tcp")
     done
@@ -846,10 +882,22 @@ cmd_up() {
     start_nsd
     start_snmpd
     if ! wait_ready; then
-        die "stack did not become ready; inspect the logs, then run: $0 down"
+        show_logs >&2
+        die "stack did not become ready; logs are under $RUN; clean up with: $0 down"
     fi
     write_env
     log "up in $((SECONDS - t0))s; run dir $RUN; env: $ENV_FILE"
+}
+
+# show_logs: the last lines of every daemon's log, for a failed start.
+show_logs() {
+    local f
+    for f in "$PF/start.log" "$PF/maillog" "$DC/stdio.log" "$DC/log" "$NSD/log" \
+        "$NSD/stdio.log" "$SNMP/log" "$SNMP/stdio.log"; do
+        [ -s "$f" ] || continue
+        echo "---- $f (last 15 lines)"
+        tail -n 15 "$f"
+    done
 }
 
 # daemons: "pidfile:command-name" of every daemon of the stack.
