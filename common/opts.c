@@ -38,19 +38,40 @@ static void add(merged *m, pp_opt o)
     m->opts[m->n++] = o;
 }
 
+static bool own_opt(const pp_plugin *pl, const char *name)
+{
+    for (const pp_opt *o = pl->opts; o && o->name; o++)
+        if (strcmp(o->name, name) == 0)
+            return true;
+    return false;
+}
+
+static double default_timeout(const pp_plugin *pl)
+{
+    return pl->default_timeout > 0 ? pl->default_timeout : DEFAULT_TIMEOUT;
+}
+
 static merged build(const pp_plugin *pl)
 {
+    static char timeout_help[160];
+    char secs[32];
     merged m = {0};
+
+    pp_fmt_num(default_timeout(pl), secs, sizeof secs);
+    snprintf(timeout_help, sizeof timeout_help,
+             "stop after SECONDS (default %s) and exit with STATE (ok, warning, critical, "
+             "unknown; default unknown)", secs);
     add(&m, (pp_opt){"help", 'h', NULL, PP_OPT_FLAG, &g_help, "print this help and exit", NULL});
     add(&m, (pp_opt){"version", 'V', NULL, PP_OPT_FLAG, &g_version, "print the version and exit",
                      NULL});
     add(&m, (pp_opt){"verbose", 'v', NULL, PP_OPT_COUNT, &g_c.verbose,
                      "more detail in the long output (repeatable)", NULL});
-    add(&m, (pp_opt){"timeout", 't', "SECONDS[:STATE]", PP_OPT_FUNC, &g_c,
-                     "stop after SECONDS (default 10) and exit with STATE (ok, warning, "
-                     "critical, unknown; default unknown)", fn_timeout});
-    add(&m, (pp_opt){"format", 0, "FORMAT", PP_OPT_FUNC, &g_c.format,
-                     "nagios (default), json or openmetrics", fn_format});
+    add(&m, (pp_opt){"timeout", 't', "SECONDS[:STATE]", PP_OPT_FUNC, &g_c, timeout_help,
+                     fn_timeout});
+    /* a tool with output of its own kind declares its own --format */
+    if (!own_opt(pl, "format"))
+        add(&m, (pp_opt){"format", 0, "FORMAT", PP_OPT_FUNC, &g_c.format,
+                         "nagios (default), json or openmetrics", fn_format});
     if (pl->use & PP_USE_HOST) {
         add(&m, (pp_opt){"hostname", 'H', "HOST", PP_OPT_STR, &g_c.host,
                          "host name or address to connect to", NULL});
@@ -305,7 +326,7 @@ void pp_opts_parse(const pp_plugin *pl, int argc, char **argv, pp_common *c)
     char err[512], name[80];
 
     memset(&g_c, 0, sizeof g_c);
-    g_c.timeout = DEFAULT_TIMEOUT;
+    g_c.timeout = default_timeout(pl);
     g_c.timeout_state = PP_UNKNOWN;
     g_c.family = AF_UNSPEC;
     g_help = g_version = g_v4 = g_v6 = false;

@@ -12,6 +12,8 @@
  *	state UNKNOWN) and --format=nagios|json|openmetrics. PP_USE_HOST adds -H/--hostname,
  *	-p/--port, -4, -6; PP_USE_THRESH adds -w/--warning and -c/--critical (ranges, judging
  *	pl->thresh_what); PP_USE_CONFDIR adds -C/--config-dir (a Postfix config directory).
+ *	A tool with output of another kind may declare its own "format" option, which then
+ *	replaces the shared one; pl->default_timeout (0: 10 s) sets the -t default.
  *	pp_opts_parse() fills the plugin's variables through the table and c with the shared
  *	ones, sets up the output (pp_output_setup) and arms the timeout. -h and -V print and
  *	exit 0; any bad option or value ends the run with one UNKNOWN line naming the option,
@@ -75,6 +77,7 @@ typedef struct pp_plugin {
     const char *thresh_what;
     const pp_opt *opts;
     int max_args;
+    double default_timeout; /* seconds; 0: 10 */
 } pp_plugin;
 
 typedef struct pp_common {
