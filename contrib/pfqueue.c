@@ -1,0 +1,578 @@
+/*
+ * pfqueue - the Postfix queue one message a line, filtered, counted, and acted upon
+ *
+ * Lists each queued message with its envelope and the headers an operator looks at, read
+ * from the queue files in one pass (common/queue_scan, common/queue_view), or through
+ * "postqueue -j" where the files cannot be read (common/showq). PCRE2 filters select
+ * messages; --stat counts them by sender, recipient and relay; --hold, --release,
+ * --requeue and --delete hand exactly the selected queue ids to postsuper on its stdin,
+ * after a dry run unless --yes is given. The ids are kept in an unlinked temporary file,
+ * not in memory, and postsuper only runs once the scan is over, so that a message moved
+ * by the action is not seen twice.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "opts.h"
+#include "postconf.h"
+#include "queue_scan.h"
+#include "queue_view.h"
+#include "result.h"
+#include "showq.h"
+#include "spawn.h"
+#include "stat_table.h"
+
+#define SCAN_QUEUES                                                                          \
+    (PP_QUEUE_BIT(PP_QUEUE_INCOMING) | PP_QUEUE_BIT(PP_QUEUE_ACTIVE) |                       \
+     PP_QUEUE_BIT(PP_QUEUE_DEFERRED) | PP_QUEUE_BIT(PP_QUEUE_HOLD) |                         \
+     PP_QUEUE_BIT(PP_QUEUE_MAILDROP))
+
+/* ---- options ---- */
+
+typedef enum action { ACT_NONE, ACT_HOLD, ACT_RELEASE, ACT_REQUEUE, ACT_DELETE } action;
+
+static const char *opt_from, *opt_to, *opt_from_or_to, *opt_relay, *opt_subject, *opt_queue;
+static double opt_older = -1;
+static bool opt_stat, opt_yes, opt_postqueue, opt_no_header, opt_json;
+static bool opt_act[5];
+
+static int fn_age(const char *arg, void *dst, char *err, size_t errlen)
+{
+    static const struct {
+        char unit;
+        double secs;
+    } units[] = {{'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}, {'w', 604800}};
+    char *end;
+    errno = 0;
+    double v = strtod(arg, &end);
+    double mult = 0;
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+        if (end[0] == units[i].unit && end[1] == '\0')
+            mult = units[i].secs;
+    if (end == arg || errno || v < 0 || (*end && mult == 0) || v != v) {
+        snprintf(err, errlen, "'%s' is not an age like 90s, 30m, 12h, 2d or 1w", arg);
+        return -1;
+    }
+    *(double *)dst = v * (*end ? mult : 1);
+    return 0;
+}
+
+static int fn_format(const char *arg, void *dst, char *err, size_t errlen)
+{
+    if (strcmp(arg, "tsv") != 0 && strcmp(arg, "json") != 0) {
+        snprintf(err, errlen, "unknown format '%s' (tsv, json)", arg);
+        return -1;
+    }
+    *(bool *)dst = strcmp(arg, "json") == 0;
+    return 0;
+}
+
+static const pp_opt opts[] = {
+    {.name = "from", .arg = "REGEX", .kind = PP_OPT_STR, .dst = &opt_from,
+     .help = "the envelope sender or the From: header matches REGEX (the null sender is the "
+             "empty string: '^$')"},
+    {.name = "to", .arg = "REGEX", .kind = PP_OPT_STR, .dst = &opt_to,
+     .help = "one of the envelope recipients still to deliver, or the To: header, matches REGEX"},
+    {.name = "from-or-to", .arg = "REGEX", .kind = PP_OPT_STR, .dst = &opt_from_or_to,
+     .help = "--from or --to matches REGEX"},
+    {.name = "relay", .arg = "REGEX", .kind = PP_OPT_STR, .dst = &opt_relay,
+     .help = "the first external Received: from-clause (helo (name [address])) matches REGEX"},
+    {.name = "subject", .arg = "REGEX", .kind = PP_OPT_STR, .dst = &opt_subject,
+     .help = "the Subject: header (RFC 2047 words decoded) matches REGEX"},
+    {.name = "queue", .arg = "REGEX", .kind = PP_OPT_STR, .dst = &opt_queue,
+     .help = "the queue name (incoming, active, deferred, hold, maildrop) matches REGEX"},
+    {.name = "older-than", .arg = "AGE", .kind = PP_OPT_FUNC, .dst = &opt_older, .fn = fn_age,
+     .help = "arrived more than AGE ago: a number of seconds or with a unit s, m, h, d, w"},
+    {.name = "stat", .kind = PP_OPT_FLAG, .dst = &opt_stat,
+     .help = "print counts by sender, recipient and relay instead of the messages"},
+    {.name = "hold", .kind = PP_OPT_FLAG, .dst = &opt_act[ACT_HOLD],
+     .help = "put the selected messages on hold (postsuper -h)"},
+    {.name = "release", .kind = PP_OPT_FLAG, .dst = &opt_act[ACT_RELEASE],
+     .help = "release the selected messages from hold (postsuper -H)"},
+    {.name = "requeue", .kind = PP_OPT_FLAG, .dst = &opt_act[ACT_REQUEUE],
+     .help = "requeue the selected messages (postsuper -r)"},
+    {.name = "delete", .kind = PP_OPT_FLAG, .dst = &opt_act[ACT_DELETE],
+     .help = "delete the selected messages (postsuper -d)"},
+    {.name = "yes", .key = 'y', .kind = PP_OPT_FLAG, .dst = &opt_yes,
+     .help = "do the action; without it the selected messages are only listed"},
+    {.name = "postqueue", .kind = PP_OPT_FLAG, .dst = &opt_postqueue,
+     .help = "read the queue through postqueue -j, as when the queue files are not readable "
+             "(no headers then: From:, To:, Subject:, Date: and relay are empty)"},
+    {.name = "format", .arg = "FORMAT", .kind = PP_OPT_FUNC, .dst = &opt_json, .fn = fn_format,
+     .help = "tsv (default: tab-separated, a first line naming the columns) or json (one "
+             "object a line)"},
+    {.name = "no-header", .kind = PP_OPT_FLAG, .dst = &opt_no_header,
+     .help = "no first line naming the columns in tsv output"},
+    {0},
+};
+
+static const pp_plugin tool = {
+    .name = "pfqueue",
+    .service = "PFQUEUE",
+    .purpose = "Lists the Postfix queue one message a line (queue id, queue, arrival, size, "
+               "sender, recipients, From:, To:, Subject:, Date:, relay), selects messages "
+               "with regular expressions, counts them, and holds, releases, requeues or "
+               "deletes exactly the selected ones through postsuper.",
+    .usage = "[-C DIR] [--from RE] [--to RE] [--from-or-to RE] [--relay RE] [--subject RE] "
+             "[--queue RE] [--older-than AGE] [--stat | --hold | --release | --requeue | "
+             "--delete [--yes]] [--format tsv|json]",
+    .notes = "Filters are PCRE2 regular expressions, case-insensitive and unanchored; all "
+             "the given filters must match. An action needs at least one filter and by "
+             "default is a dry run that lists what it would act on; --yes acts. postsuper "
+             "acts on whole messages: all their recipients. The queue files are read "
+             "directly when they can be (root); otherwise through postqueue -j, which gives "
+             "no headers, so --relay and --subject then refuse to run. Errors print one line "
+             "and exit 3; success exits 0.",
+    .use = PP_USE_CONFDIR,
+    .opts = opts,
+    .max_args = 0,
+    .default_timeout = 600,
+};
+
+/* ---- filters ---- */
+
+typedef struct filter {
+    pcre2_code *from, *to, *either, *relay, *subject, *queue;
+    pcre2_match_data *md;
+    time_t cutoff; /* arrived before: selected; 0: no age filter */
+} filter;
+
+static pcre2_code *compile(const char *name, const char *pattern)
+{
+    int code;
+    PCRE2_SIZE at;
+    if (!pattern)
+        return NULL;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+                                   PCRE2_CASELESS | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &code,
+                                   &at, NULL);
+    if (!re) {
+        PCRE2_UCHAR msg[256];
+        pcre2_get_error_message(code, msg, sizeof msg);
+        pp_die(PP_UNKNOWN, "--%s: bad regular expression at offset %zu: %s", name, (size_t)at,
+               (const char *)msg);
+    }
+    pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* faster when available; fine without */
+    return re;
+}
+
+static bool match(const filter *f, const pcre2_code *re, const char *s)
+{
+    return pcre2_match(re, (PCRE2_SPTR)s, strlen(s), 0, 0, f->md, NULL) >= 0;
+}
+
+static bool match_any(const filter *f, const pcre2_code *re, const char *const *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (match(f, re, v[i]))
+            return true;
+    return false;
+}
+
+/* A message as both sources give it; header fields are "" when unknown. */
+typedef struct row {
+    const char *queue, *id;
+    const pp_qmsg *m;
+    const pp_qview *v;
+} row;
+
+static const char *field(const pp_buf *b)
+{
+    return pp_buf_str(b);
+}
+
+static bool from_matches(const filter *f, const pcre2_code *re, const row *r)
+{
+    return match(f, re, r->m->sender) || match(f, re, field(&r->v->from));
+}
+
+static bool to_matches(const filter *f, const pcre2_code *re, const row *r)
+{
+    return match_any(f, re, r->m->rcpt, r->m->nrcpt) || match(f, re, field(&r->v->to));
+}
+
+static bool selected(const filter *f, const row *r)
+{
+    return (!f->queue || match(f, f->queue, r->queue)) &&
+           (!f->cutoff || r->m->arrival < f->cutoff) &&
+           (!f->from || from_matches(f, f->from, r)) && (!f->to || to_matches(f, f->to, r)) &&
+           (!f->either || from_matches(f, f->either, r) || to_matches(f, f->either, r)) &&
+           (!f->relay || match(f, f->relay, field(&r->v->relay))) &&
+           (!f->subject || match(f, f->subject, field(&r->v->subject)));
+}
+
+static void filter_init(filter *f)
+{
+    f->from = compile("from", opt_from);
+    f->to = compile("to", opt_to);
+    f->either = compile("from-or-to", opt_from_or_to);
+    f->relay = compile("relay", opt_relay);
+    f->subject = compile("subject", opt_subject);
+    f->queue = compile("queue", opt_queue);
+    f->md = pcre2_match_data_create(1, NULL);
+    f->cutoff = opt_older >= 0 ? time(NULL) - (time_t)opt_older : 0;
+    if (opt_older == 0)
+        f->cutoff = time(NULL) + 1; /* --older-than 0: everything already queued */
+}
+
+static bool any_filter(void)
+{
+    return opt_from || opt_to || opt_from_or_to || opt_relay || opt_subject || opt_queue ||
+           opt_older >= 0;
+}
+
+static void filter_free(filter *f)
+{
+    pcre2_code *all[] = {f->from, f->to, f->either, f->relay, f->subject, f->queue};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        pcre2_code_free(all[i]);
+    pcre2_match_data_free(f->md);
+}
+
+/* ---- output ---- */
+
+static const char *const columns[] = {"queue_id", "queue",   "arrival", "size",
+                                      "sender",   "recipients", "from", "to",
+                                      "subject",  "date",    "relay"};
+
+/* The tsv column names, before the first message. */
+static void print_header(void)
+{
+    static bool done;
+    if (done || opt_json || opt_no_header)
+        return;
+    done = true;
+    for (size_t i = 0; i < sizeof columns / sizeof columns[0]; i++)
+        printf("%s%s", i ? "\t" : "#", columns[i]);
+    putchar('\n');
+}
+
+static void print_row(const row *r, pp_buf *line)
+{
+    char when[32];
+    struct tm tm;
+    time_t t = (time_t)r->m->arrival;
+    strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", localtime_r(&t, &tm));
+    const char *texts[] = {field(&r->v->from), field(&r->v->to), field(&r->v->subject),
+                           field(&r->v->date), field(&r->v->relay)};
+
+    pp_buf_reset(line);
+    if (opt_json) {
+        pp_buf_puts(line, "{\"queue_id\": ");
+        pp_qview_json(line, r->id);
+        pp_buf_puts(line, ", \"queue\": ");
+        pp_qview_json(line, r->queue);
+        pp_buf_printf(line, ", \"arrival_time\": %lld, \"arrival\": \"%s\", \"size\": %lld, "
+                            "\"sender\": ",
+                      (long long)r->m->arrival, when, (long long)r->m->size);
+        pp_qview_json(line, r->m->sender);
+        pp_buf_puts(line, ", \"recipients\": [");
+        for (size_t i = 0; i < r->m->nrcpt; i++) {
+            pp_buf_puts(line, i ? ", " : "");
+            pp_qview_json(line, r->m->rcpt[i]);
+        }
+        pp_buf_putc(line, ']');
+        for (size_t i = 0; i < 5; i++) {
+            pp_buf_printf(line, ", \"%s\": ", columns[6 + i]);
+            pp_qview_json(line, texts[i]);
+        }
+        pp_buf_puts(line, "}\n");
+    } else {
+        pp_buf_printf(line, "%s\t%s\t%s\t%lld\t", r->id, r->queue, when, (long long)r->m->size);
+        pp_qview_tsv(line, r->m->sender[0] ? r->m->sender : "<>");
+        pp_buf_putc(line, '\t');
+        if (r->m->nrcpt == 0)
+            pp_buf_putc(line, '-');
+        for (size_t i = 0; i < r->m->nrcpt; i++) {
+            pp_buf_puts(line, i ? "," : "");
+            pp_qview_tsv(line, r->m->rcpt[i]);
+        }
+        for (size_t i = 0; i < 5; i++) {
+            pp_buf_putc(line, '\t');
+            pp_qview_tsv(line, texts[i]);
+        }
+        pp_buf_putc(line, '\n');
+    }
+    fwrite(line->s, 1, line->len, stdout);
+}
+
+/* ---- the run ---- */
+
+typedef struct run {
+    filter f;
+    pp_qview view; /* headers of the file being read */
+    pp_buf line;
+    pp_stat_table *stats[3]; /* by sender, recipient, relay */
+    FILE *ids;              /* selected ids, for postsuper */
+    unsigned long selected, seen, corrupt;
+    const pp_qscan_result *res;
+    unsigned long errors_seen;
+    const char *queue_dir;
+} run;
+
+static void take(run *st, const row *r)
+{
+    st->seen++;
+    if (!selected(&st->f, r))
+        return;
+    st->selected++;
+    if (opt_stat) {
+        pp_stat_add(st->stats[0], r->m->sender[0] ? r->m->sender : "<>", 1);
+        for (size_t i = 0; i < r->m->nrcpt; i++)
+            pp_stat_add(st->stats[1], r->m->rcpt[i], 1);
+        if (!opt_postqueue)
+            pp_stat_add(st->stats[2], r->v->relay.len ? field(&r->v->relay) : "-", 1);
+    } else {
+        print_header();
+        print_row(r, &st->line);
+    }
+    if (st->ids && fprintf(st->ids, "%s\n", r->id) < 0)
+        pp_die(PP_UNKNOWN, "cannot write the list of queue ids: %s", strerror(errno));
+}
+
+static ssize_t fd_read(void *ctx, void *buf, size_t len, uint64_t off)
+{
+    return pread(*(int *)ctx, buf, len, (off_t)off);
+}
+
+/*
+ * Headers of a file the scan could not hand over (a read error) may sit in st->view; the
+ * file after it then has its headers read again on their own.
+ */
+static void reread_headers(run *st, const pp_qscan_file *f, const pp_qrec_opts *o)
+{
+    char path[4096];
+    pp_qmsg m;
+    snprintf(path, sizeof path, "%s/%s", st->queue_dir, f->path);
+    pp_qview_reset(&st->view);
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    pp_qrec_reader rd = {.read = fd_read, .ctx = &fd, .size = f->file_size};
+    pp_qmsg_init(&m);
+    pp_qrec_read(&rd, o, &m);
+    pp_qmsg_free(&m);
+    close(fd);
+}
+
+static const pp_qrec_opts *header_opts(run *st)
+{
+    static pp_qrec_opts o;
+    o = (pp_qrec_opts){.header = pp_qview_header, .header_ctx = &st->view};
+    return &o;
+}
+
+static int on_file(void *ctx, const pp_qscan_file *f, const pp_qmsg *m)
+{
+    run *st = ctx;
+    if (st->res->errors != st->errors_seen) {
+        st->errors_seen = st->res->errors;
+        reread_headers(st, f, header_opts(st));
+    }
+    if (m->status != PP_QREC_OK) {
+        st->corrupt++;
+        fprintf(stderr, "pfqueue: %s: %s (left alone)\n", f->path, m->error);
+    } else {
+        row r = {pp_queue_name(f->queue), f->id, m, &st->view};
+        take(st, &r);
+    }
+    pp_qview_reset(&st->view);
+    return 0;
+}
+
+/* Reads the queue files; returns -1 when they cannot be read, for the postqueue fallback. */
+static int scan_files(run *st, const char *config_dir)
+{
+    char err[512];
+    pp_qscan_result res;
+    pp_postconf *pc = pp_postconf_new(config_dir);
+    const char *dir = pp_postconf_get(pc, "queue_directory", err, sizeof err);
+    if (!dir)
+        pp_die(PP_UNKNOWN, "%s", err);
+    st->queue_dir = dir;
+    st->res = &res;
+    st->errors_seen = 0;
+    /* one thread: the header callback's context (st->view) belongs to the file being read */
+    pp_qscan_opts o = {.queue_dir = dir, .queues = SCAN_QUEUES, .threads = 1,
+                       .rec = header_opts(st), .fn = on_file, .ctx = st};
+    int rc = pp_qscan_run(&o, &res, err, sizeof err);
+    if (rc != 0) {
+        bool denied = false;
+        for (int q = 0; q < PP_QUEUE_COUNT; q++)
+            denied |= res.dir_errno[q] == EACCES;
+        if (!denied || st->seen > 0)
+            pp_die(PP_UNKNOWN, "%s", err);
+        fprintf(stderr, "pfqueue: %s; reading the queue through postqueue -j instead\n", err);
+    } else {
+        if (res.errors)
+            fprintf(stderr, "pfqueue: %lu queue files could not be read, the first: %s\n",
+                    res.errors, res.first_error);
+        if (pp_output_verbose())
+            fprintf(stderr, "pfqueue: source: queue files in %s: %lu read, %lu incomplete, "
+                            "%lu vanished, %lu corrupt\n",
+                    dir, res.files, res.incomplete, res.vanished, st->corrupt);
+    }
+    pp_postconf_free(pc);
+    st->res = NULL;
+    return rc;
+}
+
+static void scan_showq(run *st, const char *config_dir)
+{
+    char err[512];
+    pp_showq_msg m;
+    unsigned long bad = 0;
+    pp_showq *sq = pp_showq_open(config_dir, err, sizeof err);
+    if (!sq)
+        pp_die(PP_UNKNOWN, "%s", err);
+    pp_showq_msg_init(&m);
+    pp_qview_reset(&st->view);
+    int rc;
+    while ((rc = pp_showq_next(sq, &m, err, sizeof err)) != 0) {
+        if (rc < 0) {
+            if (bad++ == 0)
+                fprintf(stderr, "pfqueue: %s (left alone)\n", err);
+            continue;
+        }
+        row r = {m.queue, m.id, &m.q, &st->view};
+        take(st, &r);
+    }
+    if (pp_showq_close(sq, err, sizeof err) != 0)
+        pp_die(PP_UNKNOWN, "%s", err);
+    if (bad > 1)
+        fprintf(stderr, "pfqueue: %lu malformed postqueue -j lines in all\n", bad);
+    if (pp_output_verbose())
+        fprintf(stderr, "pfqueue: source: postqueue -j: %lu messages\n", st->seen);
+    pp_showq_msg_free(&m);
+}
+
+static void print_stats(run *st)
+{
+    static const char *const kinds[] = {"sender", "recipient", "relay"};
+    if (!opt_json && !opt_no_header)
+        printf("#kind\tcount\tvalue\n");
+    for (int k = 0; k < 3; k++) {
+        size_t n;
+        const pp_stat_entry *e = pp_stat_sorted(st->stats[k], &n);
+        for (size_t i = 0; i < n; i++) {
+            pp_buf_reset(&st->line);
+            if (opt_json) {
+                pp_buf_printf(&st->line, "{\"kind\": \"%s\", \"count\": %llu, \"value\": ",
+                              kinds[k], (unsigned long long)e[i].count);
+                pp_qview_json(&st->line, e[i].key);
+                pp_buf_puts(&st->line, "}\n");
+            } else {
+                pp_buf_printf(&st->line, "%s\t%llu\t", kinds[k], (unsigned long long)e[i].count);
+                pp_qview_tsv(&st->line, e[i].key);
+                pp_buf_putc(&st->line, '\n');
+            }
+            fwrite(st->line.s, 1, st->line.len, stdout);
+        }
+    }
+}
+
+/* Hands the selected ids to postsuper; returns its report (stderr) for the user. */
+static void act(run *st, action a, const char *config_dir)
+{
+    static const char *const flag[] = {NULL, "-h", "-H", "-r", "-d"};
+    static const char *const done[] = {NULL, "put on hold", "released", "requeued", "deleted"};
+    char err[512];
+    pp_buf report;
+    pp_child c;
+
+    if (st->selected == 0) {
+        fprintf(stderr, "pfqueue: no message selected, nothing %s\n", done[a]);
+        return;
+    }
+    if (!opt_yes) {
+        fprintf(stderr, "pfqueue: dry run: %lu messages would be %s; add --yes to do it\n",
+                st->selected, done[a]);
+        return;
+    }
+    if (fflush(st->ids) != 0 || fseek(st->ids, 0, SEEK_SET) != 0)
+        pp_die(PP_UNKNOWN, "cannot write the list of queue ids: %s", strerror(errno));
+    const char *argv[6] = {"postsuper"};
+    int n = 1;
+    if (config_dir) {
+        argv[n++] = "-c";
+        argv[n++] = config_dir;
+    }
+    argv[n++] = flag[a];
+    argv[n++] = "-";
+    argv[n] = NULL;
+    fflush(stdout);
+    if (pp_spawn(argv, fileno(st->ids), &c, err, sizeof err) != 0)
+        pp_die(PP_UNKNOWN, "%s", err);
+    pp_buf_init(&report);
+    int rc = pp_spawn_finish(&c, &report, err, sizeof err);
+    if (rc != 0)
+        pp_die(PP_UNKNOWN, "%s", err);
+    fputs(pp_buf_str(&report), stderr); /* "postsuper: Deleted: 3 messages" */
+    pp_buf_free(&report);
+}
+
+int main(int argc, char **argv)
+{
+    pp_common c;
+    run st = {0};
+    action a = ACT_NONE;
+
+    pp_opts_parse(&tool, argc, argv, &c);
+    for (int i = ACT_HOLD; i <= ACT_DELETE; i++) {
+        if (!opt_act[i])
+            continue;
+        if (a != ACT_NONE)
+            pp_die(PP_UNKNOWN, "give one action: --hold, --release, --requeue or --delete");
+        a = (action)i;
+    }
+    if (a != ACT_NONE && opt_stat)
+        pp_die(PP_UNKNOWN, "--stat only counts; it takes no action");
+    if (a != ACT_NONE && !any_filter())
+        pp_die(PP_UNKNOWN, "an action needs a filter (--from, --to, --from-or-to, --relay, "
+                           "--subject, --queue or --older-than); refusing to act on every "
+                           "message");
+    if (opt_postqueue && (opt_relay || opt_subject))
+        pp_die(PP_UNKNOWN, "--relay and --subject need the queue files; postqueue -j gives no "
+                           "headers");
+    if (opt_yes && a == ACT_NONE)
+        pp_die(PP_UNKNOWN, "--yes goes with an action: --hold, --release, --requeue or --delete");
+    filter_init(&st.f);
+    pp_qview_init(&st.view);
+    pp_buf_init(&st.line);
+    for (int k = 0; k < 3; k++)
+        st.stats[k] = opt_stat ? pp_stat_new() : NULL;
+    if (a != ACT_NONE && !(st.ids = tmpfile()))
+        pp_die(PP_UNKNOWN, "cannot create a temporary file for the queue ids: %s",
+               strerror(errno));
+
+    if (opt_postqueue || scan_files(&st, c.config_dir) != 0) {
+        if (opt_relay || opt_subject)
+            pp_die(PP_UNKNOWN, "--relay and --subject need the queue files (run as root); "
+                               "postqueue -j gives no headers");
+        opt_postqueue = true;
+        scan_showq(&st, c.config_dir);
+    }
+    if (opt_stat)
+        print_stats(&st);
+    if (a != ACT_NONE)
+        act(&st, a, c.config_dir);
+    if (fflush(stdout) != 0)
+        pp_die(PP_UNKNOWN, "cannot write the listing: %s", strerror(errno));
+
+    for (int k = 0; k < 3; k++)
+        pp_stat_free(st.stats[k]);
+    if (st.ids)
+        fclose(st.ids);
+    pp_buf_free(&st.line);
+    pp_qview_free(&st.view);
+    filter_free(&st.f);
+    return 0;
+}
