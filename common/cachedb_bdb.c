@@ -1,0 +1,197 @@
+/*
+ * cachedb_bdb.c - Berkeley DB btree and hash files, read as Postfix's dict_db does: DB_RDONLY,
+ * in a private environment (DB_INIT_MPOOL | DB_PRIVATE, nothing written to disk) homed in the
+ * file's directory, and iterated in bulk (DB_MULTIPLE_KEY) through one fixed buffer.
+ * See cachedb.h.
+ */
+#include "cachedb_impl.h"
+
+#include <db.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BULK_SIZE (1024 * 1024)     /* records fetched per call: a multiple of 1024 */
+#define CACHE_SIZE (1024 * 1024)    /* Berkeley DB page cache */
+
+typedef struct bdb {
+    DB_ENV *env;
+    DB *db;
+    DBC *cursor;
+    DBT bulk;     /* the bulk buffer and what the last fetch put in it */
+    void *pos;    /* DB_MULTIPLE_KEY_NEXT position in bulk; NULL: fetch more */
+    bool done;
+} bdb;
+
+/* Berkeley DB reports details through this callback; the last one explains the next error. */
+static char last_msg[256];
+
+static void on_error(const DB_ENV *env, const char *prefix, const char *msg)
+{
+    (void)env;
+    (void)prefix;
+    snprintf(last_msg, sizeof last_msg, "%s", msg);
+}
+
+static void db_error(pp_cachedb *db, const char *what, int rc, char *err, size_t errlen)
+{
+    snprintf(err, errlen, "cannot %s %s: %s%s%s", what, db->file, db_strerror(rc),
+             last_msg[0] ? ": " : "", last_msg);
+}
+
+static int check_header(pp_cachedb *db, char *err, size_t errlen)
+{
+    unsigned char meta[512];
+    pp_cachedb_header h;
+    char why[200];
+
+    if (db->size < (off_t)sizeof meta) {
+        snprintf(err, errlen, "%s is %s (%lld bytes): not a Berkeley DB file", db->file,
+                 db->size == 0 ? "empty" : "truncated", (long long)db->size);
+        return -1;
+    }
+    if (pp_cachedb_pread(db, meta, sizeof meta, 0, err, errlen) != 0)
+        return -1;
+    if (pp_cachedb_bdb_header(meta, sizeof meta, &h, why, sizeof why) != 0) {
+        snprintf(err, errlen, "%s %s", db->file, why);
+        return -1;
+    }
+    if (h.type != db->type) {
+        snprintf(err, errlen, "%s is a %s file, not %s (check the map type)", db->file,
+                 pp_cachedb_type_name(h.type), pp_cachedb_type_name(db->type));
+        return -1;
+    }
+    if ((uint64_t)db->size < h.min_size) {
+        snprintf(err, errlen, "%s is truncated: %lld bytes, its header says %llu", db->file,
+                 (long long)db->size, (unsigned long long)h.min_size);
+        return -1;
+    }
+    return 0;
+}
+
+static void bdb_close(pp_cachedb *db)
+{
+    bdb *b = db->impl;
+    if (!b)
+        return;
+    if (b->cursor)
+        b->cursor->close(b->cursor);
+    if (b->db)
+        b->db->close(b->db, 0);
+    if (b->env)
+        b->env->close(b->env, 0);
+    free(b->bulk.data);
+    free(b);
+    db->impl = NULL;
+}
+
+/* The environment's home is the file's directory, as in Postfix: a DB_CONFIG there applies,
+ * one in whatever the current directory is does not. */
+static int open_db(pp_cachedb *db, bdb *b)
+{
+    char *dir = pp_xstrdup(db->file), *base = pp_xstrdup(db->file);
+    int rc = db_env_create(&b->env, 0);
+    if (rc == 0) {
+        b->env->set_errcall(b->env, on_error);
+        rc = b->env->set_cachesize(b->env, 0, CACHE_SIZE, 1);
+    }
+    if (rc == 0)
+        rc = b->env->open(b->env, dirname(dir), DB_INIT_MPOOL | DB_CREATE | DB_PRIVATE, 0);
+    if (rc == 0)
+        rc = db_create(&b->db, b->env, 0);
+    if (rc == 0)
+        rc = b->db->open(b->db, NULL, basename(base), NULL,
+                         db->type == PP_CACHEDB_HASH ? DB_HASH : DB_BTREE, DB_RDONLY, 0);
+    if (rc == 0)
+        rc = b->db->cursor(b->db, NULL, &b->cursor, 0);
+    free(dir);
+    free(base);
+    return rc;
+}
+
+static int bdb_open(pp_cachedb *db, char *err, size_t errlen)
+{
+    bdb *b = pp_xcalloc(1, sizeof *b);
+    int rc;
+
+    db->impl = b;
+    last_msg[0] = '\0';
+    if (check_header(db, err, errlen) != 0)
+        return -1;
+    if ((rc = open_db(db, b)) != 0) {
+        db_error(db, "open", rc, err, errlen);
+        bdb_close(db);
+        return -1;
+    }
+    b->bulk.data = pp_xmalloc(BULK_SIZE);
+    b->bulk.ulen = BULK_SIZE;
+    b->bulk.flags = DB_DBT_USERMEM;
+    return 0;
+}
+
+static int fetch(pp_cachedb *db, char *err, size_t errlen)
+{
+    bdb *b = db->impl;
+    DBT key = {0};
+    for (;;) {
+        int rc = b->cursor->get(b->cursor, &key, &b->bulk, DB_MULTIPLE_KEY | DB_NEXT);
+        if (rc == 0) {
+            DB_MULTIPLE_INIT(b->pos, &b->bulk);
+            return 1;
+        }
+        if (rc == DB_NOTFOUND) {
+            b->done = true;
+            return 0;
+        }
+        if (rc == DB_BUFFER_SMALL) {
+            /* One record larger than the buffer: grow to fit it, in 1024-byte steps. */
+            u_int32_t need = (b->bulk.size + 1023) & ~1023u;
+            b->bulk.data = pp_xrealloc(b->bulk.data, need);
+            b->bulk.ulen = need;
+            continue;
+        }
+        db_error(db, "read", rc, err, errlen);
+        return -1;
+    }
+}
+
+static int bdb_next(pp_cachedb *db, pp_cachedb_item *item, char *err, size_t errlen)
+{
+    bdb *b = db->impl;
+    for (;;) {
+        if (b->done)
+            return 0;
+        if (b->pos) {
+            void *k, *v;
+            u_int32_t klen, vlen;
+            DB_MULTIPLE_KEY_NEXT(b->pos, &b->bulk, k, klen, v, vlen);
+            if (b->pos) {
+                pp_cachedb_set_item(db, item, k, klen, v, vlen);
+                return 1;
+            }
+        }
+        int rc = fetch(db, err, errlen);
+        if (rc <= 0)
+            return rc;
+    }
+}
+
+static int bdb_lookup(pp_cachedb *db, const char *key, size_t klen, char *err, size_t errlen)
+{
+    bdb *b = db->impl;
+    for (int with_nul = 1; with_nul >= 0; with_nul--) {
+        DBT k = {.data = (void *)key, .size = (u_int32_t)klen + (u_int32_t)with_nul};
+        DBT v = {.flags = DB_DBT_PARTIAL}; /* found or not; the value is not needed */
+        int rc = b->db->get(b->db, NULL, &k, &v, 0);
+        if (rc == 0)
+            return 1;
+        if (rc != DB_NOTFOUND) {
+            db_error(db, "read", rc, err, errlen);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+const pp_cachedb_ops pp_cachedb_bdb_ops = {bdb_open, bdb_next, bdb_lookup, bdb_close};

@@ -1,0 +1,180 @@
+/*
+ * cachedb_lmdb.c - LMDB files, read as Postfix's dict_lmdb does: MDB_NOSUBDIR | MDB_NOLOCK
+ * (Postfix locks the file itself with fcntl; the shared lock is taken by cachedb.c) and
+ * MDB_RDONLY, in one read-only transaction. See cachedb.h.
+ *
+ * LMDB maps the file: a page beyond its end is a SIGBUS, not an error code. The header is
+ * checked against the file size first; a file cut short while being read is caught by a
+ * SIGBUS handler around each read that turns it into an error.
+ */
+#include "cachedb_impl.h"
+
+#include <lmdb.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define META_READ 256 /* enough for the page header and MDB_meta */
+
+typedef struct lmdb {
+    MDB_env *env;
+    MDB_txn *txn;
+    MDB_cursor *cursor;
+    MDB_dbi dbi;
+    bool started;
+    struct sigaction old_bus;
+} lmdb;
+
+static sigjmp_buf bus_jump;
+static volatile sig_atomic_t bus_armed;
+
+static void on_sigbus(int sig)
+{
+    if (bus_armed)
+        siglongjmp(bus_jump, 1);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void bus_error(pp_cachedb *db, char *err, size_t errlen)
+{
+    snprintf(err, errlen, "cannot read %s: the file was truncated or could not be read while "
+             "mapped (SIGBUS)", db->file);
+}
+
+/* The newer of the two meta pages, as LMDB itself picks it. */
+static int check_header(pp_cachedb *db, char *err, size_t errlen)
+{
+    unsigned char buf[META_READ];
+    pp_cachedb_header h0, h1;
+    char why[200];
+
+    if (db->size < (off_t)sizeof buf) {
+        snprintf(err, errlen, "%s is %s (%lld bytes): not an LMDB file", db->file,
+                 db->size == 0 ? "empty" : "truncated", (long long)db->size);
+        return -1;
+    }
+    if (pp_cachedb_pread(db, buf, sizeof buf, 0, err, errlen) != 0)
+        return -1;
+    if (pp_cachedb_lmdb_header(buf, sizeof buf, &h0, why, sizeof why) != 0) {
+        snprintf(err, errlen, "%s %s", db->file, why);
+        return -1;
+    }
+    const pp_cachedb_header *h = &h0;
+    if ((off_t)h0.pagesize + (off_t)sizeof buf <= db->size &&
+        pp_cachedb_pread(db, buf, sizeof buf, (off_t)h0.pagesize, err, errlen) == 0 &&
+        pp_cachedb_lmdb_header(buf, sizeof buf, &h1, why, sizeof why) == 0 &&
+        h1.txnid > h0.txnid)
+        h = &h1;
+    if ((uint64_t)db->size < h->min_size) {
+        snprintf(err, errlen, "%s is truncated: %lld bytes, its header says %llu", db->file,
+                 (long long)db->size, (unsigned long long)h->min_size);
+        return -1;
+    }
+    return 0;
+}
+
+static void lmdb_close(pp_cachedb *db)
+{
+    lmdb *l = db->impl;
+    if (!l)
+        return;
+    if (l->cursor)
+        mdb_cursor_close(l->cursor);
+    if (l->txn)
+        mdb_txn_abort(l->txn);
+    if (l->env)
+        mdb_env_close(l->env);
+    sigaction(SIGBUS, &l->old_bus, NULL);
+    free(l);
+    db->impl = NULL;
+}
+
+static int lmdb_open(pp_cachedb *db, char *err, size_t errlen)
+{
+    lmdb *l = pp_xcalloc(1, sizeof *l);
+    struct sigaction sa = {.sa_handler = on_sigbus, .sa_flags = SA_NODEFER};
+    int rc;
+
+    db->impl = l;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGBUS, &sa, &l->old_bus);
+    if (check_header(db, err, errlen) != 0) {
+        lmdb_close(db);
+        return -1;
+    }
+    bus_armed = 1;
+    if (sigsetjmp(bus_jump, 0)) {
+        bus_armed = 0;
+        bus_error(db, err, errlen);
+        lmdb_close(db);
+        return -1;
+    }
+    rc = mdb_env_create(&l->env);
+    if (rc == 0)
+        rc = mdb_env_open(l->env, db->file, MDB_NOSUBDIR | MDB_RDONLY | MDB_NOLOCK, 0644);
+    if (rc == 0)
+        rc = mdb_txn_begin(l->env, NULL, MDB_RDONLY, &l->txn);
+    if (rc == 0)
+        rc = mdb_dbi_open(l->txn, NULL, 0, &l->dbi);
+    if (rc == 0)
+        rc = mdb_cursor_open(l->txn, l->dbi, &l->cursor);
+    bus_armed = 0;
+    if (rc != 0) {
+        snprintf(err, errlen, "cannot open %s: %s", db->file, mdb_strerror(rc));
+        lmdb_close(db);
+        return -1;
+    }
+    return 0;
+}
+
+static int lmdb_next(pp_cachedb *db, pp_cachedb_item *item, char *err, size_t errlen)
+{
+    lmdb *l = db->impl;
+    MDB_val k, v;
+
+    bus_armed = 1;
+    if (sigsetjmp(bus_jump, 0)) {
+        bus_armed = 0;
+        bus_error(db, err, errlen);
+        return -1;
+    }
+    int rc = mdb_cursor_get(l->cursor, &k, &v, l->started ? MDB_NEXT : MDB_FIRST);
+    if (rc == 0)
+        pp_cachedb_set_item(db, item, k.mv_data, k.mv_size, v.mv_data, v.mv_size);
+    bus_armed = 0;
+    l->started = true;
+    if (rc == MDB_NOTFOUND)
+        return 0;
+    if (rc != 0) {
+        snprintf(err, errlen, "cannot read %s: %s", db->file, mdb_strerror(rc));
+        return -1;
+    }
+    return 1;
+}
+
+static int lmdb_lookup(pp_cachedb *db, const char *key, size_t klen, char *err, size_t errlen)
+{
+    lmdb *l = db->impl;
+    int rc = MDB_NOTFOUND;
+
+    bus_armed = 1;
+    if (sigsetjmp(bus_jump, 0)) {
+        bus_armed = 0;
+        bus_error(db, err, errlen);
+        return -1;
+    }
+    for (int with_nul = 1; with_nul >= 0 && rc == MDB_NOTFOUND; with_nul--) {
+        MDB_val k = {.mv_size = klen + (size_t)with_nul, .mv_data = (void *)key}, v;
+        rc = mdb_get(l->txn, l->dbi, &k, &v);
+    }
+    bus_armed = 0;
+    if (rc == 0 || rc == MDB_NOTFOUND)
+        return rc == 0;
+    snprintf(err, errlen, "cannot read %s: %s", db->file, mdb_strerror(rc));
+    return -1;
+}
+
+const pp_cachedb_ops pp_cachedb_lmdb_ops = {lmdb_open, lmdb_next, lmdb_lookup, lmdb_close};

@@ -1,0 +1,277 @@
+/*
+ * check_postfix_verify - the health of Postfix's address verification cache (verify(8)):
+ * entries by status, probes outstanding and lost, the newest result, the last cleanup, and
+ * entries the cleanup should have removed. Reads the cache read-only (common/verify_cache,
+ * common/cachedb) without disturbing Postfix.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "linereader.h"
+#include "opts.h"
+#include "result.h"
+#include "timefmt.h"
+#include "verify_cache.h"
+
+#define MAX_FAILURES 100
+#define RETRIES 3 /* a cache read without its lock may be caught mid-write by verify(8) */
+#define RETRY_PAUSE_US 50000
+
+typedef struct failure {
+    long long updated;
+    int status;
+    char address[256];
+    char text[256];
+} failure;
+
+typedef struct figures {
+    size_t count[PP_VCACHE_NSTATUS];
+    size_t entries, outstanding, lost, expired, malformed;
+    long long newest, last_cleanup;
+    failure recent[MAX_FAILURES]; /* newest first */
+    size_t nrecent;
+} figures;
+
+static const char *opt_map;
+static pp_thresh opt_count, opt_update_age, opt_cleanup_age, opt_expired, opt_outstanding,
+    opt_entries;
+static long opt_failures = 10;
+static double opt_lock_wait = 0.5;
+
+static const pp_opt opts[] = {
+    {.name = "map", .key = 'm', .arg = "TYPE:PATH", .kind = PP_OPT_STR, .dst = &opt_map,
+     .help = "the cache to read (btree:, hash: or lmdb:, path without suffix); default: "
+             "address_verify_map from postconf"},
+    {.name = "undeliverable-count", .arg = "W,C", .kind = PP_OPT_THRESH, .dst = &opt_count,
+     .help = "ranges for the number of undeliverable addresses"},
+    {.name = "update-age", .arg = "W,C", .kind = PP_OPT_THRESH, .dst = &opt_update_age,
+     .help = "ranges for the seconds since the newest probe result (is verify working?)"},
+    {.name = "cleanup-age", .arg = "W,C", .kind = PP_OPT_THRESH, .dst = &opt_cleanup_age,
+     .help = "ranges for the seconds since the last complete cleanup (default: warning above "
+             "3 times address_verify_cache_cleanup_interval)"},
+    {.name = "expired", .arg = "W,C", .kind = PP_OPT_THRESH, .dst = &opt_expired,
+     .help = "ranges for the entries past their expire time, which cleanup should remove"},
+    {.name = "outstanding", .arg = "W,C", .kind = PP_OPT_THRESH, .dst = &opt_outstanding,
+     .help = "ranges for the probes sent and not answered yet"},
+    {.name = "entries", .arg = "W,C", .kind = PP_OPT_THRESH, .dst = &opt_entries,
+     .help = "ranges for the number of entries"},
+    {.name = "failures", .arg = "N", .kind = PP_OPT_INT, .dst = &opt_failures,
+     .help = "how many of the most recent failures -v lists (default 10, at most 100)"},
+    {.name = "lock-wait", .arg = "SECONDS", .kind = PP_OPT_DOUBLE, .dst = &opt_lock_wait,
+     .help = "how long to try for the shared lock before reading without it (default 0.5; "
+             "a running verify(8), which holds it for as long as it runs, is not waited for)"},
+    {0},
+};
+
+static const pp_plugin plugin = {
+    .name = "check_postfix_verify",
+    .service = "POSTFIX_VERIFY",
+    .purpose = "Checks Postfix's address verification cache: entries by status, probes "
+               "outstanding, the age of the newest result and of the last cleanup, and "
+               "entries the cleanup should have removed.",
+    .usage = "[-C DIR | --map TYPE:PATH] [-w RANGE] [-c RANGE] [--update-age W,C] "
+             "[--cleanup-age W,C] [--expired W,C] [-v]",
+    .notes = "Must be able to read the cache (data_directory is usually readable by root and "
+             "postfix only). The cache is opened read-only with the shared lock Postfix's "
+             "readers take; a running verify(8) keeps it locked, and it is then read without "
+             "the lock, as Postfix's own tools cannot. Ages are in seconds; the undeliverable "
+             "share is the percentage of addresses with a result that bounced.",
+    .use = PP_USE_THRESH | PP_USE_CONFDIR,
+    .thresh_what = "the undeliverable share (%)",
+    .opts = opts,
+    .max_args = 0,
+};
+
+/* Keeps the opt_failures newest failures, newest first. */
+static void remember_failure(figures *f, const pp_vcache_entry *e)
+{
+    size_t max = (size_t)opt_failures, i = f->nrecent;
+    if (max == 0 || (i == max && e->updated <= f->recent[max - 1].updated))
+        return;
+    if (i == max)
+        i--;
+    for (; i > 0 && f->recent[i - 1].updated < e->updated; i--)
+        f->recent[i] = f->recent[i - 1];
+    failure *r = &f->recent[i];
+    r->updated = e->updated;
+    r->status = e->status;
+    pp_linereader_printable(e->address, strlen(e->address), r->address, sizeof r->address);
+    pp_linereader_printable(e->text, e->textlen, r->text, sizeof r->text);
+    if (f->nrecent < max)
+        f->nrecent++;
+}
+
+static int scan_once(const pp_vcache_settings *s, long long now, figures *f, char **note,
+                     char *err, size_t errlen)
+{
+    pp_cachedb_lock lock = {.wait = opt_lock_wait, .keeper = "verify"};
+    pp_vcache_reader r;
+    pp_vcache_entry e;
+    int rc;
+
+    memset(f, 0, sizeof *f);
+    if (pp_vcache_open(&r, s->map, &lock, err, errlen) != 0)
+        return -1;
+    while ((rc = pp_vcache_next(&r, &e, err, errlen)) == 1) {
+        f->entries++;
+        f->count[e.status]++;
+        if (e.probed != 0) {
+            if (pp_vcache_probe_pending(&e, now))
+                f->outstanding++;
+            else
+                f->lost++;
+        }
+        if (pp_vcache_expired(&e, now, s))
+            f->expired++;
+        if (e.updated > f->newest)
+            f->newest = e.updated;
+        if (e.status == PP_VCACHE_DEFERRED || e.status == PP_VCACHE_UNDELIVERABLE)
+            remember_failure(f, &e);
+    }
+    f->malformed = r.malformed;
+    f->last_cleanup = r.last_cleanup;
+    if (rc == 0 && pp_cachedb_lock_note(r.db))
+        *note = pp_xstrdup(pp_cachedb_lock_note(r.db));
+    pp_vcache_close(&r);
+    return rc;
+}
+
+/* Without the lock (verify(8) holds it while it runs) a scan may meet a half-written page;
+ * verify syncs after every update, so a second look a moment later sees a consistent file. */
+static void scan(const pp_vcache_settings *s, long long now, figures *f, char **note)
+{
+    char err[512];
+    for (int i = 0; i < RETRIES; i++) {
+        if (i)
+            usleep(RETRY_PAUSE_US);
+        if (scan_once(s, now, f, note, err, sizeof err) == 0)
+            return;
+    }
+    pp_die(PP_UNKNOWN, "%s", err);
+}
+
+static void perf(pp_result *r, const char *label, double v, const char *uom, const pp_thresh *t)
+{
+    pp_perf p = pp_perf_make(label, v, uom);
+    if (t)
+        pp_perf_thresh(&p, t);
+    pp_perf_minmax(&p, true, 0, strcmp(uom, "%") == 0, 100);
+    pp_result_perf(r, &p);
+}
+
+static void judge_counts(pp_result *r, const figures *f, const pp_common *c)
+{
+    size_t with_result = f->count[PP_VCACHE_DELIVERABLE] + f->count[PP_VCACHE_DEFERRED] +
+                         f->count[PP_VCACHE_UNDELIVERABLE];
+    size_t bad = f->count[PP_VCACHE_UNDELIVERABLE];
+    double share = with_result ? 100.0 * (double)bad / (double)with_result : 0;
+
+    pp_result_add(r, pp_thresh_judge(&opt_entries, (double)f->entries),
+                  "%zu entries: %zu deliverable, %zu deferred, %zu undeliverable, %zu in progress",
+                  f->entries, f->count[0], f->count[1], f->count[2], f->count[3]);
+    pp_state st = pp_state_worst(pp_thresh_judge(&c->thresh, share),
+                                 pp_thresh_judge(&opt_count, (double)bad));
+    pp_sub *sub = pp_result_add(r, st, "%zu undeliverable (%.1f%% of %zu with a result)", bad,
+                                share, with_result);
+    for (size_t i = 0; i < f->nrecent; i++) {
+        char when[32];
+        pp_timefmt_stamp(f->recent[i].updated, false, when, sizeof when);
+        pp_sub_detail(sub, "%s %s %s: %s", when, pp_vcache_status_name(f->recent[i].status),
+                      f->recent[i].address, f->recent[i].text);
+    }
+    if (f->malformed)
+        pp_result_add(r, PP_WARNING, "%zu malformed entries (not status:probed:updated:text)",
+                      f->malformed);
+    perf(r, "entries", (double)f->entries, "", &opt_entries);
+    perf(r, "deliverable", (double)f->count[0], "", NULL);
+    perf(r, "deferred", (double)f->count[1], "", NULL);
+    perf(r, "undeliverable", (double)bad, "", &opt_count);
+    perf(r, "in_progress", (double)f->count[3], "", NULL);
+    perf(r, "undeliverable_share", share, "%", &c->thresh);
+    perf(r, "malformed", (double)f->malformed, "", NULL);
+}
+
+static void judge_times(pp_result *r, const figures *f, const pp_vcache_settings *s,
+                        long long now)
+{
+    char age[32], interval[32];
+    pp_thresh cleanup = opt_cleanup_age;
+
+    /* No result at all is older than any age. */
+    double newest_age = f->newest ? (double)(now - f->newest) : INFINITY;
+    pp_timefmt_age(newest_age, age, sizeof age);
+    pp_result_add(r, pp_thresh_judge(&opt_update_age, newest_age),
+                  f->newest ? "newest result %s ago" : "no probe result in the cache", age);
+    if (!cleanup.warn.set && !cleanup.crit.set && s->cleanup_interval > 0)
+        cleanup.warn = (pp_range){.set = true, .end = 3.0 * (double)s->cleanup_interval};
+    pp_timefmt_age((double)s->cleanup_interval, interval, sizeof interval);
+    if (s->cleanup_interval == 0) {
+        pp_result_add(r, PP_OK, "cache cleanup disabled (address_verify_cache_cleanup_interval "
+                      "= 0)");
+    } else if (f->last_cleanup) {
+        pp_timefmt_age((double)(now - f->last_cleanup), age, sizeof age);
+        pp_result_add(r, pp_thresh_judge(&cleanup, (double)(now - f->last_cleanup)),
+                      "last cleanup %s ago (interval %s)", age, interval);
+    } else {
+        pp_result_add(r, PP_OK, "no cleanup completed yet (interval %s)", interval);
+    }
+    pp_result_add(r, pp_thresh_judge(&opt_expired, (double)f->expired),
+                  "%zu entries past their expire time", f->expired);
+    pp_result_add(r, pp_thresh_judge(&opt_outstanding, (double)f->outstanding),
+                  "%zu probes outstanding, %zu lost (no result after %d s)", f->outstanding,
+                  f->lost, PP_VCACHE_PROBE_TTL);
+    perf(r, "outstanding", (double)f->outstanding, "", &opt_outstanding);
+    perf(r, "lost_probes", (double)f->lost, "", NULL);
+    perf(r, "expired", (double)f->expired, "", &opt_expired);
+    pp_perf p = pp_perf_make("newest_age", f->newest ? newest_age : NAN, "s");
+    pp_perf_thresh(&p, &opt_update_age);
+    pp_result_perf(r, &p);
+    p = pp_perf_make("cleanup_age", f->last_cleanup ? (double)(now - f->last_cleanup) : NAN, "s");
+    pp_perf_thresh(&p, &cleanup);
+    pp_result_perf(r, &p);
+}
+
+static void summarize(pp_result *r, const figures *f, long long now)
+{
+    char age[32] = "";
+    if (f->newest)
+        pp_timefmt_age((double)(now - f->newest), age, sizeof age);
+    pp_result_summary(r, "%zu entries (%zu deliverable, %zu deferred, %zu undeliverable, "
+                      "%zu in progress)%s%s%s", f->entries, f->count[0], f->count[1],
+                      f->count[2], f->count[3], f->newest ? ", newest result " : "", age,
+                      f->newest ? " ago" : "");
+}
+
+int main(int argc, char **argv)
+{
+    pp_common c;
+    pp_vcache_settings s;
+    char err[512], *note = NULL;
+    static figures f;
+
+    pp_opts_parse(&plugin, argc, argv, &c);
+    if (opt_failures < 0 || opt_failures > MAX_FAILURES)
+        pp_die(PP_UNKNOWN, "--failures must be between 0 and %d", MAX_FAILURES);
+    if (opt_lock_wait < 0)
+        pp_die(PP_UNKNOWN, "--lock-wait must not be negative");
+    if (pp_vcache_settings_load(c.config_dir, opt_map, &s, err, sizeof err) != 0)
+        pp_die(PP_UNKNOWN, "%s", err);
+
+    long long now = (long long)time(NULL);
+    scan(&s, now, &f, &note);
+
+    pp_result *r = pp_result_new();
+    judge_counts(r, &f, &c);
+    judge_times(r, &f, &s, now);
+    if (note)
+        pp_result_add(r, PP_OK, "%s %s", s.map, note);
+    if (s.defaults)
+        pp_result_add(r, PP_OK, "postconf failed: expire times are Postfix's defaults");
+    summarize(r, &f, now);
+    free(note);
+    pp_vcache_settings_free(&s);
+    pp_result_exit(r);
+}
