@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# snmp_extend_shipped.sh - the shipped snmpd extend lines (nagios-cfg/snmpd/postprobe.conf,
+# installed by cmake --install) in a real snmpd of their own on loopback: for every extend,
+# check_snmp_extend gives the same state and output as running its command line directly
+# (perfdata values of the shipped checks may move between two runs, so their labels are
+# compared); a test extend with a fixed answer (a postprobe plugin reading the stack's snmpd)
+# must match byte for byte.
+set -euo pipefail
+# shellcheck disable=SC1090
+. "${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env"
+. "$(dirname "$0")/lib/expect.bash"
+. "$(dirname "$0")/lib/install.bash"
+export MIBS=
+
+TMP=$(mktemp -d /tmp/pp-snmpd.XXXXXX)
+SNMPD_PID=
+cleanup() {
+    [ -z "$SNMPD_PID" ] || { kill "$SNMPD_PID" 2>/dev/null; wait "$SNMPD_PID" 2>/dev/null || true; }
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+chmod 755 "$TMP"
+install_build "$TMP/inst"
+PORT=$(closed_udp_port)
+P=$PLUGINDIR/check_snmp_extend
+
+printf 'password = %s\n' "$PP_SNMP_COMMUNITY" >"$TMP/snmp.auth"
+chmod 600 "$TMP/snmp.auth"
+sed "s|/usr/lib/nagios/plugins/|$PLUGINDIR/|" "$CFGDIR/snmpd/postprobe.conf" >"$TMP/postprobe.conf"
+TEST_CMD="$P -H 127.0.0.1 -p $PP_SNMP_PORT --authfile $TMP/snmp.auth -n pp_warn"
+cat >"$TMP/snmpd.conf" <<EOS
+rocommunity $PP_SNMP_COMMUNITY 127.0.0.1
+extend pp_test_meta $TEST_CMD
+includeFile $TMP/postprobe.conf
+EOS
+mkdir -m 700 "$TMP/persist"
+SNMP_PERSISTENT_DIR=$TMP/persist setsid snmpd -f -C -c "$TMP/snmpd.conf" -Lf "$TMP/snmpd.log" \
+    -p "$TMP/snmpd.pid" "udp:127.0.0.1:$PORT" </dev/null >/dev/null 2>&1 &
+SNMPD_PID=$!
+for _ in $(seq 50); do
+    snmpget -v2c -c "$PP_SNMP_COMMUNITY" -t 0.2 -r 0 "127.0.0.1:$PORT" .1.3.6.1.2.1.1.3.0 \
+        >/dev/null 2>&1 && break
+    sleep 0.1
+done
+
+# first_line_and_labels: the status text and the perfdata labels (not their values).
+first_line_and_labels() {
+    awk 'NR == 1 { n = split($0, a, /\|/); printf "%s|", a[1]
+                   m = split(a[2], p, / /); for (i = 1; i <= m; i++) { sub(/=.*/, "", p[i]); printf "%s ", p[i] } }'
+}
+
+# through_snmp NAME CMDLINE EXACT
+through_snmp() {
+    local name=$1 cmdline=$2 exact=$3 want want_rc=0
+    want=$(/bin/sh -c "$cmdline" 2>/dev/null) || want_rc=$?
+    run "$P" -H 127.0.0.1 -p "$PORT" --authfile "$TMP/snmp.auth" -n "$name"
+    if [ "$exact" = yes ]; then
+        check "through snmpd: $name (rc $want_rc)" all_of "rc_is $want_rc" 'out_is "$want"'
+    else
+        want=$(first_line_and_labels <<<"$want")
+        check "through snmpd: $name (rc $want_rc)" all_of "rc_is $want_rc" \
+            '[ "$(first_line_and_labels <<<"$OUT")" = "$want" ]'
+    fi
+}
+
+through_snmp pp_test_meta "$TEST_CMD" yes
+check "the test extend is the stack's extend" all_of "rc_is 1" \
+    'out_is "TEST WARNING - degraded | x=5"'
+shipped=0
+while read -r kw name cmdline; do
+    [ "$kw" = extend ] || continue
+    through_snmp "$name" "$cmdline" no
+    shipped=$((shipped + 1))
+done <"$TMP/postprobe.conf"
+echo "($shipped shipped extends read)"
+run "$P" -H 127.0.0.1 -p "$PORT" --authfile "$TMP/snmp.auth" --all ""
+check "--all \"\" reads every extend" all_of \
+    'out_has "$((shipped + 1)) extends:"' 'out_has "[WARNING] pp_test_meta: TEST WARNING - degraded"'
+finish
