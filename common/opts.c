@@ -163,25 +163,6 @@ static int fn_port(const char *arg, void *dst, char *err, size_t errlen)
     return 0;
 }
 
-static int parse_thresh(const char *arg, pp_thresh *t, char *err, size_t errlen)
-{
-    char *copy = pp_xstrdup(arg);
-    char *comma = strchr(copy, ',');
-    int rc = 0;
-    if (!comma) {
-        snprintf(err, errlen, "expected WARN,CRIT ranges, got '%s'", arg);
-        free(copy);
-        return -1;
-    }
-    *comma = '\0';
-    if (*copy && pp_range_parse(copy, &t->warn, err, errlen) != 0)
-        rc = -1;
-    else if (comma[1] && pp_range_parse(comma + 1, &t->crit, err, errlen) != 0)
-        rc = -1;
-    free(copy);
-    return rc;
-}
-
 static int apply(const pp_opt *o, const char *arg, char *err, size_t errlen)
 {
     switch (o->kind) {
@@ -215,7 +196,7 @@ static int apply(const pp_opt *o, const char *arg, char *err, size_t errlen)
     case PP_OPT_RANGE:
         return pp_range_parse(arg, o->dst, err, errlen);
     case PP_OPT_THRESH:
-        return parse_thresh(arg, o->dst, err, errlen);
+        return pp_thresh_parse(arg, o->dst, err, errlen);
     case PP_OPT_STATE:
         if (pp_state_parse(arg, o->dst) != 0) {
             snprintf(err, errlen, "unknown state '%s' (ok, warning, critical, unknown)", arg);

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
+
 /* A plain decimal number: [+-]digits[.digits][e[+-]digits]. strtod() alone would also take
  * "inf", "nan" and hex, none of which belongs in a threshold. */
 int pp_parse_number(const char *s, double *out)
@@ -147,6 +149,26 @@ void pp_range_format(const pp_range *r, char *out, size_t outlen)
         snprintf(out, outlen, "%s", b);
     else
         snprintf(out, outlen, "%s%s:%s", at, a, b);
+}
+
+int pp_thresh_parse(const char *text, pp_thresh *t, char *err, size_t errlen)
+{
+    const char *comma = strchr(text, ',');
+    pp_thresh out = {0};
+    if (!comma) {
+        snprintf(err, errlen, "expected WARN,CRIT ranges, got '%s'", text);
+        return -1;
+    }
+    char *warn = pp_xstrndup(text, (size_t)(comma - text));
+    int rc = 0;
+    if (*warn && pp_range_parse(warn, &out.warn, err, errlen) != 0)
+        rc = -1;
+    else if (comma[1] && pp_range_parse(comma + 1, &out.crit, err, errlen) != 0)
+        rc = -1;
+    free(warn);
+    if (rc == 0)
+        *t = out;
+    return rc;
 }
 
 pp_state pp_thresh_judge(const pp_thresh *t, double value)

@@ -211,6 +211,27 @@ static void test_states(void **state)
     assert_int_equal(pp_state_parse("", &s), -1);
 }
 
+static void test_thresh_parse(void **state)
+{
+    (void)state;
+    pp_thresh t;
+    char err[128];
+    assert_int_equal(pp_thresh_parse("5,10", &t, err, sizeof err), 0);
+    assert_true(t.warn.set && t.crit.set);
+    assert_int_equal(pp_thresh_judge(&t, 7), PP_WARNING);
+    /* Both parts are replaced: an empty one means no threshold. */
+    assert_int_equal(pp_thresh_parse(",0", &t, err, sizeof err), 0);
+    assert_false(t.warn.set);
+    assert_int_equal(pp_thresh_judge(&t, 1), PP_CRITICAL);
+    assert_int_equal(pp_thresh_parse(",", &t, err, sizeof err), 0);
+    assert_false(t.warn.set || t.crit.set);
+    assert_int_equal(pp_thresh_parse("5", &t, err, sizeof err), -1);
+    assert_string_equal(err, "expected WARN,CRIT ranges, got '5'");
+    t.warn.set = true;
+    assert_int_equal(pp_thresh_parse("x,1", &t, err, sizeof err), -1);
+    assert_true(t.warn.set); /* unchanged */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -219,7 +240,7 @@ int main(void)
         cmocka_unit_test(test_inside),       cmocka_unit_test(test_fractional_and_negative),
         cmocka_unit_test(test_malformed),    cmocka_unit_test(test_format),
         cmocka_unit_test(test_thresholds),   cmocka_unit_test(test_fmt_num),
-        cmocka_unit_test(test_states),
+        cmocka_unit_test(test_states),       cmocka_unit_test(test_thresh_parse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
