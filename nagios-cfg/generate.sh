@@ -17,22 +17,25 @@
 #                                  an Icinga 2 argument taking a value, from $<short>_VAR$
 #   flag     OPT | VAR | DESCRIPTION
 #                                  an Icinga 2 argument without value (set_if)
-#   local    NAME | ARGS           a check run on the mail server itself: a fixed NRPE command
+#   local    NAME | ARGS [| USER]  a check run on the mail server itself: a fixed NRPE command
 #                                  line and an snmpd extend line named NAME, and the services
-#                                  that read them (check_nrpe, check_snmp_extend)
+#                                  that read them (check_nrpe, check_snmp_extend); with USER,
+#                                  run through "sudo -n -u USER", and the sudoers lines that
+#                                  allow exactly that command to nagios and Debian-snmp
 # The command is "postprobe_<short>" in Nagios and Icinga, <short> being NAME without "check_".
 # Generated: nagios/commands.cfg nagios/services.cfg icinga2/commands.conf
-# icinga2/services.conf nrpe/postprobe.cfg nrpe/nagios-services.cfg snmpd/postprobe.conf
-# snmpd/nagios-services.cfg. Hand-written: nagios/templates.cfg nagios/hostgroups.cfg
-# nrpe/sudoers and README.md.
+# icinga2/services.conf nrpe/postprobe.cfg nrpe/nagios-services.cfg nrpe/sudoers
+# snmpd/postprobe.conf snmpd/nagios-services.cfg snmpd/sudoers. Hand-written: nagios/templates.cfg nagios/hostgroups.cfg
+# and README.md.
 set -euo pipefail
 
 CFG=$(cd "$(dirname "$0")" && pwd)
 SRC=$(dirname "$CFG")
 PLUGINDIR=/usr/lib/nagios/plugins
+SUDO=/usr/bin/sudo
 OUTPUTS=(nagios/commands.cfg nagios/services.cfg icinga2/commands.conf icinga2/services.conf
-         nrpe/postprobe.cfg nrpe/nagios-services.cfg snmpd/postprobe.conf
-         snmpd/nagios-services.cfg)
+         nrpe/postprobe.cfg nrpe/nagios-services.cfg nrpe/sudoers snmpd/postprobe.conf
+         snmpd/nagios-services.cfg snmpd/sudoers)
 
 # All specs as one record stream: "plugin<TAB>key<TAB>field1<TAB>field2...".
 records() {
@@ -179,10 +182,26 @@ gen_nrpe() {
     printf '# NRPE commands for the postprobe checks that run on the mail server itself. Copy to\n'
     printf '# /etc/nagios/nrpe.d/postprobe.cfg. The command lines are fixed: Debian'\''s nrpe is\n'
     printf '# built without argument passing (dont_blame_nrpe), so thresholds are set here.\n'
-    printf '# NRPE runs them as user nagios: see nrpe/sudoers for what the queue check needs.\n'
+    printf '# NRPE runs them as user nagios; a check that must read Postfix'\''s own files goes\n'
+    printf '# through sudo, allowed by nrpe/sudoers.\n'
     printf '# %s\n' "$HEADER"
-    awk -F'\t' -v dir="$PLUGINDIR" '$2 == "local" {
-            printf "command[%s]=%s/%s%s\n", $3, dir, $1, ($4 == "" ? "" : " " $4)
+    awk -F'\t' -v dir="$PLUGINDIR" -v sudo="$SUDO" '$2 == "local" {
+            printf "command[%s]=%s%s/%s%s\n", $3, ($5 == "" ? "" : sudo " -n -u " $5 " "), dir, $1,
+                ($4 == "" ? "" : " " $4)
+        }'
+}
+
+# gen_sudoers USER: the sudoers lines letting USER run the "local" checks that need another
+# user, with exactly the arguments of the generated command lines.
+gen_sudoers() {
+    printf '# sudoers lines for the postprobe checks that read Postfix'\''s own files, for %s.\n' "$1"
+    printf '# Install as /etc/sudoers.d/postprobe-%s (mode 440) and check with\n' "${1,,}"
+    printf '# visudo -c -f FILE. Each line allows one fixed command line and nothing else.\n'
+    printf '# %s\n' "$HEADER"
+    awk -F'\t' -v dir="$PLUGINDIR" -v who="$1" '$2 == "local" && $5 != "" {
+            args = $4
+            gsub(/[\\,:=]/, "\\\\&", args)
+            printf "%s ALL=(%s) NOPASSWD: %s/%s%s\n", who, $5, dir, $1, (args == "" ? "" : " " args)
         }'
 }
 
@@ -192,8 +211,10 @@ gen_snmpd() {
     printf '# with check_snmp_extend -n NAME (snmpd/nagios-services.cfg). snmpd runs them as its\n'
     printf '# own user (Debian-snmp on Debian) and caches each output for about 5 seconds.\n'
     printf '# %s\n' "$HEADER"
-    awk -F'\t' -v dir="$PLUGINDIR" '$2 == "local" {
-            printf "extend %s %s/%s%s\n", $3, dir, $1, ($4 == "" ? "" : " " $4)
+    printf '# A check that must read Postfix'\''s own files goes through sudo (snmpd/sudoers).\n'
+    awk -F'\t' -v dir="$PLUGINDIR" -v sudo="$SUDO" '$2 == "local" {
+            printf "extend %s %s%s/%s%s\n", $3, ($5 == "" ? "" : sudo " -n -u " $5 " "), dir, $1,
+                ($4 == "" ? "" : " " $4)
         }'
 }
 
@@ -207,7 +228,9 @@ generate() {
     gen_icinga_services <<<"$recs" >"$out/icinga2/services.conf"
     gen_nrpe <<<"$recs" >"$out/nrpe/postprobe.cfg"
     gen_local_services nrpe <<<"$recs" >"$out/nrpe/nagios-services.cfg"
+    gen_sudoers nagios <<<"$recs" >"$out/nrpe/sudoers"
     gen_snmpd <<<"$recs" >"$out/snmpd/postprobe.conf"
+    gen_sudoers Debian-snmp <<<"$recs" >"$out/snmpd/sudoers"
     gen_local_services snmp <<<"$recs" >"$out/snmpd/nagios-services.cfg"
 }
 

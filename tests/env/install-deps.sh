@@ -12,9 +12,11 @@ build_pkgs=(build-essential cmake pkg-config libpcre2-dev libdb-dev libcurl4-ope
 stack_pkgs=(postfix postfix-lmdb postfix-pcre dovecot-imapd dovecot-pop3d dovecot-lmtpd nsd
             snmpd snmp db5.3-util lmdb-utils openssl ldnsutils bind9-dnsutils swaks
             libnet-ssleay-perl curl iproute2 procps)
+# The monitoring side the nagios-cfg/ tests run: config checks, NRPE, sudo for its lines.
+monitor_pkgs=(nagios4-core icinga2-bin nagios-nrpe-server nagios-nrpe-plugin sudo)
 
 missing=()
-for p in "${build_pkgs[@]}" "${stack_pkgs[@]}" "$@"; do
+for p in "${build_pkgs[@]}" "${stack_pkgs[@]}" "${monitor_pkgs[@]}" "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -4,7 +4,10 @@
 # base+566, user nagios): check_nrpe returns each command's line and state exactly as running
 # the command line directly as user nagios does; a postprobe plugin (check_snmp_extend against
 # the stack's snmpd, credentials in an authfile nagios may read) is run through it; and, as
-# the snippet says, Debian's nrpe refuses arguments (check_nrpe -a).
+# the snippet says, Debian's nrpe refuses arguments (check_nrpe -a). The shipped sudoers
+# lines (nrpe/sudoers, snmpd/sudoers) pass visudo -c, and those of nrpe/ are installed in
+# /etc/sudoers.d for the run (removed at the end) so that the commands going through sudo
+# run as the snippet means them to.
 set -euo pipefail
 # shellcheck disable=SC1090
 . "${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env"
@@ -14,8 +17,10 @@ set -euo pipefail
 PORT=$((PP_SNMP_PORT - 161 + 566))
 TMP=$(mktemp -d /tmp/pp-nrpe.XXXXXX)
 NRPE_PID=
+SUDOERS=/etc/sudoers.d/postprobe-test-$$
 cleanup() {
     [ -z "$NRPE_PID" ] || { kill "$NRPE_PID" 2>/dev/null; wait "$NRPE_PID" 2>/dev/null || true; }
+    rm -f "$SUDOERS"
     rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -26,6 +31,13 @@ printf 'password = %s\n' "$PP_SNMP_COMMUNITY" >"$TMP/snmp.auth"
 chgrp nagios "$TMP/snmp.auth"
 chmod 640 "$TMP/snmp.auth"
 sed "s|/usr/lib/nagios/plugins/|$PLUGINDIR/|" "$CFGDIR/nrpe/postprobe.cfg" >"$TMP/postprobe.cfg"
+for f in nrpe/sudoers snmpd/sudoers; do
+    run visudo -c -f "$CFGDIR/$f"
+    check "visudo accepts $f" rc_is 0
+done
+sed "s|/usr/lib/nagios/plugins/|$PLUGINDIR/|" "$CFGDIR/nrpe/sudoers" >"$TMP/sudoers"
+chmod 440 "$TMP/sudoers"
+mv "$TMP/sudoers" "$SUDOERS"
 TEST_CMD="$PLUGINDIR/check_snmp_extend -H 127.0.0.1 -p $PP_SNMP_PORT --authfile $TMP/snmp.auth -n pp_crit"
 cat >"$TMP/nrpe.cfg" <<EON
 pid_file=$TMP/nrpe.pid
