@@ -1,0 +1,500 @@
+/*
+ * check_relay_mx - the DNS MX setup of the domains a Postfix relay carries, and the settings
+ * that keep it from backscattering
+ *
+ * Domains come from -D or from Postfix (relay_domains and the keys of transport_maps); all
+ * their MX records, and the addresses of every MX host, are looked up at once; broken setups
+ * (NXDOMAIN, no MX, null MX, MX on a CNAME or an IP address, MX hosts without address,
+ * SERVFAIL) are reported per kind of problem; --probe talks SMTP to each MX host; Postfix's
+ * restrictions are audited for relayed domains that accept any recipient.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "dns.h"
+#include "opts.h"
+#include "pflist.h"
+#include "postconf.h"
+#include "relay_audit.h"
+#include "relay_mx.h"
+#include "result.h"
+
+#define NAMES_IN_STATUS 5 /* domains named per problem in the status line */
+#define DESCRIBED_MAX 20  /* domains described in the long output without -v */
+
+static pp_strlist opt_domains;
+static const char *opt_domains_file, *opt_server, *opt_expect, *opt_rcpt, *opt_helo;
+static const char *opt_from = "";
+static bool opt_probe, opt_no_audit;
+static long opt_probe_port = 25, opt_parallel = 128, opt_dns_tries = 2, opt_probe_parallel = 8;
+static double opt_dns_timeout = 2, opt_probe_timeout = 10;
+
+static const pp_opt opts[] = {
+    {.name = "domain", .key = 'D', .arg = "DOMAIN", .kind = PP_OPT_LIST, .dst = &opt_domains,
+     .help = "a domain to check (repeatable; \"a,b\" lists, @FILE reads a file of domains); "
+             "default: relay_domains and the domain keys of transport_maps"},
+    {.name = "domains-file", .arg = "FILE", .kind = PP_OPT_STR, .dst = &opt_domains_file,
+     .help = "file of domains to check, one or more a line, # comments"},
+    {.name = "server", .key = 's', .arg = "SERVER[:PORT]", .kind = PP_OPT_STR,
+     .dst = &opt_server,
+     .help = "DNS server to ask (IPv4, [IPv6]:PORT or a name); default: /etc/resolv.conf"},
+    {.name = "expect-mx", .arg = "HOSTS", .kind = PP_OPT_STR, .dst = &opt_expect,
+     .help = "the MX hosts every domain must have: \"mx1.example.org,mx2.example.org\" (exactly "
+             "that set) or \"/REGEX/\" (each MX host must match, case-insensitive)"},
+    {.name = "dns-timeout", .arg = "SECONDS", .kind = PP_OPT_DOUBLE, .dst = &opt_dns_timeout,
+     .help = "wait per DNS try (default 2)"},
+    {.name = "dns-tries", .arg = "N", .kind = PP_OPT_INT, .dst = &opt_dns_tries,
+     .help = "tries per DNS query and server (default 2)"},
+    {.name = "parallel", .arg = "N", .kind = PP_OPT_INT, .dst = &opt_parallel,
+     .help = "DNS queries in flight at once (default 128)"},
+    {.name = "probe", .kind = PP_OPT_FLAG, .dst = &opt_probe,
+     .help = "connect to each MX host: banner and EHLO (no mail is sent)"},
+    {.name = "probe-rcpt", .arg = "ADDRESS", .kind = PP_OPT_STR, .dst = &opt_rcpt,
+     .help = "with --probe, RCPT TO an address that must not exist: LOCALPART (asked as "
+             "LOCALPART@DOMAIN for each domain) or a full address; an MX that accepts it "
+             "takes unknown users (WARNING: backscatter risk)"},
+    {.name = "probe-from", .arg = "ADDRESS", .kind = PP_OPT_STR, .dst = &opt_from,
+     .help = "MAIL FROM of the RCPT probe (default: the null sender <>)"},
+    {.name = "probe-port", .arg = "PORT", .kind = PP_OPT_INT, .dst = &opt_probe_port,
+     .help = "SMTP port of the MX hosts (default 25)"},
+    {.name = "probe-timeout", .arg = "SECONDS", .kind = PP_OPT_DOUBLE,
+     .dst = &opt_probe_timeout, .help = "wait per SMTP step (default 10, never past -t)"},
+    {.name = "probe-parallel", .arg = "N", .kind = PP_OPT_INT, .dst = &opt_probe_parallel,
+     .help = "SMTP sessions at once (default 8)"},
+    {.name = "helo", .arg = "NAME", .kind = PP_OPT_STR, .dst = &opt_helo,
+     .help = "EHLO name of the probes (default: this host's name)"},
+    {.name = "no-audit", .kind = PP_OPT_FLAG, .dst = &opt_no_audit,
+     .help = "skip the audit of Postfix's recipient checks for relayed domains"},
+    {0},
+};
+
+static const pp_plugin plugin = {
+    .name = "check_relay_mx",
+    .service = "RELAY_MX",
+    .purpose = "Checks the DNS MX setup of every domain a Postfix relay carries (NXDOMAIN, "
+               "no MX, implicit MX, null MX, MX on a CNAME or an IP address, MX hosts "
+               "without address, SERVFAIL), optionally talks SMTP to each MX host, and warns "
+               "about relayed domains that accept any recipient (backscatter).",
+    .usage = "[-C CONFIG_DIR] [-D DOMAIN]... [--domains-file FILE] [-s SERVER[:PORT]] "
+             "[--expect-mx HOSTS] [--probe [--probe-rcpt ADDRESS]] [-w SECONDS] [-c SECONDS]",
+    .notes = "-w/-c judge the slowest DNS answer, in seconds.\n"
+             "The audit (when the domains come from Postfix, or with -C) reads relay_domains, "
+             "relay_recipient_maps, smtpd_reject_unlisted_recipient and the "
+             "smtpd_relay_restrictions and smtpd_recipient_restrictions of main.cf (not "
+             "master.cf -o overrides), and the check_recipient_access tables on the way.",
+    .use = PP_USE_THRESH | PP_USE_CONFDIR,
+    .thresh_what = "the slowest DNS answer (seconds)",
+    .opts = opts,
+    .max_args = 0,
+};
+
+/* ---- domains ---- */
+
+static int valid_domain(const char *s)
+{
+    size_t n = strlen(s), label = 0;
+    if (n == 0 || n > 253)
+        return 0;
+    for (const char *p = s; *p; p++) {
+        if (*p == '.') {
+            if (label == 0)
+                return 0;
+            label = 0;
+        } else if (isalnum((unsigned char)*p) || *p == '-' || *p == '_') {
+            if (++label > 63)
+                return 0;
+        } else {
+            return 0;
+        }
+    }
+    return label > 0;
+}
+
+static int add_named(const char *item, void *arg)
+{
+    pp_rmx *x = arg;
+    char *d = pp_xstrdup(item);
+    size_t n = strlen(d);
+    if (n > 1 && d[n - 1] == '.')
+        d[--n] = '\0';
+    for (char *p = d; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    if (!valid_domain(d))
+        pp_die(PP_UNKNOWN, "'%s' is not a domain name", item);
+    pp_rmx_add(x, d);
+    free(d);
+    return 0;
+}
+
+static void read_domains_file(pp_rmx *x, const char *path)
+{
+    char err[512];
+    if (pp_pflist_read_file(path, add_named, x, err, sizeof err) < 0)
+        pp_die(PP_UNKNOWN, "%s", err);
+}
+
+static int add_domain_option(const char *item, void *arg)
+{
+    if (item[0] == '@')
+        read_domains_file(arg, item + 1);
+    else
+        add_named(item, arg);
+    return 0;
+}
+
+typedef struct pairs {
+    char **key, **value;
+    size_t n;
+} pairs;
+
+static int keep_pair(const char *key, const char *value, void *arg)
+{
+    pairs *p = arg;
+    p->key = pp_xrealloc(p->key, (p->n + 1) * sizeof *p->key);
+    p->value = pp_xrealloc(p->value, (p->n + 1) * sizeof *p->value);
+    p->key[p->n] = pp_xstrdup(key);
+    p->value[p->n++] = value ? pp_xstrdup(value) : NULL;
+    return 0;
+}
+
+static void free_pairs(pairs *p)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        free(p->key[i]);
+        free(p->value[i]);
+    }
+    free(p->key);
+    free(p->value);
+}
+
+typedef struct listing {
+    pp_result *r;
+    pp_state state;
+    const char *what;
+} listing;
+
+static int listing_note(const char *text, void *arg)
+{
+    listing *l = arg;
+    pp_result_add(l->r, l->state, "%s: %s", l->what, text);
+    return 0;
+}
+
+static const char *setting(pp_postconf *pc, const char *name)
+{
+    char err[512];
+    const char *v = pp_postconf_get(pc, name, err, sizeof err);
+    if (!v)
+        pp_die(PP_UNKNOWN, "%s", err);
+    return v;
+}
+
+/*
+ * The domains: from -D/--domains-file, or relay_domains plus the keys of transport_maps.
+ * With Postfix's settings at hand, each domain also learns its transport_maps entry and
+ * whether relay_domains lists it.
+ */
+static void collect_domains(pp_rmx *x, pp_postconf *pc, pp_result *r, const char *cdir)
+{
+    pairs relay = {0}, transport = {0};
+    bool from_postfix = opt_domains.n == 0 && !opt_domains_file;
+
+    for (size_t i = 0; i < opt_domains.n; i++)
+        pp_pflist_split(opt_domains.items[i], add_domain_option, x);
+    if (opt_domains_file)
+        read_domains_file(x, opt_domains_file);
+    if (pc) {
+        static const char *const names[] = {
+            "relay_domains", "transport_maps", "relay_recipient_maps",
+            "smtpd_reject_unlisted_recipient", "smtpd_relay_restrictions",
+            "smtpd_recipient_restrictions", NULL};
+        char err[512];
+        if (pp_postconf_fetch(pc, names, err, sizeof err) < 0)
+            pp_die(PP_UNKNOWN, "%s", err);
+        listing lr = {r, PP_UNKNOWN, "relay_domains"}, lt = {r, PP_OK, "transport_maps"};
+        pp_pflist_expand(cdir, setting(pc, "relay_domains"), keep_pair, &relay, listing_note,
+                         &lr);
+        pp_pflist_expand(cdir, setting(pc, "transport_maps"), keep_pair, &transport,
+                         listing_note, &lt);
+    }
+    if (from_postfix) {
+        for (size_t i = 0; i < relay.n; i++)
+            pp_rmx_add(x, relay.key[i]);
+        for (size_t i = 0; i < transport.n; i++)
+            pp_rmx_add(x, transport.key[i]);
+    }
+    pp_rmx_finish_list(x);
+    for (size_t i = 0; i < relay.n; i++) {
+        pp_rmx_domain *d = pp_rmx_find(x, relay.key[i]);
+        if (d)
+            d->relayed = true;
+    }
+    for (size_t i = 0; i < transport.n; i++) {
+        pp_rmx_domain *d = pp_rmx_find(x, transport.key[i]);
+        if (d && !d->transport && transport.value[i])
+            d->transport = pp_xstrdup(transport.value[i]);
+    }
+    free_pairs(&relay);
+    free_pairs(&transport);
+}
+
+/* ---- what the admin expects ---- */
+
+static void parse_expect(pp_rmx_expect *e, pp_strlist *names)
+{
+    size_t n = opt_expect ? strlen(opt_expect) : 0;
+    memset(e, 0, sizeof *e);
+    if (n == 0)
+        return;
+    if (n >= 2 && opt_expect[0] == '/' && opt_expect[n - 1] == '/') {
+        int code;
+        PCRE2_SIZE off;
+        e->regex = pcre2_compile((PCRE2_SPTR)opt_expect + 1, n - 2, PCRE2_CASELESS, &code, &off,
+                                 NULL);
+        if (!e->regex) {
+            PCRE2_UCHAR msg[256];
+            pcre2_get_error_message(code, msg, sizeof msg);
+            pp_die(PP_UNKNOWN, "--expect-mx: bad regular expression at offset %zu: %s",
+                   (size_t)off, (char *)msg);
+        }
+        return;
+    }
+    char *copy = pp_xstrdup(opt_expect);
+    for (char *tok = strtok(copy, ", \t"); tok; tok = strtok(NULL, ", \t")) {
+        names->items = pp_xrealloc(names->items, (names->n + 1) * sizeof *names->items);
+        names->items[names->n++] = pp_xstrdup(tok);
+    }
+    free(copy);
+    e->names = names->items;
+    e->nnames = names->n;
+}
+
+/* ---- audit ---- */
+
+static int keep_verifying(const char *key, const char *value, void *arg)
+{
+    if (pp_relay_audit_verifies(value))
+        keep_pair(key, NULL, arg);
+    return 0;
+}
+
+/* An access table key that covers the domain: the domain itself, or a parent domain as
+ * ".parent" or "parent" (parent_domain_matches_subdomains has smtpd_access_maps by default). */
+static bool covered(const pairs *keys, const char *domain)
+{
+    for (size_t i = 0; i < keys->n; i++) {
+        const char *k = keys->key[i];
+        if (strcasecmp(k, domain) == 0)
+            return true;
+        for (const char *s = strchr(domain, '.'); s; s = strchr(s + 1, '.'))
+            if (strcasecmp(s + 1, k + (k[0] == '.')) == 0)
+                return true;
+    }
+    return false;
+}
+
+/*
+ * Relayed domains are safe from backscatter with relay_recipient_maps (enforced) or with
+ * reject_unverified_recipient on the way of mail from outside, globally or per domain from
+ * a check_recipient_access table.
+ */
+static void audit(pp_rmx *x, pp_postconf *pc, pp_result *r, const char *cdir)
+{
+    pp_relay_audit_path rel, rcpt;
+    pairs keys = {0};
+    pp_relay_audit_walk(setting(pc, "smtpd_relay_restrictions"), &rel);
+    pp_relay_audit_walk(setting(pc, "smtpd_recipient_restrictions"), &rcpt);
+    bool maps = setting(pc, "relay_recipient_maps")[0] != '\0';
+    bool unlisted = rel.unlisted || rcpt.unlisted ||
+                    strcasecmp(setting(pc, "smtpd_reject_unlisted_recipient"), "yes") == 0;
+    const char *how = rel.closed || rcpt.closed ? "nothing is relayed from outside"
+                      : rel.verify || rcpt.verify ? "reject_unverified_recipient"
+                      : maps && unlisted          ? "relay_recipient_maps"
+                                                  : NULL;
+    size_t nrelayed = 0, exposed = 0;
+    for (size_t i = 0; i < x->ndom; i++)
+        nrelayed += x->dom[i].relayed;
+    if (how) {
+        if (nrelayed)
+            pp_result_add(r, PP_OK, "relayed domains: unknown recipients refused (%s)", how);
+    } else {
+        char err[512];
+        const pp_relay_audit_path *paths[] = {&rel, &rcpt};
+        for (int p = 0; p < 2; p++)
+            for (size_t t = 0; t < paths[p]->ntables; t++)
+                if (pp_pflist_table(cdir, paths[p]->tables[t], keep_verifying, &keys, err,
+                                    sizeof err) < 0)
+                    pp_result_add(r, PP_UNKNOWN, "audit: %s", err);
+        const char *stop = rcpt.stopped_by ? rcpt.stopped_by : rel.stopped_by;
+        for (size_t i = 0; i < x->ndom; i++) {
+            pp_rmx_domain *d = &x->dom[i];
+            if (!d->relayed || covered(&keys, d->name))
+                continue;
+            exposed++;
+            pp_rmx_note(d, PP_RMX_BACKSCATTER,
+                        "%s and no reject_unverified_recipient%s%s",
+                        maps ? "relay_recipient_maps not enforced" : "no relay_recipient_maps",
+                        stop ? " before " : "", stop ? stop : "");
+        }
+        if (nrelayed > exposed)
+            pp_result_add(r, PP_OK, "relayed domains with reject_unverified_recipient in a "
+                          "check_recipient_access table: %zu", nrelayed - exposed);
+    }
+    free_pairs(&keys);
+    pp_relay_audit_path_free(&rel);
+    pp_relay_audit_path_free(&rcpt);
+}
+
+/* ---- report ---- */
+
+/* Appends "domain" or "domain (detail; detail)", the domain's notes of problem p; false
+ * when it has none. */
+static bool name_notes(pp_buf *b, const pp_rmx_domain *d, pp_rmx_problem p, const char *sep)
+{
+    size_t n = 0, details = 0;
+    for (size_t k = 0; k < d->nnotes; k++) {
+        const pp_rmx_issue *note = &d->notes[k];
+        if (note->problem != p)
+            continue;
+        if (n++ == 0)
+            pp_buf_printf(b, "%s%s", sep, d->name);
+        if (note->text[0])
+            pp_buf_printf(b, "%s%s", details++ ? "; " : " (", note->text);
+    }
+    if (details)
+        pp_buf_putc(b, ')');
+    return n > 0;
+}
+
+/* One line per kind of problem naming the first domains; all of them in its details. */
+static void report_problem(pp_result *r, pp_rmx *x, pp_rmx_problem p)
+{
+    pp_buf names, line;
+    size_t n = 0;
+
+    pp_buf_init(&names);
+    pp_buf_init(&line);
+    for (size_t i = 0; i < x->ndom; i++) {
+        pp_buf_reset(&line);
+        if (name_notes(&line, &x->dom[i], p, n ? ", " : "") && n++ < NAMES_IN_STATUS)
+            pp_buf_puts(&names, line.s);
+    }
+    if (n > 0) {
+        if (n > NAMES_IN_STATUS)
+            pp_buf_printf(&names, " and %zu more", n - NAMES_IN_STATUS);
+        pp_sub *sub = pp_result_add(r, pp_rmx_problem_state(p), "%s: %s",
+                                    pp_rmx_problem_text(p), names.s);
+        for (size_t i = 0; i < x->ndom; i++) {
+            pp_buf_reset(&line);
+            if (!name_notes(&line, &x->dom[i], p, ""))
+                continue;
+            pp_buf_puts(&line, ":");
+            pp_rmx_describe(&x->dom[i], &line);
+            pp_sub_detail(sub, "%s", line.s);
+        }
+    }
+    pp_buf_free(&line);
+    pp_buf_free(&names);
+}
+
+/* Problems by kind, then a line per sound domain (at most DESCRIBED_MAX without -v). */
+static void report(pp_result *r, pp_rmx *x, const pp_common *c)
+{
+    size_t failing = 0, warned = 0, described = 0, hidden = 0;
+    pp_buf line;
+
+    for (int p = 0; p < PP_RMX_NPROBLEMS; p++)
+        report_problem(r, x, (pp_rmx_problem)p);
+    pp_buf_init(&line);
+    for (size_t i = 0; i < x->ndom; i++) {
+        const pp_rmx_domain *d = &x->dom[i];
+        pp_state worst = PP_OK;
+        for (size_t k = 0; k < d->nnotes; k++)
+            worst = pp_state_worst(worst, pp_rmx_problem_state(d->notes[k].problem));
+        failing += worst == PP_CRITICAL || worst == PP_UNKNOWN;
+        warned += worst == PP_WARNING;
+        if (worst != PP_OK)
+            continue;
+        if (c->verbose == 0 && described == DESCRIBED_MAX) {
+            hidden++;
+            continue;
+        }
+        pp_buf_reset(&line);
+        pp_buf_printf(&line, "%s:", d->name);
+        pp_rmx_describe(d, &line);
+        pp_result_add(r, PP_OK, "%s", line.s);
+        described++;
+    }
+    if (hidden)
+        pp_result_add(r, PP_OK, "%zu more sound domains (see -v)", hidden);
+    pp_buf_free(&line);
+    pp_state ts = pp_thresh_judge(&c->thresh, x->slowest);
+    if (ts != PP_OK)
+        pp_result_add(r, ts, "slowest DNS answer %.3f s", x->slowest);
+    pp_result_summary(r, "%zu domain%s checked, %zu failing, %zu with warnings, slowest DNS "
+                      "answer %.1f ms", x->ndom, x->ndom == 1 ? "" : "s", failing, warned,
+                      x->slowest * 1000);
+    pp_perf p = pp_perf_make("domains", (double)x->ndom, "");
+    pp_result_perf(r, &p);
+    p = pp_perf_make("failing", (double)failing, "");
+    pp_result_perf(r, &p);
+    p = pp_perf_make("warnings", (double)warned, "");
+    pp_result_perf(r, &p);
+    p = pp_perf_make("dns_slowest", x->slowest, "s");
+    pp_perf_thresh(&p, &c->thresh);
+    pp_result_perf(r, &p);
+}
+
+/* ---- main ---- */
+
+static void probe(pp_rmx *x)
+{
+    char host[256] = "localhost";
+    if (!opt_helo && gethostname(host, sizeof host - 1) == 0)
+        host[sizeof host - 1] = '\0';
+    if (opt_probe_port < 1 || opt_probe_port > 65535)
+        pp_die(PP_UNKNOWN, "--probe-port %ld is not a TCP port", opt_probe_port);
+    pp_rmx_probe_opts po = {(unsigned)opt_probe_port, opt_helo ? opt_helo : host, opt_from,
+                            opt_rcpt, opt_probe_timeout, (int)opt_probe_parallel};
+    pp_rmx_probe(x, &po);
+}
+
+int main(int argc, char **argv)
+{
+    pp_common c;
+    char err[512];
+    pp_strlist expect_names = {0};
+    pp_rmx_expect expect;
+
+    pp_opts_parse(&plugin, argc, argv, &c);
+    parse_expect(&expect, &expect_names);
+    bool postfix = c.config_dir || (opt_domains.n == 0 && !opt_domains_file);
+    pp_postconf *pc = postfix ? pp_postconf_new(c.config_dir) : NULL;
+    pp_result *r = pp_result_new();
+    pp_rmx *x = pp_rmx_new();
+
+    collect_domains(x, pc, r, c.config_dir);
+    if (x->ndom == 0)
+        pp_die(PP_UNKNOWN, "no domains to check (relay_domains and transport_maps list none; "
+                           "give -D)");
+    pp_dns *dns = pp_dns_new(opt_server, err, sizeof err);
+    if (!dns)
+        pp_die(PP_UNKNOWN, "%s", err);
+    pp_dns_set_timeout(dns, opt_dns_timeout, (int)opt_dns_tries);
+    pp_dns_set_parallel(dns, (int)opt_parallel);
+    pp_rmx_resolve(x, dns);
+    pp_rmx_judge(x, &expect);
+    if (opt_probe || opt_rcpt)
+        probe(x);
+    if (pc && !opt_no_audit)
+        audit(x, pc, r, c.config_dir);
+    report(r, x, &c);
+    pp_result_exit(r);
+}
