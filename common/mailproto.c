@@ -161,33 +161,59 @@ int pp_mailproto_imap_number(const char *line, const char *word, long *n)
     return 0;
 }
 
-int pp_mailproto_imap_status(const char *line, const char *item, long *n)
+int pp_mailproto_imap_item(const char *line, const char *item, long *n)
 {
-    if (!word_at(line, strlen(line), "*") || strncasecmp(line + 2, "STATUS ", 7) != 0)
-        return -1;
     const char *p = strrchr(line, '(');
-    if (!p)
+    size_t il = strlen(item);
+    if (!p || strncmp(line, "* ", 2) != 0)
         return -1;
     p++;
-    size_t il = strlen(item);
     while (*p && *p != ')') {
         while (*p == ' ')
             p++;
-        const char *name = p;
-        while (*p && *p != ' ' && *p != ')')
+        const char *tok = p;
+        if (*p == '"') { /* a quoted value, e.g. INTERNALDATE's */
+            for (p++; *p && *p != '"'; p++)
+                if (*p == '\\' && p[1])
+                    p++;
+            if (*p == '"')
+                p++;
+        } else {
+            while (*p && *p != ' ' && *p != ')')
+                p++;
+        }
+        if ((size_t)(p - tok) == il && strncasecmp(tok, item, il) == 0 && *p == ' ') {
+            long long v;
             p++;
-        size_t nl = (size_t)(p - name);
-        while (*p == ' ')
-            p++;
-        long long v;
-        if (number(&p, &v) != 0)
-            return -1;
-        if (nl == il && strncasecmp(name, item, il) == 0 && v <= LONG_MAX) {
+            if (number(&p, &v) != 0 || v > LONG_MAX)
+                return -1;
             *n = (long)v;
             return 0;
         }
+        if (p == tok)
+            break;
     }
     return -1;
+}
+
+char *pp_mailproto_imap_quote(const char *s)
+{
+    pp_buf q;
+    pp_buf_init(&q);
+    pp_buf_putc(&q, '"');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p < 0x20 || *p >= 0x7f) {
+            if (q.s)
+                memset(q.s, 0, q.len);
+            pp_buf_free(&q);
+            return NULL;
+        }
+        if (*p == '"' || *p == '\\')
+            pp_buf_putc(&q, '\\');
+        pp_buf_putc(&q, (char)*p);
+    }
+    pp_buf_putc(&q, '"');
+    return q.s;
 }
 
 int pp_mailproto_imap_greeting(pp_linereader *r, int *kind, char *text, size_t textlen)

@@ -12,8 +12,10 @@
  *	int pp_mailproto_imap_kind(const char *line, size_t len, const char *tag);
  *	int pp_mailproto_imap_literal(const char *line, size_t len, size_t *n);
  *	int pp_mailproto_imap_number(const char *line, const char *word, long *n);
- *	int pp_mailproto_imap_status(const char *line, const char *item, long *n);
- *	int pp_mailproto_imap_greeting(pp_linereader *r, int *kind, char *text, size_t textlen);
+ *	int pp_mailproto_imap_item(const char *line, const char *item, long *n);
+ *	char *pp_mailproto_imap_quote(const char *s);
+ *	char *pp_mailproto_imap_quote(const char *s);
+int pp_mailproto_imap_greeting(pp_linereader *r, int *kind, char *text, size_t textlen);
  *	int pp_mailproto_imap_cmd(pp_linereader *r, const char *tag, const char *cmd, int *kind,
  *				  char *text, size_t textlen, pp_mailproto_line_fn fn, void *ctx);
  *
@@ -44,7 +46,11 @@
  *	PP_IMAP_OTHER. A line ending in a literal "{N}" or "{N+}" is followed by N bytes that
  *	the reader skips: pp_mailproto_imap_literal() returns 1 with N for such a line.
  *	pp_mailproto_imap_number() reads "* N WORD" (EXISTS, RECENT), returning 0 or -1;
- *	pp_mailproto_imap_status() reads an item of "* STATUS box (MESSAGES 3 UNSEEN 1)".
+ *	pp_mailproto_imap_item() reads a numeric item of the last parenthesised list of an
+ *	untagged line: "* STATUS box (MESSAGES 3 UNSEEN 1)", "* 4 FETCH (UID 9 RFC822.SIZE 405
+ *	INTERNALDATE "...")".
+ *	pp_mailproto_imap_quote() returns s as a quoted string (allocated), or NULL when s
+ *	holds a byte outside printable ASCII, which only a literal could carry.
  *	The greeting reader gives PP_IMAP_OK for "* OK", PP_IMAP_PREAUTH, PP_IMAP_BYE.
  *
  *	POP3: pp_mailproto_pop3_ok() returns 1 for "+OK", 0 for "-ERR", -1 otherwise;
@@ -96,7 +102,8 @@ bool pp_mailproto_code_matches(int code, const char *expect);
 int pp_mailproto_imap_kind(const char *line, size_t len, const char *tag);
 int pp_mailproto_imap_literal(const char *line, size_t len, size_t *n);
 int pp_mailproto_imap_number(const char *line, const char *word, long *n);
-int pp_mailproto_imap_status(const char *line, const char *item, long *n);
+int pp_mailproto_imap_item(const char *line, const char *item, long *n);
+char *pp_mailproto_imap_quote(const char *s);
 int pp_mailproto_imap_greeting(pp_linereader *r, int *kind, char *text, size_t textlen);
 int pp_mailproto_imap_cmd(pp_linereader *r, const char *tag, const char *cmd, int *kind,
                           char *text, size_t textlen, pp_mailproto_line_fn fn, void *ctx);

@@ -31,7 +31,10 @@ struct pp_mail_session {
     CURL *curl;
     char curlerr[CURL_ERROR_SIZE];
     struct timespec t0;
-    double curl_dns, curl_connect, curl_tls; /* curl's own clock, NAN when not reached */
+    /* Seconds since t0, NAN when not reached. All are stamped on our clock, as curl 7.88
+     * stamps its CONNECT time again when STARTTLS upgrades the connection; only the name
+     * lookup comes from curl. */
+    double t_dns, t_connect, t_tls_done;
     double t_banner, t_starttls, t_auth_start, t_auth_end, t_total;
     bool awaiting;      /* a command was sent and its reply has not come yet */
     bool logged_in;
@@ -219,6 +222,9 @@ static int on_debug(CURL *h, curl_infotype type, char *data, size_t size, void *
 {
     pp_mail_session *s = ctx;
     (void)h;
+    if (type == CURLINFO_TEXT && isnan(s->t_connect) && size > 13 &&
+        strncmp(data, "Connected to ", 13) == 0)
+        s->t_connect = since(&s->t0);
     if (type != CURLINFO_HEADER_IN && type != CURLINFO_HEADER_OUT)
         return 0;
     while (size > 0) {
@@ -314,7 +320,7 @@ pp_mail_session *pp_mail_new(const pp_mail_opts *o)
     }
     pp_mail_session *s = pp_xcalloc(1, sizeof *s);
     s->o = *o;
-    s->curl_dns = s->curl_connect = s->curl_tls = NAN;
+    s->t_dns = s->t_connect = s->t_tls_done = NAN;
     s->t_banner = s->t_starttls = s->t_auth_start = s->t_auth_end = s->t_total = NAN;
     pp_buf_init(&s->caps);
     pp_buf_init(&s->transcript);
@@ -324,6 +330,33 @@ pp_mail_session *pp_mail_new(const pp_mail_opts *o)
     pp_linereader_init(&s->conn, io, s);
     s->err_state = PP_OK;
     return s;
+}
+
+/* The negotiated protocol and cipher, from OpenSSL itself: curl's CURLINFO_TLS_SSL_PTR is
+ * empty once a CONNECT_ONLY transfer is over. */
+static int g_ssl_ex = -1;
+
+static void on_ssl_info(const SSL *ssl, int where, int ret)
+{
+    (void)ret;
+    if (!(where & SSL_CB_HANDSHAKE_DONE))
+        return;
+    pp_mail_session *s = SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), g_ssl_ex);
+    if (!s || !isnan(s->t_tls_done))
+        return;
+    s->t_tls_done = since(&s->t0);
+    snprintf(s->tls_info, sizeof s->tls_info, "%s, %s", SSL_get_version(ssl),
+             SSL_get_cipher_name(ssl));
+}
+
+static CURLcode on_ssl_ctx(CURL *h, void *ctx, void *parm)
+{
+    (void)h;
+    if (g_ssl_ex < 0)
+        g_ssl_ex = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+    SSL_CTX_set_ex_data(ctx, g_ssl_ex, parm);
+    SSL_CTX_set_info_callback(ctx, on_ssl_info);
+    return CURLE_OK;
 }
 
 static const char *scheme(const pp_mail_opts *o)
@@ -346,9 +379,14 @@ static char *login_options(const pp_mail_opts *o)
     return pp_xasprintf("AUTH=%s", o->mech);
 }
 
-static bool own_user_pass(const pp_mail_opts *o)
+/* IMAP LOGIN and POP3 USER/PASS are ours: curl 7.88 cannot be made to use them when the
+ * server offers SASL. */
+static bool own_login(const pp_mail_opts *o)
 {
-    return o->user && o->proto == PP_MAIL_POP3 && o->mech && strcasecmp(o->mech, "+USER") == 0;
+    if (!o->user || !o->mech)
+        return false;
+    return (o->proto == PP_MAIL_POP3 && strcasecmp(o->mech, "+USER") == 0) ||
+           (o->proto == PP_MAIL_IMAP && strcasecmp(o->mech, "+LOGIN") == 0);
 }
 
 static void setup_curl(pp_mail_session *s, char **url, char **connect_to, char **opts)
@@ -381,13 +419,17 @@ static void setup_curl(pp_mail_session *s, char **url, char **connect_to, char *
                                                                    : CURL_IPRESOLVE_WHATEVER);
     if (o->tls == PP_MAIL_STARTTLS)
         curl_easy_setopt(h, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
+    if (o->tls != PP_MAIL_PLAIN) {
+        curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
+        curl_easy_setopt(h, CURLOPT_SSL_CTX_DATA, s);
+    }
     if (o->cafile) {
         curl_easy_setopt(h, CURLOPT_CAINFO, o->cafile);
         curl_easy_setopt(h, CURLOPT_CAPATH, NULL);
     }
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, o->insecure ? 0L : 1L);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, o->insecure ? 0L : 2L);
-    if (o->user && !own_user_pass(o)) {
+    if (o->user && !own_login(o)) {
         curl_easy_setopt(h, CURLOPT_USERNAME, o->user);
         curl_easy_setopt(h, CURLOPT_PASSWORD, o->password ? o->password : "");
         *opts = login_options(o);
@@ -409,30 +451,19 @@ static double curl_time(CURL *h, CURLINFO what)
 
 static void read_times(pp_mail_session *s)
 {
-    s->curl_dns = curl_time(s->curl, CURLINFO_NAMELOOKUP_TIME_T);
-    s->curl_connect = curl_time(s->curl, CURLINFO_CONNECT_TIME_T);
-    if (s->o.tls != PP_MAIL_PLAIN)
-        s->curl_tls = curl_time(s->curl, CURLINFO_APPCONNECT_TIME_T);
-}
-
-static void read_tls_info(pp_mail_session *s)
-{
-    struct curl_tlssessioninfo *ti = NULL;
-    if (s->o.tls == PP_MAIL_PLAIN ||
-        curl_easy_getinfo(s->curl, CURLINFO_TLS_SSL_PTR, &ti) != CURLE_OK || !ti ||
-        ti->backend != CURLSSLBACKEND_OPENSSL || !ti->internals)
-        return;
-    SSL *ssl = ti->internals;
-    snprintf(s->tls_info, sizeof s->tls_info, "%s, %s", SSL_get_version(ssl),
-             SSL_get_cipher_name(ssl));
+    s->t_dns = curl_time(s->curl, CURLINFO_NAMELOOKUP_TIME_T);
+    if (isnan(s->t_connect)) /* curl did not say "Connected to" */
+        s->t_connect = curl_time(s->curl, CURLINFO_CONNECT_TIME_T);
+    if (isnan(s->t_tls_done) && s->o.tls != PP_MAIL_PLAIN)
+        s->t_tls_done = curl_time(s->curl, CURLINFO_APPCONNECT_TIME_T);
 }
 
 /* ---- failures in words ---- */
 
 static void where(const pp_mail_session *s, char *out, size_t len)
 {
-    bool tls_done = !isnan(s->curl_tls);
-    if (isnan(s->curl_connect))
+    bool tls_done = !isnan(s->t_tls_done);
+    if (isnan(s->t_connect))
         snprintf(out, len, "connecting to %s port %ld", s->o.host, s->o.port);
     else if (s->o.tls == PP_MAIL_IMPLICIT && !tls_done)
         snprintf(out, len, "in the TLS handshake");
@@ -532,8 +563,8 @@ static void curl_failed(pp_mail_session *s, CURLcode rc)
         fail(s, PP_UNKNOWN, "cannot use CA file %s: %s", s->o.cafile ? s->o.cafile : "", why);
         break;
     case CURLE_PEER_FAILED_VERIFICATION:
-        fail(s, PP_CRITICAL, "certificate of %s not trusted: %s (--cafile, --insecure)",
-             s->o.sni ? s->o.sni : s->o.host, why);
+        fail(s, PP_CRITICAL, "certificate verification failed: %s (see --cafile, --sni, "
+             "--insecure)", why);
         break;
     case CURLE_SSL_CONNECT_ERROR:
         fail(s, PP_CRITICAL, "TLS handshake failed: %s", why);
@@ -589,25 +620,58 @@ void pp_mail_fail(pp_mail_session *s, int status, const char *cmd, const char *t
 
 /* ---- login ---- */
 
-static int pop3_user_pass(pp_mail_session *s)
+static int pop3_user_pass(pp_mail_session *s, char *text, size_t textlen, int *ok)
 {
-    char text[256];
-    int ok = 0, st;
     char *cmd = pp_xasprintf("USER %s", s->o.user);
-    st = pp_mailproto_pop3_cmd(&s->conn, cmd, false, &ok, text, sizeof text, NULL, NULL);
+    int st = pp_mailproto_pop3_cmd(&s->conn, cmd, false, ok, text, textlen, NULL, NULL);
     free(cmd);
-    if (st == PP_LR_LINE && ok == 1) {
-        cmd = pp_xasprintf("PASS %s", s->o.password ? s->o.password : "");
-        st = pp_mailproto_pop3_cmd(&s->conn, cmd, false, &ok, text, sizeof text, NULL, NULL);
+    if (st == PP_LR_LINE && *ok == 1) {
+        cmd = pp_xasprintf("PASS %s", s->o.password);
+        st = pp_mailproto_pop3_cmd(&s->conn, cmd, false, ok, text, textlen, NULL, NULL);
         memset(cmd, 0, strlen(cmd));
         free(cmd);
     }
+    *ok = *ok == 1;
+    return st;
+}
+
+static int imap_login(pp_mail_session *s, char *text, size_t textlen, int *ok)
+{
+    char *user = pp_mailproto_imap_quote(s->o.user);
+    char *pass = pp_mailproto_imap_quote(s->o.password);
+    int st = PP_LR_LINE, kind = 0;
+    *ok = 0;
+    if (!user || !pass) {
+        snprintf(text, textlen, "the user or password holds characters LOGIN cannot quote "
+                                "(use AUTHENTICATE: leave out -A)");
+    } else {
+        char *cmd = pp_xasprintf("LOGIN %s %s", user, pass);
+        st = pp_mailproto_imap_cmd(&s->conn, pp_mail_tag(s), cmd, &kind, text, textlen, NULL,
+                                   NULL);
+        memset(cmd, 0, strlen(cmd));
+        free(cmd);
+        *ok = kind == PP_IMAP_OK;
+    }
+    free(user);
+    if (pass)
+        memset(pass, 0, strlen(pass));
+    free(pass);
+    return st;
+}
+
+static int own_login_run(pp_mail_session *s)
+{
+    char text[256] = "";
+    int ok = 0;
+    int st = s->o.proto == PP_MAIL_POP3 ? pop3_user_pass(s, text, sizeof text, &ok)
+                                        : imap_login(s, text, sizeof text, &ok);
     if (st != PP_LR_LINE) {
         pp_mail_fail(s, st, s->last_cmd, text);
         return -1;
     }
-    if (ok != 1) {
-        fail(s, PP_CRITICAL, "AUTH %s rejected for %s: %s", s->mech, s->o.user, text);
+    if (!ok) {
+        fail(s, PP_CRITICAL, "AUTH %s rejected for %s: %s", s->mech[0] ? s->mech : s->o.mech,
+             s->o.user, text);
         return -1;
     }
     return 0;
@@ -632,8 +696,7 @@ int pp_mail_login(pp_mail_session *s)
         curl_failed(s, rc);
         return -1;
     }
-    read_tls_info(s);
-    if (own_user_pass(&s->o) && pop3_user_pass(s) != 0)
+    if (own_login(&s->o) && own_login_run(s) != 0)
         return -1;
     s->logged_in = true;
     if (s->o.user && isnan(s->t_auth_start)) {
@@ -671,7 +734,7 @@ int pp_mail_quit(pp_mail_session *s)
         break;
     }
     s->t_total = since(&s->t0);
-    return st == PP_LR_LINE ? 0 : -1;
+    return st;
 }
 
 void pp_mail_free(pp_mail_session *s)
@@ -708,13 +771,13 @@ double pp_mail_time(const pp_mail_session *s, pp_mail_phase p)
     bool implicit = s->o.tls == PP_MAIL_IMPLICIT;
     switch (p) {
     case PP_PHASE_DNS:
-        return isnan(s->curl_connect) ? s->curl_dns : isnan(s->curl_dns) ? 0 : s->curl_dns;
+        return isnan(s->t_connect) ? s->t_dns : isnan(s->t_dns) ? 0 : s->t_dns;
     case PP_PHASE_CONNECT:
-        return diff(s->curl_connect, isnan(s->curl_dns) ? 0 : s->curl_dns);
+        return diff(s->t_connect, isnan(s->t_dns) ? 0 : s->t_dns);
     case PP_PHASE_TLS:
-        return diff(s->curl_tls, implicit ? s->curl_connect : s->t_starttls);
+        return diff(s->t_tls_done, implicit ? s->t_connect : s->t_starttls);
     case PP_PHASE_BANNER:
-        return diff(s->t_banner, implicit ? s->curl_tls : s->curl_connect);
+        return diff(s->t_banner, implicit ? s->t_tls_done : s->t_connect);
     case PP_PHASE_AUTH:
         return diff(s->t_auth_end, s->t_auth_start);
     case PP_PHASE_TOTAL:

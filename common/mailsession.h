@@ -28,7 +28,8 @@
  *	each step happened. A login where the server never offered AUTH is a failure, not a
  *	silent success. After a successful login the connection is the caller's through
  *	pp_mail_conn() (a pp_linereader for mailproto's readers; pp_mail_tag() gives a fresh
- *	IMAP tag), and pp_mail_quit() ends it with QUIT or LOGOUT.
+ *	IMAP tag), and pp_mail_quit() ends it with QUIT or LOGOUT (it returns the PP_LR_* or
+ *	PP_MP_GARBAGE status of the reply).
  *	Failures are put in words with the state they deserve: connection refused,
  *	"timed out after 2.8 s waiting for the banner" (or in the TLS handshake, waiting for the
  *	reply to AUTH...), the TLS library's reason for a failed handshake or verification, the

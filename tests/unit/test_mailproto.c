@@ -215,14 +215,22 @@ static void test_imap_parsers(void **state)
     assert_int_equal(v, 0);
     assert_int_equal(pp_mailproto_imap_number("* 12 EXISTSX", "EXISTS", &v), -1);
     assert_int_equal(pp_mailproto_imap_number("* x EXISTS", "EXISTS", &v), -1);
-    assert_int_equal(pp_mailproto_imap_status("* STATUS INBOX (MESSAGES 3 UNSEEN 1)", "UNSEEN",
-                                              &v), 0);
+    assert_int_equal(pp_mailproto_imap_item("* STATUS INBOX (MESSAGES 3 UNSEEN 1)", "UNSEEN",
+                                            &v), 0);
     assert_int_equal(v, 1);
-    assert_int_equal(pp_mailproto_imap_status("* STATUS \"a (b)\" (MESSAGES 3 UNSEEN 7)",
-                                              "MESSAGES", &v), 0);
+    assert_int_equal(pp_mailproto_imap_item("* STATUS \"a (b)\" (MESSAGES 3 UNSEEN 7)",
+                                            "MESSAGES", &v), 0);
     assert_int_equal(v, 3);
-    assert_int_equal(pp_mailproto_imap_status("* STATUS INBOX (MESSAGES 3)", "UNSEEN", &v), -1);
-    assert_int_equal(pp_mailproto_imap_status("* STATUS INBOX (MESSAGES x)", "MESSAGES", &v), -1);
+    assert_int_equal(pp_mailproto_imap_item("* STATUS INBOX (MESSAGES 3)", "UNSEEN", &v), -1);
+    assert_int_equal(pp_mailproto_imap_item("* STATUS INBOX (MESSAGES x)", "MESSAGES", &v), -1);
+    assert_int_equal(pp_mailproto_imap_item("* STATUS INBOX (MESSAGES 3", "UNSEEN", &v), -1);
+    assert_int_equal(pp_mailproto_imap_item("* 4 FETCH (UID 9 INTERNALDATE \"25-Nov-2026 "
+                                            "10:00:00 +0000\" RFC822.SIZE 405 BODY[] {405}",
+                                            "RFC822.SIZE", &v), 0);
+    assert_int_equal(v, 405);
+    assert_int_equal(pp_mailproto_imap_item("* 4 FETCH (UID 9 RFC822.SIZE 405)", "UID", &v), 0);
+    assert_int_equal(v, 9);
+    assert_int_equal(pp_mailproto_imap_item("x (UID 9)", "UID", &v), -1);
 }
 
 typedef struct seen {
