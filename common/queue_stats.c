@@ -15,7 +15,6 @@
 #define DEFAULT_BUCKETS 10
 #define DEFAULT_MIN_SUB 5
 #define DEFAULT_MAX_DOMAINS 100000
-#define OTHER_DOMAINS "(other domains)"
 #define QSHAPE_MIN_WIDTH 80
 #define QSHAPE_DOMAIN_WIDTH 18
 
@@ -178,7 +177,7 @@ static dom *lookup(pp_qstats *s, const char *name, bool *created)
     for (; s->slots[k]; k = (k + 1) & (s->nslots - 1))
         if (strcmp(s->doms[s->slots[k] - 1]->name, name) == 0)
             return s->doms[s->slots[k] - 1];
-    if (s->ndoms >= s->o.max_domains && strcmp(name, OTHER_DOMAINS) != 0)
+    if (s->ndoms >= s->o.max_domains && strcmp(name, PP_QSTATS_OTHER) != 0)
         return NULL;
     dom *d = pp_xcalloc(1, sizeof *d + ((size_t)s->o.buckets + 1) * sizeof d->bucket[0]);
     d->name = pp_xstrdup(name);
@@ -216,7 +215,7 @@ static void count_address(pp_qstats *s, pp_queue q, int b, const char *addr)
     do {
         dom *d = lookup(s, s->name.s, &created);
         if (!d) {
-            d = lookup(s, OTHER_DOMAINS, &created);
+            d = lookup(s, PP_QSTATS_OTHER, &created);
             d->queue[q]++;
             d->bucket[0]++;
             d->bucket[b]++;
@@ -236,8 +235,11 @@ static void count_address(pp_qstats *s, pp_queue q, int b, const char *addr)
 void pp_qstats_add(pp_qstats *s, pp_queue q, const pp_qmsg *m)
 {
     pp_qstats_queue *qq = &s->q[q];
-    int b = pp_qstats_bucket(&s->o, difftime(s->o.now, (time_t)m->arrival));
+    double age = difftime(s->o.now, (time_t)m->arrival);
+    int b = pp_qstats_bucket(&s->o, age);
     qq->messages++;
+    if (s->o.older_than > 0 && age > s->o.older_than)
+        qq->older++;
     qq->recipients += m->nrcpt;
     qq->bytes += m->size > 0 ? (uint64_t)m->size : 0;
     qq->bucket[b]++;

@@ -16,7 +16,7 @@
  * DESCRIPTION
  *	pp_qstats_add() counts one parsed message (from a queue file or from showq) in queue
  *	q: messages, pending recipients, bytes (the size mailq shows), the oldest arrival,
- *	messages per age bucket, and per domain the addresses that qshape counts: each pending
+ *	messages per age bucket, messages older than o->older_than seconds, and per domain the addresses that qshape counts: each pending
  *	recipient (o->by_sender: the sender, once per message), and only for messages that
  *	still have a pending recipient, as qshape does. pp_qstats_corrupt() counts a file that
  *	could not be parsed, keeping the first few reasons (queue->corrupt_why).
@@ -32,7 +32,7 @@
  *	sender "MAILER-DAEMON"); with o->parents each address also counts for its parent
  *	domains (".example.com", never a top-level domain), which qshape shows when they have
  *	at least o->min_subdomains subdomains. The table holds at most o->max_domains names;
- *	further new names are counted under "(other domains)". Memory is the table: it does
+ *	further new names are counted under PP_QSTATS_OTHER. Memory is the table: it does
  *	not grow with the number of messages.
  *
  *	pp_qstats_top() gives the n domains with most addresses in queue q (q < 0: all
@@ -54,6 +54,7 @@
 #include "queue_scan.h"
 
 #define PP_QSTATS_WHY_KEPT 5
+#define PP_QSTATS_OTHER "(other domains)" /* where names beyond max_domains are counted */
 
 typedef struct pp_qstats_opts {
     time_t now;
@@ -64,6 +65,7 @@ typedef struct pp_qstats_opts {
     bool parents;
     long min_subdomains; /* 0: 5 */
     size_t max_domains;  /* 0: 100000 */
+    double older_than;   /* seconds; messages older are counted in queue->older */
 } pp_qstats_opts;
 
 typedef struct pp_qstats_queue {
@@ -72,6 +74,7 @@ typedef struct pp_qstats_queue {
     uint64_t bytes;
     int64_t oldest;          /* arrival time of the oldest message, -1 when empty */
     unsigned long *bucket;   /* messages per age bucket, [1..buckets] */
+    unsigned long older;     /* messages older than o->older_than (when > 0) */
     unsigned long corrupt;   /* files that could not be parsed */
     char *corrupt_why[PP_QSTATS_WHY_KEPT];
 } pp_qstats_queue;
