@@ -10,17 +10,15 @@
  * not in memory, and postsuper only runs once the scan is over, so that a message moved
  * by the action is not seen twice.
  */
-#define PCRE2_CODE_UNIT_WIDTH 8
-
 #include <errno.h>
 #include <fcntl.h>
-#include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "listing.h"
 #include "opts.h"
 #include "postconf.h"
 #include "queue_scan.h"
@@ -65,16 +63,6 @@ static int fn_age(const char *arg, void *dst, char *err, size_t errlen)
     return 0;
 }
 
-static int fn_format(const char *arg, void *dst, char *err, size_t errlen)
-{
-    if (strcmp(arg, "tsv") != 0 && strcmp(arg, "json") != 0) {
-        snprintf(err, errlen, "unknown format '%s' (tsv, json)", arg);
-        return -1;
-    }
-    *(bool *)dst = strcmp(arg, "json") == 0;
-    return 0;
-}
-
 static const pp_opt opts[] = {
     {.name = "from", .arg = "REGEX", .kind = PP_OPT_STR, .dst = &opt_from,
      .help = "the envelope sender or the From: header matches REGEX (the null sender is the "
@@ -106,7 +94,7 @@ static const pp_opt opts[] = {
     {.name = "postqueue", .kind = PP_OPT_FLAG, .dst = &opt_postqueue,
      .help = "read the queue through postqueue -j, as when the queue files are not readable "
              "(no headers then: From:, To:, Subject:, Date: and relay are empty)"},
-    {.name = "format", .arg = "FORMAT", .kind = PP_OPT_FUNC, .dst = &opt_json, .fn = fn_format,
+    {.name = "format", .arg = "FORMAT", .kind = PP_OPT_FUNC, .dst = &opt_json, .fn = pp_listing_format,
      .help = "tsv (default: tab-separated, a first line naming the columns) or json (one "
              "object a line)"},
     {.name = "no-header", .kind = PP_OPT_FLAG, .dst = &opt_no_header,
@@ -145,28 +133,9 @@ typedef struct filter {
     time_t cutoff; /* arrived before: selected; 0: no age filter */
 } filter;
 
-static pcre2_code *compile(const char *name, const char *pattern)
-{
-    int code;
-    PCRE2_SIZE at;
-    if (!pattern)
-        return NULL;
-    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-                                   PCRE2_CASELESS | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &code,
-                                   &at, NULL);
-    if (!re) {
-        PCRE2_UCHAR msg[256];
-        pcre2_get_error_message(code, msg, sizeof msg);
-        pp_die(PP_UNKNOWN, "--%s: bad regular expression at offset %zu: %s", name, (size_t)at,
-               (const char *)msg);
-    }
-    pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* faster when available; fine without */
-    return re;
-}
-
 static bool match(const filter *f, const pcre2_code *re, const char *s)
 {
-    return pcre2_match(re, (PCRE2_SPTR)s, strlen(s), 0, 0, f->md, NULL) >= 0;
+    return pp_listing_match(re, f->md, s, strlen(s));
 }
 
 static bool match_any(const filter *f, const pcre2_code *re, const char *const *v, size_t n)
@@ -211,12 +180,12 @@ static bool selected(const filter *f, const row *r)
 
 static void filter_init(filter *f)
 {
-    f->from = compile("from", opt_from);
-    f->to = compile("to", opt_to);
-    f->either = compile("from-or-to", opt_from_or_to);
-    f->relay = compile("relay", opt_relay);
-    f->subject = compile("subject", opt_subject);
-    f->queue = compile("queue", opt_queue);
+    f->from = pp_listing_regex("from", opt_from);
+    f->to = pp_listing_regex("to", opt_to);
+    f->either = pp_listing_regex("from-or-to", opt_from_or_to);
+    f->relay = pp_listing_regex("relay", opt_relay);
+    f->subject = pp_listing_regex("subject", opt_subject);
+    f->queue = pp_listing_regex("queue", opt_queue);
     f->md = pcre2_match_data_create(1, NULL);
     f->cutoff = opt_older >= 0 ? time(NULL) - (time_t)opt_older : 0;
     if (opt_older == 0)

@@ -1,0 +1,35 @@
+/*
+ * NAME
+ *	listing - what the operator tools that list things share: tsv/json, regex filters
+ * SYNOPSIS
+ *	int pp_listing_format(const char *arg, void *dst, char *err, size_t errlen);
+ *	pcre2_code *pp_listing_regex(const char *option, const char *pattern);
+ *	bool pp_listing_match(const pcre2_code *re, pcre2_match_data *md, const char *s,
+ *			      size_t len);
+ * DESCRIPTION
+ *	pp_listing_format() is a PP_OPT_FUNC parser for a tool's own "--format tsv|json": it
+ *	sets the bool at dst (true for json), or returns -1 with a reason.
+ *
+ *	pp_listing_regex() compiles a filter option's PCRE2 pattern: case-insensitive, UTF-8
+ *	(bytes that are not valid UTF-8 in a subject simply do not match), JIT-compiled where
+ *	the library can. It returns NULL for a NULL pattern; a bad pattern ends the run
+ *	(pp_die) with "--OPTION: bad regular expression at offset N: reason".
+ *	pp_listing_match() says whether re matches len bytes of s (md from
+ *	pcre2_match_data_create(1, NULL)).
+ */
+#ifndef PP_LISTING_H
+#define PP_LISTING_H
+
+#ifndef PCRE2_CODE_UNIT_WIDTH
+#define PCRE2_CODE_UNIT_WIDTH 8
+#endif
+
+#include <pcre2.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+int pp_listing_format(const char *arg, void *dst, char *err, size_t errlen);
+pcre2_code *pp_listing_regex(const char *option, const char *pattern);
+bool pp_listing_match(const pcre2_code *re, pcre2_match_data *md, const char *s, size_t len);
+
+#endif
