@@ -178,6 +178,23 @@ static pp_snmp_status lib_error(const pp_snmp *s, void *handle, netsnmp_session 
     return classify(liberr);
 }
 
+/* A localizable key (Ku) from a passphrase, hashed with the session's authentication
+ * protocol (RFC 3414 2.6; the privacy key too is made with that hash). */
+static int make_key(const netsnmp_session *sess, const char *pass, const char *what, u_char *key,
+                    size_t *key_len, char *err, size_t errlen)
+{
+    if (!pass || strlen(pass) < 8) {
+        snprintf(err, errlen, "the %s password must have at least 8 characters", what);
+        return -1;
+    }
+    if (generate_Ku(sess->securityAuthProto, (u_int)sess->securityAuthProtoLen,
+                    (const u_char *)pass, strlen(pass), key, key_len) != SNMPERR_SUCCESS) {
+        snprintf(err, errlen, "cannot make a key from the %s password", what);
+        return -1;
+    }
+    return 0;
+}
+
 static int set_usm(netsnmp_session *sess, const pp_snmp_conf *c, char *err, size_t errlen)
 {
     sess->securityName = (char *)c->user;
@@ -195,17 +212,10 @@ static int set_usm(netsnmp_session *sess, const pp_snmp_conf *c, char *err, size
         return -1;
     }
     sess->securityAuthProto = ao;
-    if (!c->auth_pass || strlen(c->auth_pass) < 8) {
-        snprintf(err, errlen, "the authentication password must have at least 8 characters");
-        return -1;
-    }
     sess->securityAuthKeyLen = USM_AUTH_KU_LEN;
-    if (generate_Ku(ao, (u_int)sess->securityAuthProtoLen, (const u_char *)c->auth_pass,
-                    strlen(c->auth_pass), sess->securityAuthKey,
-                    &sess->securityAuthKeyLen) != SNMPERR_SUCCESS) {
-        snprintf(err, errlen, "cannot make a key from the authentication password");
+    if (make_key(sess, c->auth_pass, "authentication", sess->securityAuthKey,
+                 &sess->securityAuthKeyLen, err, errlen) != 0)
         return -1;
-    }
     if (c->level != PP_SNMP_AUTH_PRIV)
         return 0;
     int pt = usm_lookup_priv_type(c->priv_proto);
@@ -216,18 +226,9 @@ static int set_usm(netsnmp_session *sess, const pp_snmp_conf *c, char *err, size
         return -1;
     }
     sess->securityPrivProto = po;
-    if (!c->priv_pass || strlen(c->priv_pass) < 8) {
-        snprintf(err, errlen, "the privacy password must have at least 8 characters");
-        return -1;
-    }
     sess->securityPrivKeyLen = USM_PRIV_KU_LEN;
-    if (generate_Ku(ao, (u_int)sess->securityAuthProtoLen, (const u_char *)c->priv_pass,
-                    strlen(c->priv_pass), sess->securityPrivKey,
-                    &sess->securityPrivKeyLen) != SNMPERR_SUCCESS) {
-        snprintf(err, errlen, "cannot make a key from the privacy password");
-        return -1;
-    }
-    return 0;
+    return make_key(sess, c->priv_pass, "privacy", sess->securityPrivKey,
+                    &sess->securityPrivKeyLen, err, errlen);
 }
 
 pp_snmp *pp_snmp_open(const pp_snmp_conf *c, pp_snmp_status *st, char *err, size_t errlen)
