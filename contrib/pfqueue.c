@@ -27,6 +27,7 @@
 #include "showq.h"
 #include "spawn.h"
 #include "stat_table.h"
+#include "timefmt.h"
 
 #define SCAN_QUEUES                                                                          \
     (PP_QUEUE_BIT(PP_QUEUE_INCOMING) | PP_QUEUE_BIT(PP_QUEUE_ACTIVE) |                       \
@@ -39,7 +40,7 @@ typedef enum action { ACT_NONE, ACT_HOLD, ACT_RELEASE, ACT_REQUEUE, ACT_DELETE }
 
 static const char *opt_from, *opt_to, *opt_from_or_to, *opt_relay, *opt_subject, *opt_queue;
 static double opt_older = -1;
-static bool opt_stat, opt_yes, opt_postqueue, opt_no_header, opt_json;
+static bool opt_stat, opt_yes, opt_postqueue, opt_no_header, opt_json, opt_utc;
 static bool opt_act[5];
 
 static int fn_age(const char *arg, void *dst, char *err, size_t errlen)
@@ -99,6 +100,8 @@ static const pp_opt opts[] = {
              "object a line)"},
     {.name = "no-header", .kind = PP_OPT_FLAG, .dst = &opt_no_header,
      .help = "no first line naming the columns in tsv output"},
+    {.name = "utc", .kind = PP_OPT_FLAG, .dst = &opt_utc,
+     .help = "arrival times in UTC, ISO 8601 (as always in json) instead of local time"},
     {0},
 };
 
@@ -227,9 +230,7 @@ static void print_header(void)
 static void print_row(const row *r, pp_buf *line)
 {
     char when[32];
-    struct tm tm;
-    time_t t = (time_t)r->m->arrival;
-    strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", localtime_r(&t, &tm));
+    pp_timefmt_stamp(r->m->arrival, opt_utc || opt_json, when, sizeof when);
     const char *texts[] = {field(&r->v->from), field(&r->v->to), field(&r->v->subject),
                            field(&r->v->date), field(&r->v->relay)};
 
@@ -357,6 +358,16 @@ static int on_file(void *ctx, const pp_qscan_file *f, const pp_qmsg *m)
     return 0;
 }
 
+/* The queues --queue can select: the others are not even opened. */
+static unsigned queues_wanted(const filter *f)
+{
+    unsigned mask = 0;
+    for (int q = 0; q < PP_QUEUE_COUNT; q++)
+        if ((SCAN_QUEUES & PP_QUEUE_BIT(q)) && (!f->queue || match(f, f->queue, pp_queue_name(q))))
+            mask |= PP_QUEUE_BIT(q);
+    return mask;
+}
+
 /* Reads the queue files; returns -1 when they cannot be read, for the postqueue fallback. */
 static int scan_files(run *st, const char *config_dir)
 {
@@ -370,7 +381,7 @@ static int scan_files(run *st, const char *config_dir)
     st->res = &res;
     st->errors_seen = 0;
     /* one thread: the header callback's context (st->view) belongs to the file being read */
-    pp_qscan_opts o = {.queue_dir = dir, .queues = SCAN_QUEUES, .threads = 1,
+    pp_qscan_opts o = {.queue_dir = dir, .queues = queues_wanted(&st->f), .threads = 1,
                        .rec = header_opts(st), .fn = on_file, .ctx = st};
     int rc = pp_qscan_run(&o, &res, err, sizeof err);
     if (rc != 0) {
