@@ -17,6 +17,7 @@
 #                                  an Icinga 2 argument taking a value, from $<short>_VAR$
 #   flag     OPT | VAR | DESCRIPTION
 #                                  an Icinga 2 argument without value (set_if)
+#   include  FILE                  the lines of spec/FILE (options shared by several plugins)
 #   local    NAME | ARGS [| USER]  a check run on the mail server itself: a fixed NRPE command
 #                                  line and an snmpd extend line named NAME, and the services
 #                                  that read them (check_nrpe, check_snmp_extend); with USER,
@@ -41,20 +42,27 @@ OUTPUTS=(nagios/commands.cfg nagios/services.cfg icinga2/commands.conf icinga2/s
 records() {
     local spec
     for spec in "$CFG"/spec/*.spec; do
-        awk -v file="$spec" '
-            /^[ \t]*(#|$)/ { next }
-            {
-                key = $1
-                val = $0
+        awk -v file="$spec" -v dir="$CFG/spec" '
+            function line(text,   key, val, f, n, i, out, inc, l) {
+                if (text ~ /^[ \t]*(#|$)/) return
+                key = text; sub(/[ \t].*/, "", key)
+                val = text
                 sub(/^[ \t]*[^ \t]+[ \t]+/, "", val)
                 sub(/[ \t]+$/, "", val)
-                if (key == "plugin") { plugin = val; next }
+                if (key == "plugin") { plugin = val; return }
                 if (plugin == "") { printf "%s: \"plugin\" must come first\n", file > "/dev/stderr"; exit 1 }
+                if (key == "include") {
+                    inc = dir "/" val
+                    while ((getline l < inc) > 0) line(l)
+                    close(inc)
+                    return
+                }
                 n = split(val, f, /[ \t]*[|][ \t]*/)
-                line = plugin "\t" key
-                for (i = 1; i <= n; i++) line = line "\t" f[i]
-                print line
-            }' "$spec"
+                out = plugin "\t" key
+                for (i = 1; i <= n; i++) out = out "\t" f[i]
+                print out
+            }
+            { line($0) }' "$spec"
     done
 }
 

@@ -26,7 +26,9 @@ P=$PLUGINDIR/check_snmp_extend
 
 printf 'password = %s\n' "$PP_SNMP_COMMUNITY" >"$TMP/snmp.auth"
 chmod 600 "$TMP/snmp.auth"
-sed "s|/usr/lib/nagios/plugins/|$PLUGINDIR/|" "$CFGDIR/snmpd/postprobe.conf" >"$TMP/postprobe.conf"
+# The shipped lines check the default Postfix instance; here they check the stack's (-C).
+sed -E "s|/usr/lib/nagios/plugins/(check_[a-z0-9_]+)|$PLUGINDIR/\1 -C $PP_POSTFIX_CONFIG_DIR|" \
+    "$CFGDIR/snmpd/postprobe.conf" >"$TMP/postprobe.conf"
 TEST_CMD="$P -H 127.0.0.1 -p $PP_SNMP_PORT --authfile $TMP/snmp.auth -n pp_warn"
 cat >"$TMP/snmpd.conf" <<EOS
 rocommunity $PP_SNMP_COMMUNITY 127.0.0.1
