@@ -107,9 +107,12 @@ static const pp_plugin plugin = {
                "check's state, output and perfdata, unchanged.",
     .usage = "-H HOST [-p PORT] {-C COMMUNITY | -u USER [-l LEVEL] [-a PROTO] [-A PASS] "
              "[-x PROTO] [-X PASS] | --authfile FILE} {-n EXTEND | --all PREFIX} [-t SECONDS]",
-    .notes = "On the agent (snmpd.conf): extend postfix_queue /usr/lib/nagios/plugins/"
-             "check_postfix_queue -w 100 -c 500\n"
-             "snmpd caches an extend's output for about 5 s and runs it as its own user.",
+    .notes = "-p is the agent's UDP port (default 161). On the agent (snmpd.conf): extend "
+             "postfix_queue /usr/lib/nagios/plugins/check_postfix_queue -w 500 -c 2000\n"
+             "snmpd caches an extend's output for about 5 s and runs it as its own user.\n"
+             "An agent drops requests with a wrong community or v3 privacy password without "
+             "a word: they end as \"no answer\" after the wait, as a closed port does. The "
+             "wait (all tries) ends 0.3 s before -t so that the plugin can say what happened.",
     .use = PP_USE_HOST,
     .opts = opts,
     .max_args = 0,
