@@ -267,7 +267,6 @@ pp_snmp *pp_snmp_open(const pp_snmp_conf *c, pp_snmp_status *st, char *err, size
         pp_snmp_close(s);
         return NULL;
     }
-    snmp_sess_session(s->handle)->retries = (int)c->retries;
     *st = PP_SNMP_OK;
     return s;
 }

@@ -216,6 +216,8 @@ static _Noreturn void check_all(pp_snmp *snmp, const char *prefix)
         pp_snmp_extend e;
         pp_state s;
         st = pp_snmp_extend_get(snmp, names.items[i], &e, err, sizeof err);
+        if (st == PP_SNMP_UNREACHABLE) /* the agent went away: no time to wait for each */
+            pp_die(opt_unreachable, "%s", err);
         if (st != PP_SNMP_OK)
             pp_result_add(r, s = state_for(st), "%s: %s", names.items[i], err);
         else if (pp_snmp_extend_state(e.result, &s) != 0)
