@@ -253,6 +253,11 @@ static void perf(pp_result *r, const char *label, double v, const char *uom, con
     pp_result_perf(r, &p);
 }
 
+static const char *plural(unsigned long n)
+{
+    return n == 1 ? "" : "s";
+}
+
 static void fmt_bytes(uint64_t b, char *out, size_t len)
 {
     static const char *const units[] = {"B", "KB", "MB", "GB", "TB"};
@@ -313,9 +318,10 @@ static void judge_queue(pp_result *r, const probe *p, pp_queue q)
     fmt_bytes(qq->bytes, size, sizeof size);
     pp_timefmt_age(oldest, age, sizeof age);
     pp_state st = pp_thresh_judge(&opt_queue[q], (double)qq->messages);
-    pp_sub *sub = qq->messages ? pp_result_add(r, st, "%s: %lu messages, %lu recipients, %s, "
-                                               "oldest %s", name, qq->messages, qq->recipients,
-                                               size, age)
+    pp_sub *sub = qq->messages ? pp_result_add(r, st, "%s: %lu message%s, %lu recipient%s, %s, "
+                                               "oldest %s", name, qq->messages,
+                                               plural(qq->messages), qq->recipients,
+                                               plural(qq->recipients), size, age)
                                : pp_result_add(r, st, "%s: 0 messages", name);
     snprintf(ml, sizeof ml, "queue=\"%s\"", name);
     perf(r, name, (double)qq->messages, "", &opt_queue[q], "postfix_queue_messages", ml);
@@ -342,7 +348,7 @@ static void judge_corrupt(pp_result *r, const probe *p)
     if (p->queues & PP_QUEUE_BIT(PP_QUEUE_CORRUPT))
         n += pp_qstats_get(p->st, PP_QUEUE_CORRUPT)->messages;
     pp_sub *sub = pp_result_add(r, pp_thresh_judge(&opt_queue[PP_QUEUE_CORRUPT], (double)n),
-                                "corrupt: %lu files", n);
+                                "corrupt: %lu file%s", n, plural(n));
     for (int q = 0; q < PP_QUEUE_COUNT; q++)
         for (int i = 0; i < PP_QSTATS_WHY_KEPT; i++)
             if (pp_qstats_get(p->st, q)->corrupt_why[i])
@@ -370,8 +376,8 @@ static void judge_ages(pp_result *r, const probe *p)
         pp_result_add(r, pp_thresh_judge(&opt_oldest, age_of(p->st, oldest)),
                       "oldest message %s (%s)", age, pp_queue_name(where));
     pp_timefmt_age((double)opt_older_than, age, sizeof age);
-    pp_result_add(r, pp_thresh_judge(&opt_older, (double)older), "%lu messages older than %s",
-                  older, age);
+    pp_result_add(r, pp_thresh_judge(&opt_older, (double)older), "%lu message%s older than %s",
+                  older, plural(older), age);
     snprintf(ml, sizeof ml, "age_seconds=\"%ld\"", opt_older_than);
     perf(r, "older", (double)older, "", &opt_older, "postfix_queue_older_messages", ml);
 }
@@ -407,7 +413,7 @@ static void judge_total(pp_result *r, const probe *p, const pp_common *c)
             pp_buf_printf(&parts, "%s%s %lu", parts.len ? ", " : "", pp_queue_name(q), n);
     }
     pp_sub *sub = pp_result_add(r, pp_thresh_judge(&c->thresh, (double)total),
-                                "%lu messages in the queue", total);
+                                "%lu message%s in the queue", total, plural(total));
     if (p->used == SRC_DIRECT)
         pp_sub_detail(sub, "source: the queue files under %s (%ld threads; %lu files, %lu not "
                       "complete yet, %lu gone while scanning, %lu ignored)", p->queue_dir,
@@ -424,7 +430,7 @@ static void judge_total(pp_result *r, const probe *p, const pp_common *c)
         pp_result_add(r, PP_UNKNOWN, "%lu lines of postqueue -j not understood (%s)",
                       p->showq_bad, p->showq_err);
     if (total)
-        pp_result_summary(r, "%lu messages (%s)", total, parts.s);
+        pp_result_summary(r, "%lu message%s (%s)", total, plural(total), parts.s);
     else
         pp_result_summary(r, "queue empty");
     pp_buf_free(&parts);
