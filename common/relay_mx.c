@@ -263,8 +263,26 @@ static void collect_hosts(pp_rmx *x)
     x->nhosts = k + 1;
 }
 
+/* IPv4 addresses first, whichever answer came first: the same order on every run. */
+static void order_addresses(pp_rmx_host *h)
+{
+    for (size_t i = 1; i < h->naddr; i++)
+        for (size_t k = i; k > 0 && h->addr[k].ss_family == AF_INET &&
+                           h->addr[k - 1].ss_family != AF_INET;
+             k--) {
+            struct sockaddr_storage t = h->addr[k];
+            socklen_t tl = h->addrlen[k];
+            h->addr[k] = h->addr[k - 1];
+            h->addrlen[k] = h->addrlen[k - 1];
+            h->addr[k - 1] = t;
+            h->addrlen[k - 1] = tl;
+        }
+}
+
 static void link_hosts(pp_rmx *x)
 {
+    for (size_t i = 0; i < x->nhosts; i++)
+        order_addresses(&x->hosts[i]);
     for (size_t i = 0; i < x->ndom; i++) {
         pp_rmx_domain *d = &x->dom[i];
         if (d->status == PP_DNS_NODATA)
