@@ -226,8 +226,13 @@ static pp_qrec_status size_record(parser *p, rec *r)
     const char *lim = r->data + r->len, *e;
     uint64_t content, offset;
     if (!number(r->data, lim, &e, &content) || !number(e, lim, &e, &offset) || offset == 0 ||
-        offset > p->size || content > p->size - offset)
+        content > UINT64_MAX - offset)
         return fail(p, PP_QREC_BAD_VALUE, "malformed size record (C) at offset %" PRIu64, r->off);
+    if (offset + content >= p->size)
+        return fail(p, PP_QREC_TRUNCATED,
+                    "file of %" PRIu64 " bytes ends before the end of the content (offset %" PRIu64
+                    ") that its size record gives",
+                    p->size, offset + content);
     p->has_size = true;
     p->xtra_off = offset + content;
     p->m->size = (int64_t)content;

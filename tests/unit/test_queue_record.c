@@ -342,6 +342,10 @@ static void test_bad_size_record(void **state)
     qf_size(&b, 0, 5, 200, 1);
     assert_int_equal(parse_status(&b, err, sizeof err), PP_QREC_BAD_VALUE);
     qf_size(&b, 0, 5, 100000, 1);
+    assert_int_equal(parse_status(&b, err, sizeof err), PP_QREC_TRUNCATED);
+    assert_string_equal(err, "file of 472 bytes ends before the end of the content (offset "
+                             "100005) that its size record gives");
+    memcpy(b.s + 2, "  x", 3);
     assert_int_equal(parse_status(&b, err, sizeof err), PP_QREC_BAD_VALUE);
     assert_string_equal(err, "malformed size record (C) at offset 0");
 

@@ -9,8 +9,8 @@
 #   craft SRC QUEUE AGE [ID]   copies queue file SRC into QUEUE (deferred: hashed, with a
 #                              retry time a day away so that qmgr leaves it alone) under a
 #                              new queue id, its T record set AGE seconds back; prints the path
-#   corrupt_copy PATH PERL     copies a file to PATH (mode 0700), the bytes edited by PERL
-#                              (-0777 -pe), for corrupt files
+#   corrupt_copy PATH PERL SRC copies file SRC to PATH (owner postfix, mode 0700), its bytes
+#                              edited by PERL (perl -0777 -pe), for corrupt files
 #   perf LABEL                 the value of perfdata LABEL in $OUT (no unit)
 #   count QUEUE [JQ]           from postqueue -j: messages in QUEUE, or JQ over their array
 #   sorted_lines TEXT          TEXT's lines in byte order (qshape orders ties at random)
