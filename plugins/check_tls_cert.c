@@ -1,0 +1,291 @@
+/*
+ * check_tls_cert - judge the certificate a mail server presents (over TLS or SMTP/IMAP/POP3
+ * STARTTLS), the certificates of every MX host of a domain, or a PEM file: expiry of every
+ * chain element, trust, name, key, signature, protocol, OCSP stapling, DANE, and whether
+ * the served certificate is the one in the configured file.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "dns.h"
+#include "opts.h"
+#include "result.h"
+#include "tlsfetch.h"
+#include "tlsinspect.h"
+
+static const char *opt_host, *opt_starttls, *opt_cafile, *opt_name, *opt_file, *opt_compare;
+static const char *opt_min_tls, *opt_mx, *opt_server;
+static long opt_port, opt_min_rsa = 2048, opt_min_ec = 256;
+static double opt_warn = 20, opt_crit = 15;
+static bool opt_v4, opt_v6, opt_selfsigned, opt_ocsp, opt_dane, opt_no_dnssec;
+
+static const pp_opt opts[] = {
+    {"host", 'H', "HOST", PP_OPT_STR, &opt_host, "server to connect to (name or address)", NULL},
+    {"port", 'p', "PORT", PP_OPT_INT, &opt_port,
+     "TCP port (default with --starttls: 25, 143, 110; with --mx: 25)", NULL},
+    {"use-ipv4", '4', NULL, PP_OPT_FLAG, &opt_v4, "connect over IPv4 only", NULL},
+    {"use-ipv6", '6', NULL, PP_OPT_FLAG, &opt_v6, "connect over IPv6 only", NULL},
+    {"starttls", 0, "PROTO", PP_OPT_STR, &opt_starttls,
+     "smtp, imap or pop3: plaintext first, then STARTTLS (default: TLS from the start)", NULL},
+    {"warning", 'w', "DAYS", PP_OPT_DOUBLE, &opt_warn,
+     "WARNING when a certificate of the chain expires in less than DAYS (default 20)", NULL},
+    {"critical", 'c', "DAYS", PP_OPT_DOUBLE, &opt_crit,
+     "CRITICAL when a certificate of the chain expires in less than DAYS (default 15)", NULL},
+    {"cafile", 0, "FILE", PP_OPT_STR, &opt_cafile,
+     "trust the CA certificates in FILE instead of the system's store", NULL},
+    {"hostname", 0, "NAME", PP_OPT_STR, &opt_name,
+     "the name the certificate must be for, also sent as SNI (default: -H; with --mx the MX "
+     "host names; with --file none)", NULL},
+    {"file", 0, "PEM", PP_OPT_STR, &opt_file,
+     "judge the certificates in a PEM file (e.g. smtpd_tls_cert_file) instead of a server",
+     NULL},
+    {"compare-file", 0, "PEM", PP_OPT_STR, &opt_compare,
+     "CRITICAL unless the server presents the certificate in PEM (a renewal the server has "
+     "not loaded yet)", NULL},
+    {"min-tls", 0, "VERSION", PP_OPT_STR, &opt_min_tls,
+     "CRITICAL when the negotiated protocol is below VERSION (1.0, 1.1, 1.2, 1.3)", NULL},
+    {"min-rsa-bits", 0, "BITS", PP_OPT_INT, &opt_min_rsa,
+     "smallest RSA or DSA key accepted in the chain (default 2048)", NULL},
+    {"min-ec-bits", 0, "BITS", PP_OPT_INT, &opt_min_ec,
+     "smallest EC key accepted in the chain (default 256)", NULL},
+    {"selfsigned", 0, NULL, PP_OPT_FLAG, &opt_selfsigned, "a self-signed certificate is OK",
+     NULL},
+    {"ocsp", 0, NULL, PP_OPT_FLAG, &opt_ocsp,
+     "ask for OCSP stapling: CRITICAL unless a current \"good\" response is stapled", NULL},
+    {"dane", 0, NULL, PP_OPT_FLAG, &opt_dane,
+     "the TLSA records of _PORT._tcp.NAME must match the chain (RFC 7671, 7672)", NULL},
+    {"no-dnssec", 0, NULL, PP_OPT_FLAG, &opt_no_dnssec,
+     "accept TLSA answers the resolver did not validate (no AD bit)", NULL},
+    {"mx", 0, "DOMAIN", PP_OPT_STR, &opt_mx,
+     "check every MX host of DOMAIN (SMTP STARTTLS on port 25 unless told otherwise)", NULL},
+    {"server", 's', "SERVER[:PORT]", PP_OPT_STR, &opt_server,
+     "DNS server for --dane and --mx (IPv4, [IPv6]:PORT or a name); default: /etc/resolv.conf",
+     NULL},
+    {0},
+};
+
+static const pp_plugin plugin = {
+    .name = "check_tls_cert",
+    .service = "TLS",
+    .purpose = "Judges the certificate chain of a mail server (TLS or SMTP/IMAP/POP3 "
+               "STARTTLS), of every MX host of a domain, or of a PEM file: days left for "
+               "every certificate, trust, host name, self-signed, key size, weak signatures, "
+               "protocol version, OCSP stapling, DANE TLSA records, and whether the server "
+               "presents the certificate configured in a file.",
+    .usage = "-H HOST -p PORT [--starttls smtp|imap|pop3] [-w DAYS] [-c DAYS] [--cafile FILE] "
+             "[--hostname NAME] [--dane] [--ocsp] [--min-tls 1.2] [--compare-file PEM] | "
+             "--mx DOMAIN [-s DNS-SERVER] | --file PEM",
+    .notes = "Examples:\n"
+             "check_tls_cert -H mail.example.org --starttls smtp --dane\n"
+             "check_tls_cert -H mail.example.org -p 993 --compare-file "
+             "/etc/dovecot/fullchain.pem\n"
+             "check_tls_cert --mx example.org -w 30 -c 14",
+    .opts = opts,
+    .max_args = 0,
+};
+
+static pp_starttls g_starttls;
+static pp_tlsinspect_opts g_io;
+static pp_dns *g_dns;
+
+static pp_dns *dns(void)
+{
+    char err[256];
+    if (!g_dns && !(g_dns = pp_dns_new(opt_server, err, sizeof err)))
+        pp_die(PP_UNKNOWN, "--server: %s", err);
+    return g_dns;
+}
+
+static X509 *load_one(const char *path)
+{
+    pp_tls_peer p;
+    char err[512];
+    if (pp_tlsfetch_file(path, &p, err, sizeof err) != 0)
+        pp_die(PP_UNKNOWN, "%s", err);
+    X509 *x = sk_X509_shift(p.chain);
+    pp_tls_peer_free(&p);
+    return x;
+}
+
+/* TLSA records of _PORT._tcp.NAME into g_io; the answer is kept until the run ends. */
+static void lookup_tlsa(const char *name, long port, pp_dns_answer *ans, pp_dane_tlsa **recs)
+{
+    char *q = pp_xasprintf("_%ld._tcp.%s", port, name);
+    pp_dns_lookup(dns(), q, PP_DNS_TLSA, ans);
+    g_io.tlsa_name = q;
+    *recs = pp_xcalloc(ans->nrr + 1, sizeof **recs);
+    g_io.ntlsa = 0;
+    for (size_t i = 0; i < ans->nrr; i++)
+        if (ans->rr[i].type == PP_DNS_TLSA)
+            (*recs)[g_io.ntlsa++] = (pp_dane_tlsa){ans->rr[i].usage, ans->rr[i].selector,
+                                                   ans->rr[i].mtype, ans->rr[i].data,
+                                                   ans->rr[i].datalen};
+    g_io.tlsa = *recs;
+    g_io.tlsa_note = ans->status == PP_DNS_OK ? NULL : ans->err[0] ? ans->err
+                                                     : pp_dns_status_str(ans->status);
+    g_io.tlsa_insecure = g_io.ntlsa > 0 && !ans->ad && !opt_no_dnssec;
+}
+
+/* Connect to host (an address or a name), fetch and judge; who prefixes the lines. */
+static int check_server(const char *host, const char *name, long port, const char *who,
+                        pp_result *r, bool report_failure)
+{
+    pp_tls_peer p;
+    char err[512];
+    pp_tlsfetch_opts fo = {.host = host, .port = port,
+                           .family = opt_v4 ? AF_INET : opt_v6 ? AF_INET6 : AF_UNSPEC,
+                           .starttls = g_starttls, .sni = name, .ocsp = opt_ocsp};
+    if (pp_tlsfetch(&fo, &p, err, sizeof err) != 0) {
+        if (report_failure)
+            pp_result_add(r, PP_CRITICAL, "%s%s%s", who ? who : "", who ? ": " : "", err);
+        return -1;
+    }
+    pp_dns_answer ans = {0};
+    pp_dane_tlsa *recs = NULL;
+    if (opt_dane)
+        lookup_tlsa(name ? name : host, port, &ans, &recs);
+    g_io.name = name;
+    pp_tlsinspect_judge(&g_io, &p, time(NULL), who, r);
+    if (!who) {
+        char cn[256] = "";
+        X509_NAME_get_text_by_NID(X509_get_subject_name(sk_X509_value(p.chain, 0)),
+                                  NID_commonName, cn, sizeof cn);
+        pp_result_summary(r, "%s port %ld (%s): CN=%s, %.1f days left", host, port,
+                          pp_tlsfetch_starttls_name(g_starttls), cn,
+                          pp_tlsinspect_days_left(sk_X509_value(p.chain, 0), time(NULL)));
+    }
+    free((char *)g_io.tlsa_name);
+    g_io.tlsa_name = NULL;
+    free(recs);
+    pp_dns_answer_free(&ans);
+    pp_tls_peer_free(&p);
+    return 0;
+}
+
+/* The addresses of host through the DNS module (the stack's names live only there). */
+static size_t addresses(const char *host, char addrs[][46], size_t max)
+{
+    size_t n = 0;
+    int types[2] = {opt_v4 ? 0 : PP_DNS_AAAA, opt_v6 ? 0 : PP_DNS_A};
+    for (int t = 0; t < 2; t++) {
+        pp_dns_answer a = {0};
+        if (!types[t])
+            continue;
+        pp_dns_lookup(dns(), host, types[t], &a);
+        for (size_t i = 0; i < a.nrr && n < max; i++)
+            if (a.rr[i].type == types[t])
+                snprintf(addrs[n++], 46, "%s", a.rr[i].addr_text);
+        pp_dns_answer_free(&a);
+    }
+    return n;
+}
+
+static int by_pref(const void *a, const void *b)
+{
+    const pp_dns_rr *x = a, *y = b;
+    return (int)x->pref - (int)y->pref;
+}
+
+static void check_mx(long port, pp_result *r)
+{
+    pp_dns_answer mx = {0};
+    pp_dns_lookup(dns(), opt_mx, PP_DNS_MX, &mx);
+    if (mx.status != PP_DNS_OK && mx.status != PP_DNS_NODATA)
+        pp_die(PP_CRITICAL, "MX lookup for %s: %s", opt_mx,
+               mx.err[0] ? mx.err : pp_dns_status_str(mx.status));
+    if (mx.status == PP_DNS_NODATA) { /* RFC 5321 5.1: the domain is its own MX */
+        pp_dns_answer_free(&mx);
+        mx.rr = pp_xcalloc(1, sizeof *mx.rr);
+        mx.rr[0] = (pp_dns_rr){.type = PP_DNS_MX, .host = pp_xstrdup(opt_mx)};
+        mx.nrr = 1;
+    }
+    qsort(mx.rr, mx.nrr, sizeof *mx.rr, by_pref);
+    size_t hosts = 0;
+    for (size_t i = 0; i < mx.nrr; i++) {
+        const char *h = mx.rr[i].host;
+        char addrs[8][46];
+        if (mx.rr[i].type != PP_DNS_MX)
+            continue;
+        if (strcmp(h, ".") == 0) {
+            pp_result_add(r, PP_OK, "%s has a null MX: it accepts no mail", opt_mx);
+            continue;
+        }
+        hosts++;
+        size_t n = addresses(h, addrs, 8), k;
+        for (k = 0; k < n; k++)
+            if (check_server(addrs[k], h, port, h, r, k + 1 == n) == 0)
+                break;
+        if (n == 0)
+            pp_result_add(r, PP_CRITICAL, "%s: no address", h);
+    }
+    pp_result_summary(r, "%zu MX host%s of %s checked", hosts, hosts == 1 ? "" : "s", opt_mx);
+    pp_dns_answer_free(&mx);
+}
+
+static void setup(void)
+{
+    int min_tls = 0;
+    if (!!opt_host + !!opt_file + !!opt_mx != 1)
+        pp_die(PP_UNKNOWN, "give one of -H HOST, --mx DOMAIN or --file PEM (see --help)");
+    if (opt_starttls && pp_tlsfetch_starttls_parse(opt_starttls, &g_starttls) != 0)
+        pp_die(PP_UNKNOWN, "--starttls: '%s' is not smtp, imap or pop3", opt_starttls);
+    if (opt_mx && !opt_starttls)
+        g_starttls = PP_STARTTLS_SMTP;
+    if (opt_min_tls && pp_tlsinspect_protocol_parse(opt_min_tls, &min_tls) != 0)
+        pp_die(PP_UNKNOWN, "--min-tls: '%s' is not 1.0, 1.1, 1.2 or 1.3", opt_min_tls);
+    if (opt_port < 0 || opt_port > 65535)
+        pp_die(PP_UNKNOWN, "--port: %ld is not a port number", opt_port);
+    if (opt_host && !opt_port && g_starttls == PP_STARTTLS_NONE)
+        pp_die(PP_UNKNOWN, "-p PORT is required without --starttls");
+    if (opt_crit > opt_warn)
+        pp_die(PP_UNKNOWN, "-c %g days is more than -w %g days", opt_crit, opt_warn);
+    if (opt_v4 && opt_v6)
+        pp_die(PP_UNKNOWN, "-4 and -6 exclude each other");
+    if ((opt_dane || opt_ocsp || opt_compare) && opt_file)
+        pp_die(PP_UNKNOWN, "--dane, --ocsp and --compare-file need a server, not --file");
+    if (opt_cafile) {
+        FILE *f = fopen(opt_cafile, "r");
+        if (!f)
+            pp_die(PP_UNKNOWN, "--cafile %s: %m", opt_cafile);
+        fclose(f);
+    }
+    g_io = (pp_tlsinspect_opts){
+        .warn_days = opt_warn, .crit_days = opt_crit, .cafile = opt_cafile,
+        .allow_self_signed = opt_selfsigned, .min_rsa_bits = opt_min_rsa,
+        .min_ec_bits = opt_min_ec, .min_tls = min_tls, .ocsp = opt_ocsp, .dane = opt_dane,
+        .compare = opt_compare ? load_one(opt_compare) : NULL, .compare_file = opt_compare,
+    };
+}
+
+int main(int argc, char **argv)
+{
+    static const long default_ports[] = {0, 25, 143, 110};
+    pp_common c;
+    pp_opts_parse(&plugin, argc, argv, &c);
+    setup();
+    long port = opt_port ? opt_port : default_ports[g_starttls];
+
+    pp_result *r = pp_result_new();
+    if (opt_file) {
+        pp_tls_peer p;
+        char err[512];
+        if (pp_tlsfetch_file(opt_file, &p, err, sizeof err) != 0)
+            pp_die(PP_UNKNOWN, "%s", err);
+        g_io.name = opt_name;
+        pp_tlsinspect_judge(&g_io, &p, time(NULL), NULL, r);
+        pp_result_summary(r, "%s: %d certificate%s, %.1f days left", opt_file,
+                          sk_X509_num(p.chain), sk_X509_num(p.chain) == 1 ? "" : "s",
+                          pp_tlsinspect_days_left(sk_X509_value(p.chain, 0), time(NULL)));
+        pp_tls_peer_free(&p);
+    } else if (opt_mx) {
+        check_mx(port, r);
+    } else {
+        check_server(opt_host, opt_name ? opt_name : opt_host, port, NULL, r, true);
+    }
+    X509_free(g_io.compare);
+    pp_dns_free(g_dns);
+    pp_result_exit(r);
+}
