@@ -160,6 +160,7 @@ pp_cachedb *pp_cachedb_open(pp_cachedb_type type, const char *path, const pp_cac
 {
     pp_cachedb *db = pp_xcalloc(1, sizeof *db);
     struct stat st;
+    int kind = 0;
 
     db->type = type;
     db->ops = types[type].ops;
@@ -168,24 +169,23 @@ pp_cachedb *pp_cachedb_open(pp_cachedb_type type, const char *path, const pp_cac
     pp_buf_init(&db->value);
     db->fd = open(db->file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
     if (db->fd < 0) {
+        kind = errno;
         snprintf(err, errlen, "cannot open %s: %s%s", db->file, strerror(errno),
                  errno == EACCES ? " (run as root or as the file's owner, e.g. through sudo)"
                                  : "");
-        free_db(db);
-        return NULL;
-    }
-    if (fstat(db->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    } else if (fstat(db->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        kind = EINVAL;
         snprintf(err, errlen, "%s is not a regular file", db->file);
-        free_db(db);
-        return NULL;
+    } else {
+        db->size = st.st_size;
+        if (type != PP_CACHEDB_CDB && take_lock(db, lock, &st, err, errlen) != 0)
+            kind = EWOULDBLOCK;
+        else if (db->ops->open(db, err, errlen) != 0)
+            kind = EINVAL;
     }
-    db->size = st.st_size;
-    if (type != PP_CACHEDB_CDB && take_lock(db, lock, &st, err, errlen) != 0) {
+    if (kind) {
         free_db(db);
-        return NULL;
-    }
-    if (db->ops->open(db, err, errlen) != 0) {
-        free_db(db);
+        errno = kind;
         return NULL;
     }
     return db;

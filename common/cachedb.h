@@ -45,7 +45,10 @@
  *	the suffix. TYPE is btree, hash, lmdb or cdb; path is allocated.
  *	pp_cachedb_open() checks the file's header first (the pure pp_cachedb_*_header()
  *	functions), so a truncated file, a file of another type or one written by a newer
- *	library version is reported by name instead of handed to the library.
+ *	library version is reported by name instead of handed to the library. When it fails,
+ *	errno tells the kind of failure: ENOENT, EACCES (or another open(2) error) when the
+ *	file cannot be opened, EWOULDBLOCK when a required lock could not be had, EINVAL when
+ *	the file is not what it should be (truncated, corrupt, of another type or version).
  *	pp_cachedb_next() returns 1 with the next record, 0 at the end, -1 on error. Key and value
  *	are NUL-terminated copies, valid until the next call, with the one trailing NUL that
  *	Postfix appends to both removed (klen/vlen exclude it). Memory does not grow with the

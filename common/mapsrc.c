@@ -3,6 +3,9 @@
  */
 #include "mapsrc.h"
 
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Postfix's ISSPACE (isspace in the C locale). */
@@ -187,4 +190,41 @@ void pp_mapsrc_count(const char *buf, size_t len, pp_mapsrc_kind kind, pp_mapsrc
         e.valid ? c->entries++ : c->skipped++;
     c->lines = p.lineno;
     pp_mapsrc_free(&p);
+}
+
+/* ---- reading a file ---- */
+
+int pp_mapsrc_read(const char *path, pp_mapsrc_kind kind, pp_mapsrc_fn fn, void *ctx, char *err,
+                   size_t errlen)
+{
+    FILE *f = fopen(path, "re");
+    pp_mapsrc p;
+    pp_mapsrc_entry e;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    int rc = 0;
+
+    if (!f) {
+        snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+        return -1;
+    }
+    pp_mapsrc_init(&p, kind);
+    while (rc == 0 && (n = getline(&line, &cap, f)) >= 0) {
+        size_t len = (size_t)n;
+        if (len && line[len - 1] == '\n')
+            len--;
+        if (pp_mapsrc_line(&p, line, len, &e))
+            rc = fn(ctx, &e) != 0;
+    }
+    if (rc == 0 && ferror(f)) {
+        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+        rc = -1;
+    }
+    if (rc == 0 && pp_mapsrc_end(&p, &e))
+        rc = fn(ctx, &e) != 0;
+    free(line);
+    fclose(f);
+    pp_mapsrc_free(&p);
+    return rc;
 }

@@ -2,12 +2,16 @@
  * NAME
  *	mapsrc - the entries of a postmap(1) or postalias(1) source file, as those tools see them
  * SYNOPSIS
- *	void pp_mapsrc_init(pp_mapsrc *p, pp_mapsrc_kind kind);
+ *	typedef int (*pp_mapsrc_fn)(void *ctx, const pp_mapsrc_entry *e);
+
+void pp_mapsrc_init(pp_mapsrc *p, pp_mapsrc_kind kind);
  *	int pp_mapsrc_line(pp_mapsrc *p, const char *line, size_t len, pp_mapsrc_entry *e);
  *	int pp_mapsrc_end(pp_mapsrc *p, pp_mapsrc_entry *e);
  *	void pp_mapsrc_free(pp_mapsrc *p);
  *	void pp_mapsrc_count(const char *buf, size_t len, pp_mapsrc_kind kind,
  *			     pp_mapsrc_counts *c);
+ *	int pp_mapsrc_read(const char *path, pp_mapsrc_kind kind, pp_mapsrc_fn fn, void *ctx,
+ *			   char *err, size_t errlen);
  * DESCRIPTION
  *	A pure parser, fed one physical line at a time (without its newline), so that a file
  *	of any size is read with the memory of its longest entry.
@@ -33,6 +37,10 @@
  *	NUL-terminated and valid until the next call) and e->line, the physical line number
  *	where it started, are set; e->valid is false, with e->why the tool's complaint,
  *	for an entry the tool skips. pp_mapsrc_count() runs the parser over a whole buffer.
+ *
+ *	pp_mapsrc_read() streams a file through the parser and calls fn with every entry; fn
+ *	returns 0 to go on, anything else to stop. It returns 0 when the whole file was read,
+ *	1 when fn stopped it, -1 when the file cannot be read (err names it and the reason).
  */
 #ifndef PP_MAPSRC_H
 #define PP_MAPSRC_H
@@ -75,10 +83,14 @@ typedef struct pp_mapsrc_counts {
     size_t lines;   /* physical lines */
 } pp_mapsrc_counts;
 
+typedef int (*pp_mapsrc_fn)(void *ctx, const pp_mapsrc_entry *e);
+
 void pp_mapsrc_init(pp_mapsrc *p, pp_mapsrc_kind kind);
 int pp_mapsrc_line(pp_mapsrc *p, const char *line, size_t len, pp_mapsrc_entry *e);
 int pp_mapsrc_end(pp_mapsrc *p, pp_mapsrc_entry *e);
 void pp_mapsrc_free(pp_mapsrc *p);
 void pp_mapsrc_count(const char *buf, size_t len, pp_mapsrc_kind kind, pp_mapsrc_counts *c);
+int pp_mapsrc_read(const char *path, pp_mapsrc_kind kind, pp_mapsrc_fn fn, void *ctx, char *err,
+                   size_t errlen);
 
 #endif

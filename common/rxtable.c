@@ -6,7 +6,6 @@
 #include "rxtable.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <pcre2.h>
 #include <regex.h>
 #include <stdbool.h>
@@ -288,53 +287,35 @@ void pp_rxtable_free(pp_rxtable *t)
     t->ifs = NULL;
 }
 
-static void check_entry(pp_rxtable *t, const pp_mapsrc_entry *e, pp_rxtable_problem_fn fn,
-                        void *ctx)
+typedef struct checker {
+    pp_rxtable t;
+    pp_rxtable_problem_fn fn;
+    void *ctx;
+} checker;
+
+static int check_entry(void *ctx, const pp_mapsrc_entry *e)
 {
+    checker *c = ctx;
     char why[300];
     if (!e->valid)
-        fn(ctx, e->line, e->why);
-    else if (pp_rxtable_rule(t, e->line, e->text, why, sizeof why) != 0)
-        fn(ctx, e->line, why);
+        c->fn(c->ctx, e->line, e->why);
+    else if (pp_rxtable_rule(&c->t, e->line, e->text, why, sizeof why) != 0)
+        c->fn(c->ctx, e->line, why);
+    return 0;
 }
 
 long pp_rxtable_check_file(const char *path, pp_rxtable_kind kind, pp_rxtable_problem_fn fn,
                            void *ctx, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "re");
-    pp_rxtable t;
-    pp_mapsrc src;
-    pp_mapsrc_entry e;
-    char *line = NULL;
-    size_t cap = 0, at;
-    ssize_t n;
+    checker c = {.fn = fn, .ctx = ctx};
+    size_t at;
 
-    if (!f) {
-        snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
-        return -1;
-    }
-    pp_rxtable_init(&t, kind);
-    pp_mapsrc_init(&src, PP_MAPSRC_LINES);
-    while ((n = getline(&line, &cap, f)) >= 0) {
-        size_t len = (size_t)n;
-        if (len && line[len - 1] == '\n')
-            len--;
-        if (pp_mapsrc_line(&src, line, len, &e))
-            check_entry(&t, &e, fn, ctx);
-    }
-    int failed = ferror(f);
-    if (pp_mapsrc_end(&src, &e))
-        check_entry(&t, &e, fn, ctx);
-    while (pp_rxtable_unclosed(&t, &at))
-        fn(ctx, at, "IF has no matching ENDIF");
-    long rules = (long)t.rules;
-    free(line);
-    fclose(f);
-    pp_mapsrc_free(&src);
-    pp_rxtable_free(&t);
-    if (failed) {
-        snprintf(err, errlen, "cannot read %s", path);
-        return -1;
-    }
-    return rules;
+    pp_rxtable_init(&c.t, kind);
+    int rc = pp_mapsrc_read(path, PP_MAPSRC_LINES, check_entry, &c, err, errlen);
+    if (rc == 0)
+        while (pp_rxtable_unclosed(&c.t, &at))
+            fn(ctx, at, "IF has no matching ENDIF");
+    long rules = (long)c.t.rules;
+    pp_rxtable_free(&c.t);
+    return rc == 0 ? rules : -1;
 }

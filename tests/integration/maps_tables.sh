@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# maps_tables - check_postfix_maps against real postmap'd/postalias'd tables of every kind, in a
+# scratch copy of the stack's configuration (queue and data directories still the stack's, so
+# the reload check sees the stack's running master): all fresh, then one problem at a time -
+# a source made STALE by touch, a MISSING compiled file, a truncated .db, a partial build, a
+# duplicate key, a pcre table with a bad pattern (same line as Postfix's own warning), a table
+# changed after the last reload, a table locked by a rebuild, and a bad -C.
+set -euo pipefail
+. "${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env"
+PLUGIN=$PP_BUILD_DIR/plugins/check_postfix_maps
+
+T=$(mktemp -d /tmp/pp-maps.XXXXXX)
+LOCKER=
+cleanup() {
+    [ -n "$LOCKER" ] && kill "$LOCKER" 2>/dev/null || true
+    rm -rf "$T"
+}
+trap cleanup EXIT
+
+fail() { printf 'FAIL: %s\n--- output:\n%s\n' "$1" "${OUT:-}" >&2; exit 1; }
+
+# expect CODE [ARGS...]: run the plugin on the scratch config, check its exit code.
+expect() {
+    local want=$1 rc=0
+    shift
+    OUT=$("$PLUGIN" -C "$T/conf" "$@") || rc=$?
+    [ "$rc" -eq "$want" ] || fail "exit $rc, expected $want (args: $*)"
+}
+has() { grep -qF -- "$1" <<<"$OUT" || fail "output lacks: $1"; }
+hasnt() { ! grep -qF -- "$1" <<<"$OUT" || fail "output has: $1"; }
+first_line() { head -n 1 <<<"$OUT"; }
+
+pmap() { postmap -c "$T/conf" "$@"; }
+
+# ---- a scratch instance configuration naming one table of each kind ----
+mkdir -p "$T/conf"
+cp "$PP_POSTFIX_CONFIG_DIR/main.cf" "$PP_POSTFIX_CONFIG_DIR/master.cf" "$T/conf/"
+sed -i '/^config_directory *=/d' "$T/conf/main.cf"
+for i in $(seq 1 50); do printf 'host%d.example.com REJECT helo %d\n' "$i" "$i"; done >"$T/helo_access"
+printf '# senders\nalice@example.com OK\nbob@example.com\n  REJECT no bob\nCarol@Example.com OK\n' >"$T/senders"
+printf 'root@example.com admin@example.com\n' >"$T/canonical"
+printf '# aliases\npostmaster: root\nabuse: root, \n  postmaster\n' >"$T/aliases"
+printf '192.0.2.0/24 REJECT\n' >"$T/clients.cidr"
+printf '# sender checks\n/^spam@/  REJECT\n/^(.*)@bad\\.example$/ REJECT $1\n' >"$T/sender.pcre"
+printf '/^Subject: viagra/ REJECT\n' >"$T/header_checks"
+postconf -c "$T/conf" -e \
+    "smtpd_helo_restrictions = check_helo_access hash:$T/helo_access, check_client_access cidr:$T/clients.cidr" \
+    "smtpd_sender_restrictions = check_sender_access btree:$T/senders, check_sender_access pcre:$T/sender.pcre" \
+    "canonical_maps = lmdb:$T/canonical" \
+    "alias_maps = hash:$T/aliases" "alias_database = hash:$T/aliases" \
+    "header_checks = regexp:$T/header_checks"
+pmap hash:"$T/helo_access"
+pmap btree:"$T/senders"
+pmap lmdb:"$T/canonical"
+postalias -c "$T/conf" hash:"$T/aliases"
+# Sources written before their compiled files, everything before Postfix last (re)loaded.
+touch -d '-30 min' "$T"/helo_access "$T"/senders "$T"/canonical "$T"/aliases \
+    "$T"/clients.cidr "$T"/sender.pcre "$T"/header_checks
+touch -d '-20 min' "$T"/*.db "$T"/*.lmdb
+
+# ---- all fresh ----
+expect 0 -v
+[[ $(first_line) == "POSTFIX_MAPS OK - "*" tables: 0 stale, 0 missing, 0 corrupt, 0 mismatched, 0 with bad rules, 0 to reload |"* ]] ||
+    fail "unexpected first line"
+has "hash:$T/helo_access (smtpd_helo_restrictions): 50 entries"
+has "btree:$T/senders (smtpd_sender_restrictions): 3 entries"
+has "lmdb:$T/canonical (canonical_maps): 1 entries"
+has "hash:$T/aliases (alias_database): 2 entries"
+has "pcre:$T/sender.pcre (smtpd_sender_restrictions): 2 rules"
+has "regexp:$T/header_checks (header_checks): 1 rules"
+has "cidr:$T/clients.cidr"
+has " stale=0;0;;0;"
+
+# ---- STALE: the source touched after postmap ----
+touch -d '-5 min' "$T/helo_access"
+expect 1
+has "POSTFIX_MAPS WARNING - hash:$T/helo_access STALE: the source changed 15 min after $T/helo_access.db was built (run postmap hash:$T/helo_access)"
+has " stale=1;0;;0;"
+# Thresholds on the number of stale tables.
+expect 0 -w 1 -c 2
+has "[OK] hash:$T/helo_access STALE"
+expect 2 -c 0
+has "POSTFIX_MAPS CRITICAL - hash:$T/helo_access STALE"
+# A source changed within the grace period is not stale yet.
+touch "$T/helo_access"
+expect 0
+touch -d '-30 min' "$T/helo_access"
+expect 0
+
+# ---- MISSING compiled file ----
+mv "$T/canonical.lmdb" "$T/canonical.lmdb.away"
+expect 2
+has "POSTFIX_MAPS CRITICAL - lmdb:$T/canonical MISSING: no $T/canonical.lmdb (run postmap lmdb:$T/canonical)"
+has " missing=1;;;0;"
+mv "$T/canonical.lmdb.away" "$T/canonical.lmdb"
+
+# ---- a truncated .db ----
+cp -p "$T/helo_access.db" "$T/helo_access.db.orig"
+size=$(stat -c %s "$T/helo_access.db")
+truncate -s 4096 "$T/helo_access.db"
+touch -d '-20 min' "$T/helo_access.db"
+expect 2
+has "hash:$T/helo_access CORRUPT: $T/helo_access.db is truncated: 4096 bytes, its header says $size"
+mv "$T/helo_access.db.orig" "$T/helo_access.db"
+
+# ---- a partial build: the compiled file lacks entries of the source ----
+head -n 20 "$T/helo_access" >"$T/partial"
+pmap hash:"$T/partial"
+cp -p "$T/helo_access.db" "$T/helo_access.db.orig"
+cp "$T/partial.db" "$T/helo_access.db"
+touch -d '-20 min' "$T/helo_access.db"
+expect 2
+has "hash:$T/helo_access 30 of 50 source entries missing from the compiled file (first: 'host21.example.com', line 21): failed or partial postmap? run postmap hash:$T/helo_access"
+mv "$T/helo_access.db.orig" "$T/helo_access.db"
+
+# ---- a duplicate key (postmap keeps the first) ----
+printf 'CAROL@example.com REJECT twice\n' >>"$T/senders"
+pmap btree:"$T/senders" 2>/dev/null
+touch -d '-30 min' "$T/senders"
+touch -d '-20 min' "$T/senders.db"
+expect 1
+has "btree:$T/senders 4 source entries but 3 keys: duplicate keys in the source (postmap keeps the first)"
+sed -i '$d' "$T/senders"
+pmap btree:"$T/senders"
+touch -d '-30 min' "$T/senders"
+touch -d '-20 min' "$T/senders.db"
+expect 0
+
+# ---- a pcre table with a bad pattern, at the line Postfix itself names ----
+cp -p "$T/sender.pcre" "$T/sender.pcre.orig"
+printf '/^(unclosed@/ REJECT\n/^(a)$/ REJECT $2\n' >>"$T/sender.pcre"
+touch -d '-30 min' "$T/sender.pcre"
+warn=$(postmap -c "$T/conf" -q x pcre:"$T/sender.pcre" 2>&1 || true)
+grep -q "line 4: error in regex at offset 11: missing closing parenthesis" <<<"$warn" ||
+    fail "Postfix does not report line 4: $warn"
+expect 2 -v
+has "POSTFIX_MAPS CRITICAL - pcre:$T/sender.pcre 2 rules Postfix skips or misreads: $T/sender.pcre:4: error in regex at offset 11: missing closing parenthesis; $T/sender.pcre:5: out of range replacement index \"2\" (the pattern has 1 group)"
+has " bad_rules=1;;;0;"
+mv "$T/sender.pcre.orig" "$T/sender.pcre"
+
+# ---- a table read at start-up, changed after the last reload ----
+touch "$T/header_checks"
+expect 1
+grep -qE "^POSTFIX_MAPS WARNING - regexp:$T/header_checks changed [0-9.]+ (s|min|h|d) after Postfix loaded it \(last start or reload [0-9-]+ [0-9:]+\): run postfix reload," <<<"$OUT" ||
+    fail "no reload warning"
+has " reload_needed=1;;;0;"
+sleep 1
+postfix -c "$PP_POSTFIX_CONFIG_DIR" reload 2>/dev/null
+for _ in $(seq 1 50); do
+    rc=0
+    OUT=$("$PLUGIN" -C "$T/conf") || rc=$?
+    [ "$rc" -eq 0 ] && break
+    sleep 0.1
+done
+[ "$rc" -eq 0 ] || fail "still asks for a reload after postfix reload"
+
+# ---- a table being rebuilt (locked) is UNKNOWN, not a hang ----
+flock -x "$T/senders.db" sleep 30 &
+LOCKER=$!
+sleep 0.3
+start=$SECONDS
+expect 3 --lock-wait 0.5
+has "POSTFIX_MAPS UNKNOWN - btree:$T/senders $T/senders.db is locked by pid"
+has "being rebuilt?"
+[ $((SECONDS - start)) -le 3 ] || fail "waited too long for the lock"
+kill "$LOCKER"
+wait "$LOCKER" 2>/dev/null || true
+LOCKER=
+
+# ---- a configuration directory that is not there ----
+rc=0
+OUT=$("$PLUGIN" -C "$T/nonexistent") || rc=$?
+[ "$rc" -eq 3 ] || fail "exit $rc for a missing config directory"
+[[ $OUT == "POSTFIX_MAPS UNKNOWN - "*"$T/nonexistent"* ]] || fail "unclear error for -C"
+[ "$(wc -l <<<"$OUT")" -eq 1 ] || fail "more than one line for a bad -C"
+
+echo "maps_tables: all checks passed"
