@@ -1,0 +1,203 @@
+/*
+ * check_mail_roundtrip - sends a probe by SMTP and waits for it (or for an auto-reply to it)
+ * in an IMAP mailbox: the whole delivery path, timed.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mailleg.h"
+#include "mailmsg.h"
+#include "mailsend.h"
+#include "probewatch.h"
+
+static pp_maillegs legs;
+static const char *opt_from, *opt_to, *opt_echo, *opt_tag = "roundtrip";
+static double opt_max_age = 3600;
+
+static const pp_opt own_opts[] = {
+    {"from", 'f', "ADDRESS", PP_OPT_STR, &opt_from,
+     "the probe's sender (MAIL FROM and From:); in echo mode the address of the IMAP mailbox",
+     NULL},
+    {"to", 'r', "ADDRESS", PP_OPT_STR, &opt_to, "the recipient, whose mailbox IMAP reads", NULL},
+    {"echo", 0, "ADDRESS", PP_OPT_STR, &opt_echo,
+     "echo mode: send to ADDRESS, an auto-responder, and wait for its reply to --from", NULL},
+    {"tag", 0, "WORD", PP_OPT_STR, &opt_tag,
+     "marks this check's probes (default \"roundtrip\"); checks sharing a mailbox need "
+     "different tags", NULL},
+    {"max-age", 0, "SECONDS", PP_OPT_DOUBLE, &opt_max_age,
+     "probes of earlier runs younger than this that arrive count as late deliveries; older "
+     "ones are deleted without a word (default 3600)", NULL},
+    {0},
+};
+
+static pp_plugin plugin = {
+    .name = "check_mail_roundtrip",
+    .service = "ROUNDTRIP",
+    .purpose = "Sends a probe message by SMTP and waits for it in an IMAP mailbox, or with "
+               "--echo for the answer of an auto-responder to it; reports the time to send "
+               "and the delivery latency, then deletes the probe.",
+    .usage = "-H HOST [-p PORT] [-S|-s] [--authfile FILE] --from ADDRESS (--to ADDRESS | "
+             "--echo ADDRESS) [--imap-host HOST] [--imap-ssl] [--imap-authfile FILE] "
+             "[-w SECONDS] [-c SECONDS] [-t SECONDS]",
+    .notes =
+        "The probe carries its id (tag, send time, random part) in its Subject and in an "
+        "X-Postprobe-Id header. Each run deletes its probe once found, and every probe of "
+        "its tag it comes across: one of an earlier run that arrives now is reported as a "
+        "late delivery and its age counts in the latency (so a slow queue shows as a "
+        "latency, not as a loss); one older than --max-age is deleted silently. Only "
+        "messages with a probe id of the tag in their Subject are ever touched; they are "
+        "removed with UID EXPUNGE (UIDPLUS), never a plain EXPUNGE.\n"
+        "The check stops waiting shortly before -t (default 30 s) and says \"not delivered "
+        "after N s\". A failure to send is reported as the SMTP leg's, a failure to read as "
+        "the IMAP leg's: CRITICAL either way, with what the server said.\n"
+        "Echo mode: the reply is recognized by the probe id in its Subject (\"Re: ...\"); "
+        "the probe must not reach the responder marked as bulk, so none of Precedence or "
+        "Auto-Submitted is set.\n"
+        "Examples:\n"
+        "check_mail_roundtrip -H smtp.example.org -p 587 -S --authfile /etc/nagios/probe.auth "
+        "--from probe@example.org --to probe@example.org --imap-ssl -w 30 -c 120 -t 170\n"
+        "check_mail_roundtrip -H smtp.example.org -p 587 -S --authfile /etc/nagios/probe.auth "
+        "--from probe@example.org --echo echo@example.net --imap-ssl -t 170",
+    .use = PP_USE_THRESH,
+    .thresh_what = "the delivery latency in seconds",
+    .default_timeout = 30,
+};
+
+static bool valid_address(const char *a)
+{
+    return a && *a && strlen(a) < 256 && strpbrk(a, "<>\r\n \t\"") == NULL;
+}
+
+static void check_options(void)
+{
+    if (!valid_address(opt_from))
+        pp_die(PP_UNKNOWN, "--from ADDRESS is required (without <, >, spaces, quotes)");
+    if (!opt_to == !opt_echo)
+        pp_die(PP_UNKNOWN, "give either --to ADDRESS or --echo ADDRESS");
+    if (!valid_address(opt_to ? opt_to : opt_echo))
+        pp_die(PP_UNKNOWN, "%s: not a usable address", opt_to ? "--to" : "--echo");
+    if (!pp_probeid_tag_ok(opt_tag))
+        pp_die(PP_UNKNOWN, "--tag: 1 to %d letters, digits, '-' or '_'", PP_PROBEID_TAG_MAX);
+    if (!(opt_max_age > 0))
+        pp_die(PP_UNKNOWN, "--max-age must be positive");
+}
+
+/* Sends the probe; true when the server accepted it (the watch then expects it). */
+static bool send_probe(pp_result *r, pp_probewatch *w, double *send_time, pp_mail_session **sp)
+{
+    char id[PP_PROBEID_MAX], subject[128], text[512];
+    long long ms = pp_probeid_now_ms();
+    pp_probeid_make(opt_tag, ms, pp_probeid_random(), id, sizeof id);
+    snprintf(subject, sizeof subject, "postprobe %s", id);
+    snprintf(text, sizeof text,
+             "A test message of check_mail_roundtrip (postprobe), sent through %s to measure\n"
+             "the delivery time. The check deletes it when it arrives.", legs.smtp.mo.host);
+    const char *to = opt_to ? opt_to : opt_echo;
+    pp_mailmsg_head h = {opt_from, to, subject, id, ms, pp_maillegs_myname(&legs)};
+    pp_buf msg;
+    pp_buf_init(&msg);
+    pp_mailmsg_probe(&msg, &h, text);
+
+    double t0 = pp_probewatch_clock();
+    pp_mail_session *s = *sp = pp_mailleg_login(&legs.smtp);
+    pp_mailsend_result res;
+    bool ok = pp_mail_error_state(s) == PP_OK &&
+              pp_mailsend(s, opt_from, to, msg.s, msg.len, &res) == 0;
+    pp_buf_free(&msg);
+    if (ok) {
+        pp_probewatch_expect(w, id);
+        *send_time = pp_probewatch_clock() - t0;
+        pp_mail_quit(s);
+    } else if (pp_mail_error_state(s) == PP_OK) {
+        pp_result_add(r, PP_CRITICAL, "SMTP leg: %s refused: %s", pp_mailsend_step_name(res.step),
+                      res.text);
+    }
+    return ok;
+}
+
+static void add_seconds_perf(pp_result *r, const char *label, double v, const pp_thresh *t)
+{
+    pp_perf pf = pp_perf_make(label, isnan(v) ? v : round(v * 1000) / 1000, "s");
+    if (t)
+        pp_perf_thresh(&pf, t);
+    pp_perf_minmax(&pf, true, 0, false, 0);
+    pp_result_perf(r, &pf);
+}
+
+static void judge(pp_result *r, const pp_probewatch *w, const pp_thresh *t, double send_time)
+{
+    char num[32];
+    double latency = w->n_own ? w->own[0].latency : NAN;
+    const char *what = opt_echo ? "echo" : "probe";
+    if (w->n_own && !isnan(latency)) {
+        pp_fmt_num(round(latency * 1000) / 1000, num, sizeof num);
+        pp_result_add(r, pp_thresh_judge(t, latency), "%s %s in %s s", what,
+                      opt_echo ? "came back" : "delivered", num);
+    } else if (w->n_own) {
+        pp_fmt_num(round(w->waited * 10) / 10, num, sizeof num);
+        pp_result_add(r, PP_CRITICAL, "%s not %s after %s s", what,
+                      opt_echo ? "answered" : "delivered", num);
+    }
+    for (size_t i = 0; i < w->n_late && i < PP_PROBEWATCH_LATE_MAX; i++) {
+        pp_fmt_num(round(w->late[i].age), num, sizeof num);
+        pp_result_add(r, pp_thresh_judge(t, w->late[i].age),
+                      "%s %s of an earlier run arrived late, %s s after it was sent", what,
+                      w->late[i].id, num);
+    }
+    if (w->n_swept)
+        pp_result_add(r, PP_OK, "deleted %zu probe%s older than %g s", w->n_swept,
+                      w->n_swept == 1 ? "" : "s", opt_max_age);
+    if (!isnan(w->max_late) && (isnan(latency) || w->max_late > latency))
+        latency = w->max_late;
+    add_seconds_perf(r, "send", send_time, NULL);
+    add_seconds_perf(r, "latency", latency, t);
+}
+
+/* When all is well, the first line says it all in one phrase. */
+static void summarize(pp_result *r, const pp_probewatch *w, double send_time)
+{
+    char lat[32], snd[32];
+    if (pp_result_state(r) != PP_OK || w->n_own == 0)
+        return;
+    pp_fmt_num(round(w->own[0].latency * 1000) / 1000, lat, sizeof lat);
+    pp_fmt_num(round(send_time * 1000) / 1000, snd, sizeof snd);
+    if (opt_echo)
+        pp_result_summary(r, "echo from %s came back in %s s (sent in %s s)", opt_echo, lat, snd);
+    else
+        pp_result_summary(r, "probe delivered in %s s (sent in %s s)", lat, snd);
+}
+
+int main(int argc, char **argv)
+{
+    pp_common c;
+    pp_maillegs_plugin(&plugin, &legs, own_opts);
+    pp_opts_parse(&plugin, argc, argv, &c);
+    check_options();
+    pp_maillegs_setup(&legs, &c, PP_LEGS_NEED_IMAP);
+
+    pp_result *r = pp_result_new();
+    pp_mail_session *smtp = NULL, *imap = pp_mailleg_login(&legs.imap);
+    pp_probebox *box = NULL;
+    pp_probewatch w;
+    double send_time = NAN;
+    if (pp_mail_error_state(imap) == PP_OK)
+        box = pp_probebox_open(imap, legs.mailbox, opt_tag, opt_echo != NULL);
+    pp_probewatch_init(&w, box, opt_echo != NULL, opt_max_age);
+    if (box) {
+        bool sent = send_probe(r, &w, &send_time, &smtp);
+        if ((sent ? pp_probewatch_wait(&w) : pp_probewatch_scan(&w)) == 0 &&
+            pp_probewatch_cleanup(&w) == 0)
+            pp_mail_quit(imap);
+    }
+    judge(r, &w, &c.thresh, send_time);
+    pp_mailleg_report(r, smtp, "SMTP leg", c.verbose);
+    pp_mailleg_report(r, imap, "IMAP leg", c.verbose);
+    summarize(r, &w, send_time);
+    pp_probewatch_free(&w);
+    pp_probebox_free(box);
+    pp_mail_free(smtp);
+    pp_mail_free(imap);
+    pp_maillegs_free(&legs);
+    pp_result_exit(r);
+}
