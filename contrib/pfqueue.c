@@ -10,6 +10,7 @@
  * not in memory, and postsuper only runs once the scan is over, so that a message moved
  * by the action is not seen twice.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -459,7 +460,42 @@ static void print_stats(run *st)
     }
 }
 
-/* Hands the selected ids to postsuper; returns its report (stderr) for the user. */
+/* "postsuper: 3F2A1B: removed", the line postsuper writes for each message it acts on */
+static bool per_message(const char *line, size_t n)
+{
+    static const char prefix[] = "postsuper: ";
+    static const char *const verbs[] = {"placed on hold", "released from hold", "requeued",
+                                        "removed"};
+    size_t p = sizeof prefix - 1, id = 0;
+    if (n <= p || strncmp(line, prefix, p) != 0)
+        return false;
+    while (p + id < n && isalnum((unsigned char)line[p + id]))
+        id++;
+    if (id == 0 || p + id + 2 > n || line[p + id] != ':' || line[p + id + 1] != ' ')
+        return false;
+    const char *verb = line + p + id + 2;
+    size_t vlen = n - (p + id + 2);
+    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+        if (vlen == strlen(verbs[i]) && memcmp(verb, verbs[i], vlen) == 0)
+            return true;
+    return false;
+}
+
+/*
+ * postsuper's report (stderr) for the user: its summary ("postsuper: Deleted: 3 messages")
+ * and any warning; its line for each message only with -v, as the listing names them.
+ */
+static void print_report(const char *text)
+{
+    while (*text) {
+        size_t n = strcspn(text, "\n");
+        if (!per_message(text, n) || pp_output_verbose())
+            fprintf(stderr, "%.*s\n", (int)n, text);
+        text += n + (text[n] == '\n');
+    }
+}
+
+/* Hands the selected ids to postsuper and shows its report. */
 static void act(run *st, action a, const char *config_dir)
 {
     static const char *const flag[] = {NULL, "-h", "-H", "-r", "-d"};
@@ -495,7 +531,7 @@ static void act(run *st, action a, const char *config_dir)
     int rc = pp_spawn_finish(&c, &report, err, sizeof err);
     if (rc != 0)
         pp_die(PP_UNKNOWN, "%s", err);
-    fputs(pp_buf_str(&report), stderr); /* "postsuper: Deleted: 3 messages" */
+    print_report(pp_buf_str(&report));
     pp_buf_free(&report);
 }
 
