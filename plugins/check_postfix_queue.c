@@ -56,14 +56,14 @@ static const pp_opt opts[] = {
     {.name = "deferred", .arg = "W,C", .kind = PP_OPT_THRESH, .dst = &opt_queue[2],
      .help = "messages in the deferred queue"},
     {.name = "hold", .arg = "W,C", .kind = PP_OPT_THRESH, .dst = &opt_queue[3],
-     .help = "messages on hold (default 0,: WARNING as soon as one message is held; held mail "
-             "never leaves without postsuper -H or -d; \"--hold=,\" turns it off)"},
+     .help = "messages on hold (default \"0,\": WARNING at the first held message, as held "
+             "mail never leaves without postsuper -H or -d; \"--hold=,\" turns it off)"},
     {.name = "maildrop", .arg = "W,C", .kind = PP_OPT_THRESH, .dst = &opt_queue[4],
      .help = "messages in maildrop (waiting for pickup)"},
     {.name = "corrupt", .arg = "W,C", .kind = PP_OPT_THRESH, .dst = &opt_queue[5],
      .help = "corrupt queue files: those in the corrupt directory and those this plugin "
-             "cannot parse in the other queues (default ,0: CRITICAL at the first one, as mail "
-             "is being lost; \"--corrupt=,\" turns it off)"},
+             "cannot parse in the other queues (default \",0\": CRITICAL at the first one, as "
+             "mail is being lost; \"--corrupt=,\" turns it off)"},
     {.name = "oldest", .arg = "W,C", .kind = PP_OPT_THRESH, .dst = &opt_oldest,
      .help = "age in seconds of the oldest message in incoming, active, deferred and "
              "maildrop (hold is left out: mail waits there by design)"},
@@ -118,7 +118,9 @@ static const pp_plugin plugin = {
              "Ages come from the arrival time in each queue file, never from file times. "
              "The queue files are read directly when the plugin may (root, or the postfix "
              "user); NRPE's user cannot, and then postqueue -j (Postfix 3.1 or later) gives "
-             "the same figures, except corrupt files, which showq does not see. Domains are "
+             "the same figures, except corrupt files, which showq does not see (with -C, "
+             "postqueue run by another user than root accepts only the directories that the "
+             "default main.cf lists in alternate_config_directories). Domains are "
              "counted per address, as qshape counts them, and only listed in the long output "
              "and JSON, never as perfdata.\n"
              "Examples: check_postfix_queue -w 500 -c 2000 --deferred=200,1000 "

@@ -181,7 +181,7 @@ static void test_bad_options(void **state)
     RUN("--help");
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "--hold=W,C"));
-    assert_non_null(strstr(r.out, "default 0,"));
+    assert_non_null(strstr(r.out, "(default \"0,\": WARNING at the first held message"));
 }
 
 int main(void)
