@@ -490,11 +490,19 @@ int main(int argc, char **argv)
     pp_dns_set_timeout(dns, opt_dns_timeout, (int)opt_dns_tries);
     pp_dns_set_parallel(dns, (int)opt_parallel);
     pp_rmx_resolve(x, dns);
+    pp_dns_free(dns);
     pp_rmx_judge(x, &expect);
     if (opt_probe || opt_rcpt)
         probe(x);
     if (pc && !opt_no_audit)
         audit(x, pc, r, c.config_dir);
     report(r, x, &c);
+    pp_rmx_free(x);
+    pp_postconf_free(pc);
+    pcre2_code_free((pcre2_code *)expect.regex);
+    for (size_t i = 0; i < expect_names.n; i++)
+        free((char *)expect_names.items[i]);
+    pp_strlist_free(&expect_names);
+    pp_strlist_free(&opt_domains);
     pp_result_exit(r);
 }

@@ -66,7 +66,10 @@ s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("127.0.0.1",int(sys.argv[1]))); s.listen(8); time.sleep(60)' "$closed" &
 mute=$!
 trap 'kill "$mute" 2>/dev/null || true' EXIT
-sleep 0.3
+for ((i = 0; i < 50; i++)); do
+    [ -n "$(ss -Hlnt "sport = :$closed")" ] && break
+    sleep 0.1
+done
 start=$(date +%s%N)
 expect 2 "no MX host answers SMTP: relay.postprobe.test" \
     "MX mail.$Z (127.0.0.1): banner: timed out" \
