@@ -55,6 +55,7 @@ struct pp_mail_session {
     char tagbuf[16];
     char err[640];
     pp_state err_state;
+    char abort_why[320]; /* set by the debug callback to stop curl at once */
 };
 
 static double since(const struct timespec *t0)
@@ -182,13 +183,41 @@ static void on_client_line(pp_mail_session *s, const char *line, size_t len)
     }
 }
 
+static const char *greeting(const pp_mail_session *s)
+{
+    return s->o.proto == PP_MAIL_SMTP ? "banner" : "greeting";
+}
+
+/* Is this a first line the protocol could start with? Anything else is a server of another
+ * kind (or garbage) that curl would otherwise wait on until the timeout. */
+static bool plausible_greeting(const pp_mail_session *s, const char *line, size_t len)
+{
+    int code;
+    bool last;
+    switch (s->o.proto) {
+    case PP_MAIL_SMTP:
+        return pp_mailproto_smtp_line(line, len, &code, &last) == 0;
+    case PP_MAIL_IMAP:
+        return len >= 2 && line[0] == '*' && line[1] == ' ';
+    default:
+        return pp_mailproto_pop3_ok(line, len) >= 0;
+    }
+}
+
 static void on_server_line(pp_mail_session *s, const char *line, size_t len)
 {
     double now = since(&s->t0);
     transcript_add(s, false, line, len);
-    if (isnan(s->t_banner)) {
+    bool first = isnan(s->t_banner);
+    if (first && !plausible_greeting(s, line, len) && !s->abort_why[0]) {
+        char p[200];
+        pp_linereader_printable(line, len, p, sizeof p);
+        snprintf(s->abort_why, sizeof s->abort_why, "unexpected %s: %s", greeting(s), p);
+    }
+    if (first) {
         s->t_banner = now;
-        pp_linereader_printable(line, len, s->banner, sizeof s->banner);
+        if (!s->abort_why[0]) /* garbage is no banner */
+            pp_linereader_printable(line, len, s->banner, sizeof s->banner);
         const char *c = strstr(s->banner, "[CAPABILITY ");
         if (s->o.proto == PP_MAIL_IMAP && c)
             set_caps_words(s, c + 12, strlen(c + 12));
@@ -225,6 +254,11 @@ static int on_debug(CURL *h, curl_infotype type, char *data, size_t size, void *
     if (type == CURLINFO_TEXT && isnan(s->t_connect) && size > 13 &&
         strncmp(data, "Connected to ", 13) == 0)
         s->t_connect = since(&s->t0);
+    /* curl strips an overlong reply line and goes on as if it were fine */
+    if (type == CURLINFO_TEXT && size > 37 && !s->abort_why[0] &&
+        strncmp(data, "Excessive server response line length", 37) == 0)
+        snprintf(s->abort_why, sizeof s->abort_why, "server sent an overlong line %s",
+                 isnan(s->t_banner) ? "as its banner" : "");
     if (type != CURLINFO_HEADER_IN && type != CURLINFO_HEADER_OUT)
         return 0;
     while (size > 0) {
@@ -239,6 +273,12 @@ static int on_debug(CURL *h, curl_infotype type, char *data, size_t size, void *
         size -= used;
     }
     return 0;
+}
+
+static int on_progress(void *ctx, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
+{
+    (void)dt, (void)dn, (void)ut, (void)un;
+    return ((pp_mail_session *)ctx)->abort_why[0] != '\0';
 }
 
 static void on_trace(void *ctx, bool out, const char *line, size_t len)
@@ -414,6 +454,9 @@ static void setup_curl(pp_mail_session *s, char **url, char **connect_to, char *
     curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);
     curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, on_debug);
     curl_easy_setopt(h, CURLOPT_DEBUGDATA, s);
+    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(h, CURLOPT_XFERINFODATA, s);
     curl_easy_setopt(h, CURLOPT_IPRESOLVE, o->family == AF_INET    ? CURL_IPRESOLVE_V4
                                            : o->family == AF_INET6 ? CURL_IPRESOLVE_V6
                                                                    : CURL_IPRESOLVE_WHATEVER);
@@ -468,13 +511,14 @@ static void where(const pp_mail_session *s, char *out, size_t len)
     else if (s->o.tls == PP_MAIL_IMPLICIT && !tls_done)
         snprintf(out, len, "in the TLS handshake");
     else if (isnan(s->t_banner))
-        snprintf(out, len, "waiting for the %s", s->o.proto == PP_MAIL_SMTP ? "banner" : "greeting");
+        snprintf(out, len, "waiting for the %s", greeting(s));
     else if (!isnan(s->t_starttls) && !tls_done)
         snprintf(out, len, "in the TLS handshake after %s", s->last_cmd);
     else if (s->awaiting)
         snprintf(out, len, "waiting for the reply to %s", s->last_cmd);
     else
-        snprintf(out, len, "after %s", s->last_cmd[0] ? s->last_cmd : "the banner");
+        snprintf(out, len, "after %s%s", s->last_cmd[0] ? "" : "the ",
+                 s->last_cmd[0] ? s->last_cmd : greeting(s));
 }
 
 /* Calls fn for each capability item; stops when fn returns true. */
@@ -567,7 +611,10 @@ static void curl_failed(pp_mail_session *s, CURLcode rc)
              "--insecure)", why);
         break;
     case CURLE_SSL_CONNECT_ERROR:
-        fail(s, PP_CRITICAL, "TLS handshake failed: %s", why);
+        if (strstr(why, "SSL_ERROR_SYSCALL"))
+            fail(s, PP_CRITICAL, "connection closed by the server %s", at);
+        else
+            fail(s, PP_CRITICAL, "TLS handshake failed: %s", why);
         break;
     case CURLE_USE_SSL_FAILED:
         fail(s, PP_CRITICAL, "server does not offer %s", s->o.proto == PP_MAIL_POP3 ? "STLS"
@@ -576,11 +623,16 @@ static void curl_failed(pp_mail_session *s, CURLcode rc)
     case CURLE_LOGIN_DENIED:
         login_denied(s);
         break;
+    case CURLE_ABORTED_BY_CALLBACK:
+        fail(s, PP_CRITICAL, "%s", s->abort_why);
+        break;
     case CURLE_WEIRD_SERVER_REPLY:
         if (isnan(s->t_banner))
             fail(s, PP_CRITICAL, "unexpected reply %s", at);
+        else if (!s->last_cmd[0])
+            fail(s, PP_CRITICAL, "unexpected %s: %s", greeting(s), s->last_reply);
         else
-            fail(s, PP_CRITICAL, "unexpected reply %s: %s", at, s->last_reply);
+            fail(s, PP_CRITICAL, "unexpected reply to %s: %s", s->last_cmd, s->last_reply);
         break;
     case CURLE_GOT_NOTHING:
     case CURLE_RECV_ERROR:
@@ -796,7 +848,7 @@ const char *pp_mail_phase_name(pp_mail_phase p)
 
 const char *pp_mail_banner(const pp_mail_session *s)
 {
-    return isnan(s->t_banner) ? NULL : s->banner;
+    return s->banner[0] ? s->banner : NULL;
 }
 
 const char *pp_mail_caps(const pp_mail_session *s)

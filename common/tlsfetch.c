@@ -306,7 +306,9 @@ static int tls_error(fetch *f, SSL *ssl, int ret)
     int e = SSL_get_error(ssl, ret);
     unsigned long code = ERR_peek_last_error();
     const char *hint = "";
-    if (code) {
+    if (code && ERR_GET_REASON(code) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
+        fail(f, "connection closed by the server in the TLS handshake");
+    } else if (code) {
         const char *reason = ERR_reason_error_string(code);
         char buf[256];
         if (!reason) {
