@@ -10,55 +10,37 @@ P=$PP_BUILD_DIR/plugins/check_relay_mx
 S=127.0.0.1:$PP_DNS_PORT
 Z=$PP_DNS_ZONE
 R=$PP_RELAY_DOMAIN
-fails=0
-
-expect() {
-    local code=$1 pats=() out rc=0
-    shift
-    while [ "$1" != -- ]; do pats+=("$1"); shift; done
-    shift
-    out=$("$P" "$@" 2>&1) || rc=$?
-    if [ "$rc" != "$code" ]; then
-        printf 'FAIL: exit %s, not %s: %s\n%s\n' "$rc" "$code" "$*" "$out"
-        fails=$((fails + 1))
-        return
-    fi
-    local p
-    for p in "${pats[@]}"; do
-        if ! grep -qF -- "$p" <<<"$out"; then
-            printf 'FAIL: no "%s" in the output of: %s\n%s\n' "$p" "$*" "$out"
-            fails=$((fails + 1))
-            return
-        fi
-    done
-    printf 'ok: %s\n' "$*"
-}
+. "$(dirname "$0")/lib/expect.bash"
 
 queued() { postqueue -c "$PP_POSTFIX_CONFIG_DIR" -j 2>/dev/null | wc -l; }
 before=$(queued)
 
 # banner + EHLO only
-expect 0 "RELAY_MX OK - 2 domains checked" \
-    "[OK] MX hosts answer SMTP: good.$Z (MX mx1.$Z (127.0.0.1): 220 in" \
-    -- -s "$S" -D "good.$Z,$R" --probe --probe-port "$PP_SINK_PORT"
+run "$P" -s "$S" -D "good.$Z,$R" --probe --probe-port "$PP_SINK_PORT"
+check "banner and EHLO" all_of "rc_is 0" 'out_has "RELAY_MX OK - 2 domains checked"' \
+    'out_has "[OK] MX hosts answer SMTP: good.$Z (MX mx1.$Z (127.0.0.1): 220 in"'
 
-# The sink refuses unknown users of every domain: RCPT nobody-...@DOMAIN gets 550.
-expect 0 "RELAY_MX OK - 2 domains checked, 0 failing, 0 with warnings" \
-    "[OK] MX hosts refuse unknown recipients: good.$Z (MX mx1.$Z: 550 5.1.1 <no-such-user-pp@good.$Z>: Recipient address rejected: User unknown (postprobe sink); MX mx2.$Z: 550" \
-    "$R (MX mail.$Z: 550 5.1.1 <no-such-user-pp@$R>" \
-    -- -s "$S" -D "good.$Z,$R" --probe-rcpt no-such-user-pp --probe-port "$PP_SINK_PORT"
+# The sink refuses unknown users of every domain: RCPT no-such-user-pp@DOMAIN gets 550.
+run "$P" -s "$S" -D "good.$Z,$R" --probe-rcpt no-such-user-pp --probe-port "$PP_SINK_PORT"
+check "unknown recipient refused" all_of "rc_is 0" \
+    'out_has "RELAY_MX OK - 2 domains checked, 0 failing, 0 with warnings"' \
+    'out_has "[OK] MX hosts refuse unknown recipients: good.$Z (MX mx1.$Z: 550 5.1.1 <no-such-user-pp@good.$Z>: Recipient address rejected: User unknown (postprobe sink); MX mx2.$Z: 550"' \
+    'out_has "$R (MX mail.$Z: 550 5.1.1 <no-such-user-pp@$R>"'
 
 # The main smtpd relays $PP_UNREACHABLE_DOMAIN for mynetworks without verifying
 # recipients: it accepts one that does not exist.
-expect 1 "RELAY_MX WARNING - MX accepts unknown recipients (backscatter risk): good.$Z (MX mx1.$Z accepted RCPT TO:<no-such-user-pp@$PP_UNREACHABLE_DOMAIN> (250 2.1.5 Ok); MX mx2.$Z accepted" \
-    -- -s "$S" -D "good.$Z" --probe-rcpt "no-such-user-pp@$PP_UNREACHABLE_DOMAIN" \
+run "$P" -s "$S" -D "good.$Z" --probe-rcpt "no-such-user-pp@$PP_UNREACHABLE_DOMAIN" \
     --probe-port "$PP_SMTP_PORT" --helo probe.postprobe.test
+check "unknown recipient accepted" all_of "rc_is 1" \
+    'out_has "RELAY_MX WARNING - MX accepts unknown recipients (backscatter risk): good.$Z (MX mx1.$Z accepted RCPT TO:<no-such-user-pp@$PP_UNREACHABLE_DOMAIN> (250 2.1.5 Ok); MX mx2.$Z accepted"'
 
 # Nobody listening: every MX host down.
 closed=$((PP_SMTP_PORT + 7000))
-expect 2 "RELAY_MX CRITICAL - no MX host answers SMTP: good.$Z (none of its 2 MX hosts answers SMTP)" \
-    "[WARNING] MX host not answering SMTP: good.$Z (MX mx1.$Z (::1): connect: Connection refused; MX mx2.$Z (::1): connect: Connection refused)" \
-    -- -s "$S" -D "good.$Z" --probe --probe-port "$closed"
+while [ -n "$(ss -Hlnt "sport = :$closed")" ]; do closed=$((closed + 1)); done
+run "$P" -s "$S" -D "good.$Z" --probe --probe-port "$closed"
+check "closed SMTP port" all_of "rc_is 2" \
+    'out_has "RELAY_MX CRITICAL - no MX host answers SMTP: good.$Z (none of its 2 MX hosts answers SMTP)"' \
+    'out_has "[WARNING] MX host not answering SMTP: good.$Z (MX mx1.$Z (::1): connect: Connection refused; MX mx2.$Z (::1): connect: Connection refused)"'
 
 # A listener that never greets: the banner step times out after --probe-timeout.
 python3 -c 'import socket,sys,time
@@ -70,18 +52,15 @@ for ((i = 0; i < 50; i++)); do
     [ -n "$(ss -Hlnt "sport = :$closed")" ] && break
     sleep 0.1
 done
-start=$(date +%s%N)
-expect 2 "no MX host answers SMTP: relay.postprobe.test" \
-    "MX mail.$Z (127.0.0.1): banner: timed out" \
-    -- -s "$S" -D "$R" --probe --probe-port "$closed" --probe-timeout 0.5
-ms=$((($(date +%s%N) - start) / 1000000))
-[ "$ms" -lt 1500 ] || { echo "FAIL: the mute listener took $ms ms"; fails=$((fails + 1)); }
-# ... and never past -t
-expect 2 "banner: timed out" -- -s "$S" -D "$R" --probe --probe-port "$closed" -t 2
+run "$P" -s "$S" -D "$R" --probe --probe-port "$closed" --probe-timeout 0.5
+check "mute SMTP server" all_of "rc_is 2" 'out_has "no MX host answers SMTP: $R"' \
+    'out_has "MX mail.$Z (127.0.0.1): banner: timed out"' "faster_than 1.5"
+run "$P" -s "$S" -D "$R" --probe --probe-port "$closed" -t 2
+check "mute SMTP server, within -t" all_of "rc_is 2" 'out_has "banner: timed out"' \
+    "faster_than 2.5"
 
 # nothing was queued by the probes
-after=$(queued)
-[ "$after" = "$before" ] || { echo "FAIL: the queue went from $before to $after messages"; fails=$((fails + 1)); }
+run queued
+check "nothing queued" out_is "$before"
 
-[ "$fails" -eq 0 ] || { echo "$fails failure(s)"; exit 1; }
-echo "all relay_mx_probe checks passed"
+finish
