@@ -276,6 +276,14 @@ static void parse_expect(pp_rmx_expect *e, pp_strlist *names)
     e->nnames = names->n;
 }
 
+static void free_expect(pp_rmx_expect *e, pp_strlist *names)
+{
+    pcre2_code_free((pcre2_code *)e->regex);
+    for (size_t i = 0; i < names->n; i++)
+        free((char *)names->items[i]);
+    pp_strlist_free(names);
+}
+
 /* ---- audit ---- */
 
 static int keep_verifying(const char *key, const char *value, void *arg)
@@ -454,13 +462,24 @@ static void report(pp_result *r, pp_rmx *x, const pp_common *c)
 
 /* ---- main ---- */
 
+static void check_values(void)
+{
+    if (opt_probe_port < 1 || opt_probe_port > 65535)
+        pp_die(PP_UNKNOWN, "--probe-port: %ld is not a TCP port", opt_probe_port);
+    if (opt_parallel < 1 || opt_parallel > 512 || opt_probe_parallel < 1 ||
+        opt_probe_parallel > 256)
+        pp_die(PP_UNKNOWN, "--parallel is 1 to 512, --probe-parallel 1 to 256");
+    if (opt_dns_tries < 1 || opt_dns_tries > 10)
+        pp_die(PP_UNKNOWN, "--dns-tries: %ld is not 1 to 10", opt_dns_tries);
+    if (!(opt_dns_timeout > 0) || !(opt_probe_timeout > 0))
+        pp_die(PP_UNKNOWN, "--dns-timeout and --probe-timeout must be more than 0 seconds");
+}
+
 static void probe(pp_rmx *x)
 {
     char host[256] = "localhost";
     if (!opt_helo && gethostname(host, sizeof host - 1) == 0)
         host[sizeof host - 1] = '\0';
-    if (opt_probe_port < 1 || opt_probe_port > 65535)
-        pp_die(PP_UNKNOWN, "--probe-port %ld is not a TCP port", opt_probe_port);
     pp_rmx_probe_opts po = {(unsigned)opt_probe_port, opt_helo ? opt_helo : host, opt_from,
                             opt_rcpt, opt_probe_timeout, (int)opt_probe_parallel};
     pp_rmx_probe(x, &po);
@@ -474,6 +493,7 @@ int main(int argc, char **argv)
     pp_rmx_expect expect;
 
     pp_opts_parse(&plugin, argc, argv, &c);
+    check_values();
     parse_expect(&expect, &expect_names);
     bool postfix = c.config_dir || (opt_domains.n == 0 && !opt_domains_file);
     pp_postconf *pc = postfix ? pp_postconf_new(c.config_dir) : NULL;
@@ -499,10 +519,7 @@ int main(int argc, char **argv)
     report(r, x, &c);
     pp_rmx_free(x);
     pp_postconf_free(pc);
-    pcre2_code_free((pcre2_code *)expect.regex);
-    for (size_t i = 0; i < expect_names.n; i++)
-        free((char *)expect_names.items[i]);
-    pp_strlist_free(&expect_names);
+    free_expect(&expect, &expect_names);
     pp_strlist_free(&opt_domains);
     pp_result_exit(r);
 }

@@ -126,6 +126,8 @@ check "bad regex" all_of "rc_is 3" \
     'out_has "RELAY_MX UNKNOWN - --expect-mx: bad regular expression at offset"'
 run "$P" -s "$S" -D 'bad!domain'
 check "bad domain" all_of "rc_is 3" 'out_has "RELAY_MX UNKNOWN - '"'bad!domain'"' is not a domain name"'
+run "$P" -s "$S" -D "good.$Z" --probe --probe-port 70000
+check "bad port" all_of "rc_is 3" 'out_has "RELAY_MX UNKNOWN - --probe-port: 70000 is not a TCP port"'
 run "$P" -s "$S" --domains-file /nonexistent/list
 check "missing file" all_of "rc_is 3" \
     'out_has "RELAY_MX UNKNOWN - cannot read /nonexistent/list: No such file or directory"'
