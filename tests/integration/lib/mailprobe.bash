@@ -1,0 +1,124 @@
+# mailprobe.bash - for the end-to-end tests of check_mail_roundtrip and check_smtp_av
+# (sourced, not a test itself). Needs stack.env and expect.bash sourced first.
+#
+#   pf_change KEY=VALUE...     postconf -e on the stack's Postfix and reload; the first call
+#                              saves main.cf and master.cf, restored (and reloaded) at exit
+#   pf_service NAME/TYPE LINE  adds a master.cf service (postconf -M -e), undone likewise
+#   echo_setup DOMAIN          mail to any address @DOMAIN is answered by echo_responder.sh
+#                              (a pipe service running as nobody), undone at exit
+#   silent_server PORT         a listener on 127.0.0.1:PORT that accepts and never speaks;
+#                              killed at exit
+#   free_port                  a loopback TCP port where nothing listens
+#   maildir_count MAILDIR      messages in MAILDIR (new/ and cur/)
+#   box_has MAILDIR N          MAILDIR holds N messages
+#   maildir_clear MAILDIR      removes them (the test's own mailbox of a fresh stack)
+#   queue_purge RCPT_DOMAIN    deletes the queued messages with a recipient in that domain
+#   wait_for CMD...            (up to 10 s) until CMD succeeds
+#   line1_re REGEX             the first line of $OUT matches the extended REGEX
+#   eicar                      prints the EICAR test file (68 bytes, no newline)
+#   add_exit CMD               runs CMD at exit (in reverse order of adding)
+PF_DIR=$PP_POSTFIX_CONFIG_DIR
+MP_SAVE=
+MP_EXIT=()
+
+mp_on_exit() {
+    local i
+    for ((i = ${#MP_EXIT[@]} - 1; i >= 0; i--)); do eval "${MP_EXIT[$i]}" || true; done
+}
+trap mp_on_exit EXIT
+add_exit() { MP_EXIT+=("$1"); }
+
+# Postfix waits up to 2.5 s for a main.cf written in the last seconds to settle: backdate it.
+pf_reload() {
+    touch -d '-1 minute' "$PF_DIR/main.cf" "$PF_DIR/master.cf"
+    postfix -c "$PF_DIR" reload >/dev/null 2>&1
+    sleep 0.5
+}
+
+pf_save() {
+    [ -n "$MP_SAVE" ] && return
+    MP_SAVE=$(mktemp -d)
+    cp -p "$PF_DIR/main.cf" "$PF_DIR/master.cf" "$MP_SAVE/"
+    add_exit 'cp -p "$MP_SAVE/main.cf" "$MP_SAVE/master.cf" "$PF_DIR/"; pf_reload; rm -rf "$MP_SAVE"'
+}
+
+pf_change() {
+    pf_save
+    postconf -c "$PF_DIR" -e "$@"
+    pf_reload
+}
+
+pf_service() {
+    pf_save
+    postconf -c "$PF_DIR" -M -e "$1 = $2"
+    pf_reload
+}
+
+echo_setup() {
+    local dir=$PP_STACK_DIR/echo-responder
+    mkdir -p "$dir"
+    chmod 755 "$dir"
+    install -m 755 "$(dirname "${BASH_SOURCE[0]}")/echo_responder.sh" "$dir/"
+    printf '%s ppecho:\n' "$1" >"$dir/transport"
+    add_exit "rm -rf '$dir'"
+    pf_service ppecho/unix "ppecho unix - n n - - pipe user=nobody argv=$dir/echo_responder.sh \${sender} \${recipient} $PP_SMTP_PORT"
+    pf_change "transport_maps = texthash:$dir/transport, $(postconf -c "$PF_DIR" -h transport_maps)"
+}
+
+silent_server() {
+    perl -MIO::Socket::INET -e '
+        my $s = IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => $ARGV[0],
+                                      Listen => 16, ReuseAddr => 1) or die "listen: $!";
+        my @held;
+        while (my $c = $s->accept) { push @held, $c }' "$1" &
+    add_exit "kill $! 2>/dev/null"
+    wait_for bash -c "ss -Hltn 'sport = :$1' | grep -q ."
+}
+
+free_port() {
+    local p=$((PP_SMTP_PORT + 900))
+    while [ -n "$(ss -Hltn "sport = :$p" 2>/dev/null)" ]; do p=$((p + 1)); done
+    echo "$p"
+}
+
+maildir_count() {
+    find "$1/new" "$1/cur" -type f 2>/dev/null | wc -l
+}
+
+box_has() {
+    [ "$(maildir_count "$1")" -eq "$2" ]
+}
+
+maildir_clear() {
+    find "$1/new" "$1/cur" -type f -delete 2>/dev/null || true
+}
+
+queue_purge() {
+    postqueue -c "$PF_DIR" -j |
+        perl -MJSON::PP -ne 'my $m = decode_json($_);
+            print "$m->{queue_id}\n" if grep { $_->{address} =~ /\@\Q'"$1"'\E$/ } @{$m->{recipients}}' |
+        postsuper -c "$PF_DIR" -d - >/dev/null 2>&1 || true
+}
+
+wait_for() {
+    local i
+    for ((i = 0; i < 100; i++)); do
+        "$@" && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+line1_re() {
+    local re=$1
+    [[ ${OUT%%$'\n'*} =~ $re ]]
+}
+
+# eicar: the EICAR test file, from octal escapes (as the admin notes do) so that no file
+# holds it.
+eicar() {
+    printf '\130\065\117\041\120\045\100\101\120\133\064\134\120\132\130\065\064\050\120\136'
+    printf '\051\067\103\103\051\067\175\044\105\111\103\101\122\055\123\124\101\116\104\101'
+    printf '\122\104\055\101\116\124\111\126\111\122\125\123\055\124\105\123\124\055\106\111'
+    printf '\114\105\041\044\110\053\110\052'
+}

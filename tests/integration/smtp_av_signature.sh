@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# smtp_av_signature.sh - the EICAR test file is put together at run time only: no file of
+# the source tree nor any built program holds it, plain or base64-encoded, so an anti-virus
+# on the build or monitoring host quarantines nothing; check_smtp_av does send it.
+set -euo pipefail
+# shellcheck disable=SC1090
+. "${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env"
+. "$(dirname "$0")/lib/expect.bash"
+. "$(dirname "$0")/lib/mailprobe.bash"
+SRC=${PP_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+sig=$(eicar)
+b64=$(eicar | base64 -w 76 | head -n 1)
+check "the test file is 68 bytes" test "${#sig}" -eq 68
+holders() { # files under $1 holding the signature in either form
+    grep -rlaF -e "$sig" -e "$b64" "$1" 2>/dev/null || true
+}
+check "no source file holds it" test -z "$(holders "$SRC/common")$(holders "$SRC/plugins")$(holders "$SRC/tests")$(holders "$SRC/contrib")"
+check "no built program holds it" test -z "$(holders "$PP_BUILD_DIR/plugins")$(holders "$PP_BUILD_DIR/common")"
+check "check_smtp_av is built" test -x "$PP_BUILD_DIR/plugins/check_smtp_av"
+run "$PP_BUILD_DIR/plugins/check_smtp_av" -H 127.0.0.1 -p "$PP_SMTP_PORT" \
+    --from "$PP_BOB_USER" --to "$PP_BOB_USER" -vvv --accepted ok
+check "but it is in what check_smtp_av sends" all_of "rc_is 0" 'out_has "    C: $b64"'
+maildir_clear "$PP_BOB_MAILDIR"
+finish
