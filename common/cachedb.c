@@ -180,8 +180,10 @@ pp_cachedb *pp_cachedb_open(pp_cachedb_type type, const char *path, const pp_cac
         db->size = st.st_size;
         if (type != PP_CACHEDB_CDB && take_lock(db, lock, &st, err, errlen) != 0)
             kind = EWOULDBLOCK;
-        else if (db->ops->open(db, err, errlen) != 0)
+        else if (db->ops->open(db, err, errlen) != 0) {
+            db->ops->close(db); /* whatever the reader had set up */
             kind = EINVAL;
+        }
     }
     if (kind) {
         free_db(db);
