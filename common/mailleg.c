@@ -3,12 +3,14 @@
  */
 #include "mailleg.h"
 
+#include "probeid.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#define N_LEG_OPTS 19
+#define N_LEG_OPTS 21
 
 static pp_opt row(const char *name, int key, const char *arg, pp_opt_kind kind, void *dst,
                   const char *help)
@@ -57,6 +59,12 @@ static size_t leg_opts(pp_maillegs *l, pp_opt *o)
                  "both legs: trust the CA certificates in FILE instead of the system's store");
     o[n++] = row("insecure", 0, NULL, PP_OPT_FLAG, &l->insecure,
                  "both legs: do not verify the servers' certificates or names");
+    o[n++] = row("tag", 0, "WORD", PP_OPT_STR, &l->tag,
+                 pp_xasprintf("marks this check's test messages (default \"%s\"); checks "
+                              "sharing a mailbox need different tags", l->tag));
+    o[n++] = row("max-age", 0, "SECONDS", PP_OPT_DOUBLE, &l->max_age,
+                 pp_xasprintf("test messages of earlier runs older than this are deleted "
+                              "without being counted (default %g)", l->max_age));
     return n;
 }
 
@@ -121,11 +129,20 @@ const char *pp_maillegs_myname(const pp_maillegs *l)
     return l->myname;
 }
 
+bool pp_mailleg_address_ok(const char *a)
+{
+    return a && *a && strlen(a) < 256 && strpbrk(a, "<>\r\n \t\"") == NULL;
+}
+
 void pp_maillegs_setup(pp_maillegs *l, const pp_common *c, unsigned flags)
 {
     pp_mailleg *s = &l->smtp, *i = &l->imap;
     if (!c->host && !(flags & PP_LEGS_NO_HOST))
         pp_die(PP_UNKNOWN, "-H HOST is required (see --help)");
+    if (!pp_probeid_tag_ok(l->tag))
+        pp_die(PP_UNKNOWN, "--tag: 1 to %d letters, digits, '-' or '_'", PP_PROBEID_TAG_MAX);
+    if (!(l->max_age > 0))
+        pp_die(PP_UNKNOWN, "--max-age must be positive");
     if (l->fqdn)
         snprintf(l->myname, sizeof l->myname, "%s", l->fqdn);
     else if (gethostname(l->myname, sizeof l->myname - 1) != 0 || !l->myname[0])

@@ -6,6 +6,8 @@
  *	void pp_maillegs_setup(pp_maillegs *l, const pp_common *c, unsigned flags);
  *	bool pp_maillegs_have_imap(const pp_maillegs *l);
  *	const char *pp_maillegs_myname(const pp_maillegs *l);
+bool pp_mailleg_address_ok(const char *address);
+ *	bool pp_mailleg_address_ok(const char *address);
  *	pp_mail_session *pp_mailleg_login(pp_mailleg *leg);
  *	void pp_mailleg_report(pp_result *r, pp_mail_session *s, const char *leg, int verbose);
  *	void pp_maillegs_free(pp_maillegs *l);
@@ -15,11 +17,14 @@
  *	as in check_smtp_login (-H, -p, -S, -s, -U, -P, --authfile, -A, --sni, -F), the IMAP
  *	leg's the same with an "imap-" prefix (--imap-host, --imap-port, --imap-starttls,
  *	--imap-ssl, --imap-user, --imap-authfile, --imap-authtype) plus --imap-mailbox;
- *	--cafile and --insecure serve both. Then come own, the plugin's options. The merged
- *	table lives until the process ends.
+ *	--cafile and --insecure serve both; --tag (default: l->tag as the plugin set it) and
+ *	--max-age (default: l->max_age) set how test messages are marked and when those of
+ *	earlier runs are old (probeid.h, probewatch.h). Then come own, the plugin's options.
+ *	The merged table lives until the process ends.
  *	pp_maillegs_setup() checks them after parsing, ending the run as UNKNOWN for bad
  *	ones: -H given (unless flags has PP_LEGS_NO_HOST: the plugin finds its SMTP
- *	servers itself), -S and -s not both, a password for each user. It resolves the
+ *	servers itself), -S and -s not both, a password for each user, a usable tag and a
+ *	positive --max-age. It resolves the
  *	credentials (pp_secret_resolve; -P is then blanked in argv): the SMTP leg's from -U,
  *	-P, --authfile, POSTPROBE_USER and POSTPROBE_PASSWORD; the IMAP leg's from
  *	--imap-user, --imap-authfile, POSTPROBE_IMAP_USER and POSTPROBE_IMAP_PASSWORD, or
@@ -28,6 +33,8 @@
  *	PP_LEGS_NEED_IMAP in flags the IMAP leg must have a login; without it, the IMAP leg
  *	exists only when one of the --imap-* options was given (pp_maillegs_have_imap()).
  *	pp_maillegs_myname() is the name for EHLO and Message-IDs: -F, or this host's name.
+ *	pp_mailleg_address_ok() accepts an address for MAIL FROM, RCPT TO and the header:
+ *	not empty, shorter than 256 bytes, without <, >, quotes, spaces or line ends.
  *	pp_mailleg_login() makes a session with the leg's settings and logs in; its errors
  *	are the session's (mailsession.h).
  *	pp_mailleg_report() adds, for a leg, its failure (state and words, prefixed by leg)
@@ -56,6 +63,8 @@ typedef struct pp_maillegs {
     pp_mailleg smtp, imap;
     const char *cafile, *sni, *fqdn, *mailbox;
     bool insecure;
+    const char *tag; /* set by the plugin before pp_maillegs_plugin(): the default */
+    double max_age;
     char myname[256];
 } pp_maillegs;
 
@@ -68,6 +77,7 @@ enum {
 void pp_maillegs_setup(pp_maillegs *l, const pp_common *c, unsigned flags);
 bool pp_maillegs_have_imap(const pp_maillegs *l);
 const char *pp_maillegs_myname(const pp_maillegs *l);
+bool pp_mailleg_address_ok(const char *address);
 pp_mail_session *pp_mailleg_login(pp_mailleg *leg);
 void pp_mailleg_report(pp_result *r, pp_mail_session *s, const char *leg, int verbose);
 void pp_maillegs_free(pp_maillegs *l);

@@ -16,10 +16,9 @@
 
 #define MAX_TARGETS 16
 
-static pp_maillegs legs;
-static const char *opt_from, *opt_to, *opt_domain, *opt_dns_server, *opt_tag = "smtp-av";
+static pp_maillegs legs = {.tag = "smtp_av", .max_age = 3600};
+static const char *opt_from, *opt_to, *opt_domain, *opt_dns_server;
 static pp_state opt_accepted = PP_WARNING;
-static double opt_max_age = 3600;
 
 static const pp_opt own_opts[] = {
     {"from", 'f', "ADDRESS", PP_OPT_STR, &opt_from, "the sender (MAIL FROM and From:)", NULL},
@@ -33,11 +32,6 @@ static const pp_opt own_opts[] = {
     {"accepted", 0, "STATE", PP_OPT_STATE, &opt_accepted,
      "the state of a server that accepts the test file when there is no mailbox to look "
      "into (default warning, see below)", NULL},
-    {"tag", 0, "WORD", PP_OPT_STR, &opt_tag,
-     "marks this check's messages (default \"smtp-av\")", NULL},
-    {"max-age", 0, "SECONDS", PP_OPT_DOUBLE, &opt_max_age,
-     "test messages of earlier runs older than this are deleted without a word (default "
-     "3600); younger ones that arrive are reported as delivered viruses", NULL},
     {0},
 };
 
@@ -67,8 +61,12 @@ static pp_plugin plugin = {
         "scanner that is gone. Use --accepted critical for a before-queue filter (milter "
         "or smtpd_proxy_filter), which must refuse, and give --imap-* to know for sure.\n"
         "Each run deletes the test messages of its tag it finds in the mailbox (UID "
-        "EXPUNGE, never a plain EXPUNGE); one of an earlier run found now is a virus "
-        "delivered late, CRITICAL as well.\n"
+        "EXPUNGE, never a plain EXPUNGE; without UIDPLUS they are only flagged "
+        "\\Deleted); one of an earlier run found now is a virus delivered late, CRITICAL "
+        "as well.\n"
+        "Ports: SMTP 25 (465 with -s), IMAP 143 (993 with --imap-ssl). With --domain each "
+        "MX host is reached at its first address (A before AAAA, or as -4/-6 say) and its "
+        "certificate checked against its MX name.\n"
         "Examples:\n"
         "check_smtp_av --domain example.org -S --from postmaster@example.net "
         "--to virustest@example.org --imap-host imap.example.org --imap-ssl "
@@ -89,22 +87,13 @@ typedef struct target {
 static target targets[MAX_TARGETS];
 static size_t n_targets, n_refused, n_accepted, n_delivered;
 
-static bool valid_address(const char *a)
-{
-    return a && *a && strlen(a) < 256 && strpbrk(a, "<>\r\n \t\"") == NULL;
-}
-
 static void check_options(const pp_common *c)
 {
-    if (!valid_address(opt_from) || !valid_address(opt_to))
+    if (!pp_mailleg_address_ok(opt_from) || !pp_mailleg_address_ok(opt_to))
         pp_die(PP_UNKNOWN, "--from and --to ADDRESS are required (without <, >, spaces, "
                "quotes)");
     if (!c->host == !opt_domain)
         pp_die(PP_UNKNOWN, "give either -H HOST or --domain DOMAIN");
-    if (!pp_probeid_tag_ok(opt_tag))
-        pp_die(PP_UNKNOWN, "--tag: 1 to %d letters, digits, '-' or '_'", PP_PROBEID_TAG_MAX);
-    if (!(opt_max_age > 0))
-        pp_die(PP_UNKNOWN, "--max-age must be positive");
 }
 
 static target *add_target(const char *name)
@@ -172,7 +161,7 @@ static void send_virus(pp_result *r, pp_probewatch *w, target *t, int verbose)
 {
     char subject[128], text[512];
     long long ms = pp_probeid_now_ms();
-    pp_probeid_make(opt_tag, ms, pp_probeid_random(), t->id, sizeof t->id);
+    pp_probeid_make(legs.tag, ms, pp_probeid_random(), t->id, sizeof t->id);
     snprintf(subject, sizeof subject, "postprobe antivirus test %s", t->id);
     snprintf(text, sizeof text,
              "This message carries the EICAR anti-virus test file, which is not a virus:\n"
@@ -256,7 +245,7 @@ static void judge_mailbox(pp_result *r, const pp_probewatch *w)
     }
     if (w->n_swept)
         pp_result_add(r, PP_OK, "deleted %zu test message%s older than %g s", w->n_swept,
-                      w->n_swept == 1 ? "" : "s", opt_max_age);
+                      w->n_swept == 1 ? "" : "s", legs.max_age);
 }
 
 static void add_count(pp_result *r, const char *label, size_t n)
@@ -305,9 +294,9 @@ int main(int argc, char **argv)
     if (pp_maillegs_have_imap(&legs)) {
         imap = pp_mailleg_login(&legs.imap);
         if (pp_mail_error_state(imap) == PP_OK)
-            box = pp_probebox_open(imap, legs.mailbox, opt_tag, false);
+            box = pp_probebox_open(imap, legs.mailbox, legs.tag, false);
     }
-    pp_probewatch_init(&w, box, false, opt_max_age);
+    pp_probewatch_init(&w, box, false, legs.max_age);
     if (!imap || box) {
         test_targets(r, &w, c.verbose);
         if (box && (w.n_own ? pp_probewatch_wait(&w) : pp_probewatch_scan(&w)) == 0 &&

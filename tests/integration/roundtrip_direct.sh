@@ -60,10 +60,10 @@ inject() { # SUBJECT [HEADER]
     swaks --silent 2 --server "127.0.0.1:$PP_SMTP_PORT" --from "$ALICE" --to "$ALICE" \
         --header "Subject: $1" ${2:+--add-header "$2"} >/dev/null
 }
-inject "postprobe roundtrip:$old_ms-0000abcd" "X-Postprobe-Id: roundtrip:$old_ms-0000abcd"
+inject "postprobe mail_roundtrip:$old_ms-0000abcd" "X-Postprobe-Id: mail_roundtrip:$old_ms-0000abcd"
 inject "postprobe other:$old_ms-0000abcd" "X-Postprobe-Id: other:$old_ms-0000abcd"
-inject "a letter about roundtrip:$old_ms-0000abcd"
-inject "no id here" "X-Postprobe-Id: roundtrip:garbage"
+inject "a letter about mail_roundtrip:$old_ms-0000abcd"
+inject "no id here" "X-Postprobe-Id: mail_roundtrip:garbage"
 wait_for box_has "$BOX" 4
 run "$P" "${PLAIN[@]}" --from "$ALICE" --to "$ALICE" -t 10
 check "an old probe is swept silently" all_of "rc_is 0" \

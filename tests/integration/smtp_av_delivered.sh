@@ -35,7 +35,7 @@ check "--accepted ok" all_of "rc_is 0" 'out_has "ANTIVIRUS OK - 127.0.0.1 accept
 wait_for box_has "$BOX" 3
 run "$P" "${SMTP[@]}" "${ADDRS[@]}" "${IMAP[@]}" -t 10
 check "the viruses of earlier runs found: delivered late" all_of "rc_is 2" \
-    '[ "$(grep -c "^\[CRITICAL\] virus delivered late: smtp-av:[0-9]*-[0-9a-f]* of an earlier run reached INBOX [0-9]* s after it was sent$" <<<"$OUT")" -eq 3 ]' \
+    '[ "$(grep -c "^\[CRITICAL\] virus delivered late: smtp_av:[0-9]*-[0-9a-f]* of an earlier run reached INBOX [0-9]* s after it was sent$" <<<"$OUT")" -eq 3 ]' \
     'out_has "delivered=4;;;0"'
 check "all deleted" box_has "$BOX" 0
 
