@@ -1,7 +1,8 @@
 /*
  * cachedb_bdb.c - Berkeley DB btree and hash files, read as Postfix's dict_db does: DB_RDONLY,
  * in a private environment (DB_INIT_MPOOL | DB_PRIVATE, nothing written to disk) homed in the
- * file's directory, and iterated in bulk (DB_MULTIPLE_KEY) through one fixed buffer.
+ * file's directory, and iterated in bulk (DB_MULTIPLE_KEY) through one fixed buffer and a
+ * fixed page cache.
  * See cachedb.h.
  */
 #include "cachedb_impl.h"
@@ -96,6 +97,10 @@ static int open_db(pp_cachedb *db, bdb *b)
         b->env->set_errcall(b->env, on_error);
         rc = b->env->set_cachesize(b->env, 0, CACHE_SIZE, 1);
     }
+    /* Read through the fixed page cache: a read-only file under 10 MB would otherwise be
+     * mapped whole, and memory would grow with the file. */
+    if (rc == 0)
+        rc = b->env->set_flags(b->env, DB_NOMMAP, 1);
     if (rc == 0)
         rc = b->env->open(b->env, dirname(dir), DB_INIT_MPOOL | DB_CREATE | DB_PRIVATE, 0);
     if (rc == 0)

@@ -15,8 +15,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 
-#define META_READ 256 /* enough for the page header and MDB_meta */
+#include "procinfo.h"
+
+#define META_READ 256    /* enough for the page header and MDB_meta */
+#define DROP_EVERY 16384 /* records between two releases of the mapped pages read */
 
 typedef struct lmdb {
     MDB_env *env;
@@ -24,6 +29,9 @@ typedef struct lmdb {
     MDB_cursor *cursor;
     MDB_dbi dbi;
     bool started;
+    size_t count;
+    void *map;        /* where LMDB mapped the file */
+    size_t maplen;
     struct sigaction old_bus;
 } lmdb;
 
@@ -122,6 +130,10 @@ static int lmdb_open(pp_cachedb *db, char *err, size_t errlen)
     if (rc == 0)
         rc = mdb_cursor_open(l->txn, l->dbi, &l->cursor);
     bus_armed = 0;
+    struct stat st;
+    if (rc == 0 && fstat(db->fd, &st) == 0 && pp_proc_mapping(st.st_dev, st.st_ino, &l->map,
+                                                               &l->maplen) != 0)
+        l->map = NULL; /* then its pages are not released early: no harm */
     if (rc != 0) {
         snprintf(err, errlen, "cannot open %s: %s", db->file, mdb_strerror(rc));
         lmdb_close(db);
@@ -141,6 +153,10 @@ static int lmdb_next(pp_cachedb *db, pp_cachedb_item *item, char *err, size_t er
         bus_error(db, err, errlen);
         return -1;
     }
+    /* The pages read so far stay in the page cache; dropping them from this process keeps
+     * its memory from growing with the file (they are faulted in again if needed). */
+    if (++l->count % DROP_EVERY == 0 && l->map)
+        madvise(l->map, l->maplen, MADV_DONTNEED);
     int rc = mdb_cursor_get(l->cursor, &k, &v, l->started ? MDB_NEXT : MDB_FIRST);
     if (rc == 0)
         pp_cachedb_set_item(db, item, k.mv_data, k.mv_size, v.mv_data, v.mv_size);

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +91,17 @@ int pp_proc_lock_parse(const char *line, pp_proc_lock *lk)
     snprintf(lk->kind, sizeof lk->kind, "%s", kind);
     lk->write = strcmp(access, "WRITE") == 0;
     lk->pid = (pid_t)pid;
+    return 0;
+}
+
+int pp_proc_maps_parse(const char *line, pp_proc_map *m)
+{
+    char perms[8];
+    unsigned long long off;
+    *m = (pp_proc_map){0};
+    if (sscanf(line, "%llx-%llx %7s %llx %x:%x %llu", &m->start, &m->end, perms, &off,
+               &m->major, &m->minor, &m->ino) != 7 || m->end < m->start)
+        return -1;
     return 0;
 }
 
@@ -232,4 +244,24 @@ int pp_proc_pidfile(const char *path, pid_t *pid, char *err, size_t errlen)
     }
     *pid = (pid_t)v;
     return 0;
+}
+
+int pp_proc_mapping(dev_t dev, ino_t ino, void **start, size_t *len)
+{
+    FILE *f = fopen("/proc/self/maps", "re");
+    char line[512];
+    int rc = -1;
+    if (!f)
+        return -1;
+    while (rc != 0 && fgets(line, sizeof line, f)) {
+        pp_proc_map m;
+        if (pp_proc_maps_parse(line, &m) == 0 && m.ino == (unsigned long long)ino &&
+            m.major == major(dev) && m.minor == minor(dev)) {
+            *start = (void *)(uintptr_t)m.start;
+            *len = (size_t)(m.end - m.start);
+            rc = 0;
+        }
+    }
+    fclose(f);
+    return rc;
 }

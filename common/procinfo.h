@@ -2,7 +2,15 @@
  * NAME
  *	procinfo - what Linux's /proc says about processes and file locks
  * SYNOPSIS
- *	int pp_proc_stat_parse(const char *text, size_t len, pp_proc_stat *st);
+ *	typedef struct pp_proc_map {
+    unsigned long long start, end;
+    unsigned major, minor;
+    unsigned long long ino;
+} pp_proc_map;
+
+int pp_proc_stat_parse(const char *text, size_t len, pp_proc_stat *st);
+int pp_proc_maps_parse(const char *line, pp_proc_map *m);
+int pp_proc_mapping(dev_t dev, ino_t ino, void **start, size_t *len);
  *	int pp_proc_lock_parse(const char *line, pp_proc_lock *lk);
  *
  *	int pp_proc_start_time(pid_t pid, time_t *when);
@@ -10,6 +18,8 @@
  *	int pp_proc_comm(pid_t pid, char *comm, size_t len);
  *	pid_t pp_proc_lock_holder(dev_t dev, ino_t ino, char *comm, size_t len);
  *	int pp_proc_pidfile(const char *path, pid_t *pid, char *err, size_t errlen);
+ *	int pp_proc_maps_parse(const char *line, pp_proc_map *m);
+ *	int pp_proc_mapping(dev_t dev, ino_t ino, void **start, size_t *len);
  * DESCRIPTION
  *	pp_proc_stat_parse() reads one /proc/PID/stat text: pid, command name (which may itself
  *	hold spaces and parentheses; the last ')' ends it), state, parent pid and start time in
@@ -25,6 +35,8 @@
  *	holding (not waiting for) a lock on the file dev/ino, with its command name; 0 if none.
  *	pp_proc_pidfile() reads a pid file (Postfix's master.pid and master.lock hold the pid
  *	right-aligned in a fixed-width field) and checks that the process is alive.
+ *	pp_proc_maps_parse() (pure) reads one /proc/PID/maps line; pp_proc_mapping() finds this
+ *	process's mapping of the file dev/ino (the first, for a file mapped once, as LMDB does).
  *	All return 0 (or as said), -1 on failure; those with err name the file and the reason.
  */
 #ifndef PP_PROCINFO_H
@@ -52,7 +64,15 @@ typedef struct pp_proc_lock {
     unsigned long long ino;
 } pp_proc_lock;
 
+typedef struct pp_proc_map {
+    unsigned long long start, end;
+    unsigned major, minor;
+    unsigned long long ino;
+} pp_proc_map;
+
 int pp_proc_stat_parse(const char *text, size_t len, pp_proc_stat *st);
+int pp_proc_maps_parse(const char *line, pp_proc_map *m);
+int pp_proc_mapping(dev_t dev, ino_t ino, void **start, size_t *len);
 int pp_proc_lock_parse(const char *line, pp_proc_lock *lk);
 
 int pp_proc_start_time(pid_t pid, time_t *when);

@@ -1,6 +1,7 @@
 /*
- * test_procinfo - /proc readers (common/procinfo.c): the stat and locks line parsers, a
- * process's start time and oldest child, lock holders, and Postfix-style pid files.
+ * test_procinfo - /proc readers (common/procinfo.c): the stat, locks and maps line parsers,
+ * a process's start time and oldest child, lock holders, file mappings, and Postfix-style
+ * pid files.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -68,6 +70,43 @@ static void test_lock_parse(void **state)
     assert_int_equal(pp_proc_lock_parse("garbage", &lk), -1);
     assert_int_equal(pp_proc_lock_parse("1: FLOCK ADVISORY SOMETHING 1 fe:00:1 0 EOF", &lk), -1);
     assert_int_equal(pp_proc_lock_parse("1: FLOCK ADVISORY WRITE -3 fe:00:1 0 EOF", &lk), -1);
+}
+
+static void test_maps_parse(void **state)
+{
+    (void)state;
+    pp_proc_map m;
+    assert_int_equal(pp_proc_maps_parse("7f8000200000-7f8008200000 r--s 00000000 fe:00 10954818"
+                                        "                   /var/lib/postfix/verify.lmdb\n", &m), 0);
+    assert_int_equal(m.start, 0x7f8000200000ULL);
+    assert_int_equal(m.end, 0x7f8008200000ULL);
+    assert_int_equal(m.major, 0xfe);
+    assert_int_equal(m.ino, 10954818ULL);
+    assert_int_equal(pp_proc_maps_parse("7ffd1000-7ffd2000 rw-p 00000000 00:00 0 [stack]", &m), 0);
+    assert_int_equal(m.ino, 0);
+    assert_int_equal(pp_proc_maps_parse("zzz", &m), -1);
+    assert_int_equal(pp_proc_maps_parse("2000-1000 r--p 0 00:00 0", &m), -1);
+}
+
+static void test_mapping(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/pp_test_mapping_XXXXXX";
+    struct stat st;
+    void *start;
+    size_t len;
+    int fd = mkstemp(path);
+    assert_int_equal(ftruncate(fd, 3 * 4096), 0);
+    fstat(fd, &st);
+    assert_int_equal(pp_proc_mapping(st.st_dev, st.st_ino, &start, &len), -1);
+    void *p = mmap(NULL, 3 * 4096, PROT_READ, MAP_SHARED, fd, 0);
+    assert_true(p != MAP_FAILED);
+    assert_int_equal(pp_proc_mapping(st.st_dev, st.st_ino, &start, &len), 0);
+    assert_ptr_equal(start, p);
+    assert_int_equal(len, 3 * 4096);
+    munmap(p, 3 * 4096);
+    close(fd);
+    unlink(path);
 }
 
 static void test_live(void **state)
@@ -153,6 +192,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stat_parse), cmocka_unit_test(test_lock_parse),
+        cmocka_unit_test(test_maps_parse), cmocka_unit_test(test_mapping),
         cmocka_unit_test(test_live),       cmocka_unit_test(test_lock_holder),
         cmocka_unit_test(test_pidfile),
     };
