@@ -12,7 +12,7 @@
 #include "buf.h"
 #include "timeout.h"
 
-#define FIRST_PAUSE 0.1
+#define FIRST_PAUSE 0.025
 #define MAX_PAUSE 2.0
 
 double pp_probewatch_clock(void)

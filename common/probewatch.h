@@ -20,7 +20,7 @@
  *	when younger than max_age seconds, else "swept"; all of them, and copies, are
  *	queued for deletion. pp_probewatch_wait() scans until every expected probe is found
  *	or the -t timeout is near (PP_PROBEWATCH_RESERVE seconds before it, kept for the
- *	clean-up and the report), pausing between scans 0.1 s at first, then 1.5 times
+ *	clean-up and the report), pausing between scans 25 ms at first, then 1.5 times
  *	longer each time, at most 2 s. pp_probewatch_cleanup() deletes what was queued
  *	(pp_probebox_delete). The three return 0, or -1 when the IMAP session failed (the
  *	reason in the session). w->waited is the time from the first expected probe to the

@@ -112,7 +112,9 @@ static void add_seconds_perf(pp_result *r, const char *label, double v, const pp
     pp_result_perf(r, &pf);
 }
 
-static void judge(pp_result *r, const pp_probewatch *w, const pp_thresh *t, double send_time)
+/* watched: the mailbox was looked into until the end (the IMAP leg did not fail). */
+static void judge(pp_result *r, const pp_probewatch *w, bool watched, const pp_thresh *t,
+                  double send_time)
 {
     char num[32];
     double latency = w->n_own ? w->own[0].latency : NAN;
@@ -121,7 +123,7 @@ static void judge(pp_result *r, const pp_probewatch *w, const pp_thresh *t, doub
         pp_fmt_num(round(latency * 1000) / 1000, num, sizeof num);
         pp_result_add(r, pp_thresh_judge(t, latency), "%s %s in %s s", what,
                       opt_echo ? "came back" : "delivered", num);
-    } else if (w->n_own) {
+    } else if (w->n_own && watched) {
         pp_fmt_num(round(w->waited * 10) / 10, num, sizeof num);
         pp_result_add(r, PP_CRITICAL, "%s not %s after %s s", what,
                       opt_echo ? "answered" : "delivered", num);
@@ -168,16 +170,17 @@ int main(int argc, char **argv)
     pp_probebox *box = NULL;
     pp_probewatch w;
     double send_time = NAN;
+    bool watched = false;
     if (pp_mail_error_state(imap) == PP_OK)
         box = pp_probebox_open(imap, legs.mailbox, legs.tag, opt_echo != NULL);
     pp_probewatch_init(&w, box, opt_echo != NULL, legs.max_age);
     if (box) {
         bool sent = send_probe(r, &w, &send_time, &smtp);
-        if ((sent ? pp_probewatch_wait(&w) : pp_probewatch_scan(&w)) == 0 &&
-            pp_probewatch_cleanup(&w) == 0)
+        watched = (sent ? pp_probewatch_wait(&w) : pp_probewatch_scan(&w)) == 0;
+        if (watched && pp_probewatch_cleanup(&w) == 0)
             pp_mail_quit(imap);
     }
-    judge(r, &w, &c.thresh, send_time);
+    judge(r, &w, watched, &c.thresh, send_time);
     pp_mailleg_report(r, smtp, "SMTP leg", c.verbose);
     pp_mailleg_report(r, imap, "IMAP leg", c.verbose);
     summarize(r, &w, send_time);

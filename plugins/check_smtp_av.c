@@ -220,8 +220,9 @@ static const target *target_of(const char *id)
     return NULL;
 }
 
-/* What became of the accepted test messages. */
-static void judge_mailbox(pp_result *r, const pp_probewatch *w)
+/* What became of the accepted test messages; watched: the mailbox was looked into until
+ * the end (the IMAP leg did not fail). */
+static void judge_mailbox(pp_result *r, const pp_probewatch *w, bool watched)
 {
     char num[32];
     for (size_t i = 0; i < w->n_own; i++) {
@@ -231,6 +232,9 @@ static void judge_mailbox(pp_result *r, const pp_probewatch *w)
             pp_result_add(r, PP_CRITICAL, "virus delivered: %s accepted it (%s) and it reached "
                           "%s in %s s", t->name, t->reply, legs.mailbox, num);
             n_delivered++;
+        } else if (!watched) {
+            pp_result_add(r, PP_UNKNOWN, "%s accepted the test virus (%s); what became of it "
+                          "is unknown", t->name, t->reply);
         } else {
             pp_fmt_num(round(w->waited * 10) / 10, num, sizeof num);
             pp_result_add(r, PP_OK, "%s accepted the test virus (%s), not delivered within %s "
@@ -297,13 +301,14 @@ int main(int argc, char **argv)
             box = pp_probebox_open(imap, legs.mailbox, legs.tag, false);
     }
     pp_probewatch_init(&w, box, false, legs.max_age);
+    bool watched = false;
     if (!imap || box) {
         test_targets(r, &w, c.verbose);
-        if (box && (w.n_own ? pp_probewatch_wait(&w) : pp_probewatch_scan(&w)) == 0 &&
-            pp_probewatch_cleanup(&w) == 0)
+        watched = box && (w.n_own ? pp_probewatch_wait(&w) : pp_probewatch_scan(&w)) == 0;
+        if (watched && pp_probewatch_cleanup(&w) == 0)
             pp_mail_quit(imap);
     }
-    judge_mailbox(r, &w);
+    judge_mailbox(r, &w, watched);
     pp_mailleg_report(r, imap, "IMAP leg", c.verbose);
     summarize(r);
     pp_probewatch_free(&w);

@@ -89,6 +89,14 @@ run "$P" -H 127.0.0.1 -p "$PP_SMTP_PORT" --imap-port "$silent" \
 check "IMAP leg stuck: its own words, before -t" all_of "rc_is 2" "faster_than 2.2" \
     'out_has "ROUNDTRIP CRITICAL - IMAP leg: timed out after 1."' 'out_has "waiting for the greeting"'
 check "nothing is sent while the IMAP leg is down" test "$(maildir_count "$BOX")" -eq 0
+fake=$(free_port)
+fake_imap "$fake" NOOP
+run "$P" -H 127.0.0.1 -p "$PP_SMTP_PORT" --imap-port "$fake" \
+    --imap-authfile "$PP_ALICE_AUTHFILE" --from "$ALICE" --to "$ALICE" -t 5
+check "IMAP leg lost while waiting: that, not a lost probe" all_of "rc_is 2" \
+    'out_is "ROUNDTRIP CRITICAL - IMAP leg: connection closed by the server after NOOP | send=$(sed -n "s/.*send=\([0-9.]*s\).*/\1/p" <<<"$OUT");;;0 latency=U;;;0"'
+wait_for box_has "$BOX" 1
+maildir_clear "$BOX"
 AUTH=$PP_STACK_DIR/roundtrip-bad.auth
 printf 'user = %s\npassword = wrong\n' "$ALICE" >"$AUTH"
 chmod 600 "$AUTH"

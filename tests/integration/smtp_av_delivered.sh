@@ -59,6 +59,16 @@ check "null MX" all_of "rc_is 3" \
     'out_is "ANTIVIRUS UNKNOWN - nullmx.postprobe.test has a null MX: it takes no mail"'
 maildir_clear "$BOX"
 
+fake=$(free_port)
+fake_imap "$fake" NOOP
+run "$P" "${SMTP[@]}" "${ADDRS[@]}" --imap-port "$fake" --imap-authfile "$PP_ALICE_AUTHFILE"
+check "IMAP leg lost: CRITICAL for it, the virus's fate unknown" all_of "rc_is 2" \
+    'out_has "ANTIVIRUS CRITICAL - IMAP leg: connection closed by the server after NOOP"' \
+    'out_has "[UNKNOWN] 127.0.0.1 accepted the test virus (250 2.0.0 Ok: queued as "' \
+    'out_has "); what became of it is unknown"'
+wait_for box_has "$BOX" 1
+maildir_clear "$BOX"
+
 closed=$(free_port)
 run "$P" -H 127.0.0.1 -p "$closed" "${ADDRS[@]}"
 check "a server that cannot be reached: CRITICAL" all_of "rc_is 2" \

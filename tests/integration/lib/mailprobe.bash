@@ -8,6 +8,8 @@
 #                              (a pipe service running as nobody), undone at exit
 #   silent_server PORT         a listener on 127.0.0.1:PORT that accepts and never speaks;
 #                              killed at exit
+#   fake_imap PORT VERB        an IMAP server on 127.0.0.1:PORT that takes any login, has an
+#                              empty INBOX and hangs up when it gets the command VERB
 #   free_port                  a loopback TCP port where nothing listens
 #   maildir_count MAILDIR      messages in MAILDIR (new/ and cur/)
 #   box_has MAILDIR N          MAILDIR holds N messages
@@ -71,6 +73,31 @@ silent_server() {
                                       Listen => 16, ReuseAddr => 1) or die "listen: $!";
         my @held;
         while (my $c = $s->accept) { push @held, $c }' "$1" &
+    add_exit "kill $! 2>/dev/null"
+    wait_for bash -c "ss -Hltn 'sport = :$1' | grep -q ."
+}
+
+fake_imap() {
+    perl -MIO::Socket::INET -e '
+        my ($port, $die) = @ARGV;
+        my $s = IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => $port,
+                                      Listen => 16, ReuseAddr => 1) or die "listen: $!";
+        while (my $c = $s->accept) {
+            $c->autoflush(1);
+            print $c "* OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=PLAIN] fake\r\n";
+            while (my $l = <$c>) {
+                my ($tag, $verb) = split / /, $l;
+                $verb = uc($verb // ""); $verb =~ s/\s+$//;
+                last if $verb eq uc($die);
+                print $c "* CAPABILITY IMAP4rev1 UIDPLUS\r\n" if $verb eq "CAPABILITY";
+                print $c "* 0 EXISTS\r\n" if $verb eq "SELECT";
+                print $c "* SEARCH\r\n" if $verb eq "UID";
+                print $c "* BYE bye\r\n" if $verb eq "LOGOUT";
+                print $c "$tag OK done\r\n";
+                last if $verb eq "LOGOUT";
+            }
+            close $c;
+        }' "$1" "$2" &
     add_exit "kill $! 2>/dev/null"
     wait_for bash -c "ss -Hltn 'sport = :$1' | grep -q ."
 }
