@@ -114,6 +114,7 @@ int pp_probewatch_wait(pp_probewatch *w)
 int pp_probewatch_cleanup(pp_probewatch *w)
 {
     int rc = w->n_del ? pp_probebox_delete(w->box, w->del, w->n_del) : 0;
+    w->flagged_only = w->n_del > 0 && !pp_probebox_expunges(w->box);
     w->n_del = 0;
     return rc;
 }

@@ -22,7 +22,8 @@
  *	or the -t timeout is near (PP_PROBEWATCH_RESERVE seconds before it, kept for the
  *	clean-up and the report), pausing between scans 25 ms at first, then 1.5 times
  *	longer each time, at most 2 s. pp_probewatch_cleanup() deletes what was queued
- *	(pp_probebox_delete). The three return 0, or -1 when the IMAP session failed (the
+ *	(pp_probebox_delete; w->flagged_only tells that the server could not expunge them,
+ *	having no UIDPLUS). The three return 0, or -1 when the IMAP session failed (the
  *	reason in the session). w->waited is the time from the first expected probe to the
  *	last scan. pp_probewatch_clock() is the monotonic clock the latencies are taken from.
  *	At most PP_PROBEWATCH_LATE_MAX late probes are kept with their ids; n_late counts
@@ -61,6 +62,7 @@ typedef struct pp_probewatch {
     size_t n_late, n_swept, n_copies;
     double max_late; /* the oldest late probe's age; NAN when none */
     double waited;
+    bool flagged_only;
     uint32_t *del;
     size_t n_del, cap_del;
 } pp_probewatch;

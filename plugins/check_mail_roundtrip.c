@@ -137,6 +137,9 @@ static void judge(pp_result *r, const pp_probewatch *w, bool watched, const pp_t
     if (w->n_swept)
         pp_result_add(r, PP_OK, "deleted %zu probe%s older than %g s", w->n_swept,
                       w->n_swept == 1 ? "" : "s", legs.max_age);
+    if (w->flagged_only)
+        pp_result_add(r, PP_OK, "the IMAP server has no UIDPLUS: test messages are only "
+                      "flagged \\Deleted");
     if (!isnan(w->max_late) && (isnan(latency) || w->max_late > latency))
         latency = w->max_late;
     add_seconds_perf(r, "send", send_time, NULL);

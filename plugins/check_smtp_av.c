@@ -250,6 +250,9 @@ static void judge_mailbox(pp_result *r, const pp_probewatch *w, bool watched)
     if (w->n_swept)
         pp_result_add(r, PP_OK, "deleted %zu test message%s older than %g s", w->n_swept,
                       w->n_swept == 1 ? "" : "s", legs.max_age);
+    if (w->flagged_only)
+        pp_result_add(r, PP_OK, "the IMAP server has no UIDPLUS: test messages are only "
+                      "flagged \\Deleted");
 }
 
 static void add_count(pp_result *r, const char *label, size_t n)
