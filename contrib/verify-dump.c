@@ -8,10 +8,7 @@
  * Sorting keeps the formatted lines in an unlinked temporary file and only the time and
  * position of each (16 bytes) in memory.
  */
-#define PCRE2_CODE_UNIT_WIDTH 8
-
 #include <errno.h>
-#include <pcre2.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "listing.h"
 #include "opts.h"
 #include "queue_view.h"
 #include "result.h"
@@ -66,16 +64,6 @@ static int fn_status(const char *arg, void *dst, char *err, size_t errlen)
     return 0;
 }
 
-static int fn_format(const char *arg, void *dst, char *err, size_t errlen)
-{
-    if (strcmp(arg, "tsv") != 0 && strcmp(arg, "json") != 0) {
-        snprintf(err, errlen, "unknown format '%s' (tsv, json)", arg);
-        return -1;
-    }
-    *(bool *)dst = strcmp(arg, "json") == 0;
-    return 0;
-}
-
 static const pp_opt opts[] = {
     {.name = "map", .key = 'm', .arg = "TYPE:PATH", .kind = PP_OPT_STR, .dst = &opt_map,
      .help = "the cache to read (btree:, hash: or lmdb:, path without suffix); default: "
@@ -96,7 +84,8 @@ static const pp_opt opts[] = {
      .help = "sort by the time of the last update, oldest first"},
     {.name = "reverse", .key = 'r', .kind = PP_OPT_FLAG, .dst = &opt_reverse,
      .help = "sort by the time of the last update, newest first"},
-    {.name = "format", .arg = "FORMAT", .kind = PP_OPT_FUNC, .dst = &opt_json, .fn = fn_format,
+    {.name = "format", .arg = "FORMAT", .kind = PP_OPT_FUNC, .dst = &opt_json,
+     .fn = pp_listing_format,
      .help = "tsv (default: tab-separated, a first line naming the columns) or json (one "
              "object a line)"},
     {.name = "no-header", .kind = PP_OPT_FLAG, .dst = &opt_no_header,
@@ -131,28 +120,9 @@ typedef struct filter {
     pcre2_match_data *md;
 } filter;
 
-static pcre2_code *compile(const char *option, const char *pattern)
-{
-    int code;
-    PCRE2_SIZE at;
-    PCRE2_UCHAR msg[256];
-    if (!pattern)
-        return NULL;
-    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-                                   PCRE2_CASELESS | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &code,
-                                   &at, NULL);
-    if (re) {
-        pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
-        return re;
-    }
-    pcre2_get_error_message(code, msg, sizeof msg);
-    pp_die(PP_UNKNOWN, "--%s: bad regular expression at offset %zu: %s", option, (size_t)at,
-           (const char *)msg);
-}
-
 static bool matches(const filter *f, const pcre2_code *re, const char *s, size_t len)
 {
-    return pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, f->md, NULL) >= 0;
+    return pp_listing_match(re, f->md, s, len);
 }
 
 static bool selected(const filter *f, const pp_vcache_entry *e, long long now,
@@ -296,9 +266,9 @@ int main(int argc, char **argv)
 
     pp_opts_parse(&tool, argc, argv, &c);
     opt_sort = opt_sort || opt_reverse;
-    f.address = compile("address", opt_address);
-    f.text = compile("text", opt_text);
-    f.either = compile("match", opt_match);
+    f.address = pp_listing_regex("address", opt_address);
+    f.text = pp_listing_regex("text", opt_text);
+    f.either = pp_listing_regex("match", opt_match);
     f.md = pcre2_match_data_create(1, NULL);
     if (pp_vcache_settings_load(c.config_dir, opt_map, &s, err, sizeof err) != 0 ||
         pp_vcache_open(&r, s.map, &lock, err, sizeof err) != 0)

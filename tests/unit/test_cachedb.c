@@ -403,16 +403,19 @@ static void test_broken(void **state)
     copy_file(from, to, 8192);
     open_fails(PP_CACHEDB_BTREE, "cut", EINVAL, "cut.db is truncated: 8192 bytes, its header says");
     copy_file(from, to, 0);
-    open_fails(PP_CACHEDB_BTREE, "cut", EINVAL, "cut.db is empty (0 bytes): not a Berkeley DB file");
+    open_fails(PP_CACHEDB_BTREE, "cut", EINVAL,
+               "cut.db is empty (0 bytes): not a Berkeley DB file");
     open_fails(PP_CACHEDB_HASH, "btree", EINVAL, "btree.db is a btree file, not hash");
     open_fails(PP_CACHEDB_BTREE, "nothere", ENOENT, "cannot open ");
 
     snprintf(from, sizeof from, "%s.lmdb", path_of("lmdb"));
     snprintf(to, sizeof to, "%s.lmdb", path_of("cut"));
     copy_file(from, to, 12288);
-    open_fails(PP_CACHEDB_LMDB, "cut", EINVAL, "cut.lmdb is truncated: 12288 bytes, its header says");
+    open_fails(PP_CACHEDB_LMDB, "cut", EINVAL,
+               "cut.lmdb is truncated: 12288 bytes, its header says");
     copy_file(from, to, 100);
-    open_fails(PP_CACHEDB_LMDB, "cut", EINVAL, "cut.lmdb is truncated (100 bytes): not an LMDB file");
+    open_fails(PP_CACHEDB_LMDB, "cut", EINVAL,
+               "cut.lmdb is truncated (100 bytes): not an LMDB file");
 
     snprintf(from, sizeof from, "%s.cdb", path_of("cdb"));
     snprintf(to, sizeof to, "%s.cdb", path_of("cut"));

@@ -76,8 +76,9 @@ static void test_maps_parse(void **state)
 {
     (void)state;
     pp_proc_map m;
-    assert_int_equal(pp_proc_maps_parse("7f8000200000-7f8008200000 r--s 00000000 fe:00 10954818"
-                                        "                   /var/lib/postfix/verify.lmdb\n", &m), 0);
+    const char *line = "7f8000200000-7f8008200000 r--s 00000000 fe:00 10954818"
+                       "                   /var/lib/postfix/verify.lmdb\n";
+    assert_int_equal(pp_proc_maps_parse(line, &m), 0);
     assert_int_equal(m.start, 0x7f8000200000ULL);
     assert_int_equal(m.end, 0x7f8008200000ULL);
     assert_int_equal(m.major, 0xfe);
