@@ -27,6 +27,7 @@ done
 bash tests/env/install-deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j "$(nproc)" >/dev/null
+export PATH=$PATH:/usr/sbin:/sbin
 P=$src/build/plugins
 
 # run NAME ARGS...: print the command and its Nagios output, whatever its state.
