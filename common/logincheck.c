@@ -6,8 +6,11 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <math.h>
 #include <pcre2.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "mailproto.h"
 #include "secret.h"
@@ -226,6 +229,28 @@ void pp_logincheck_count(pp_result *r, const char *label, long n, const pp_thres
     pp_result_add(r, st, "%s: %ld", what, n);
     pp_perf pf = pp_perf_make(label, (double)n, "");
     pp_perf_thresh(&pf, t);
+    pp_perf_minmax(&pf, true, 0, false, 0);
+    pp_result_perf(r, &pf);
+}
+
+double pp_logincheck_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+void pp_logincheck_fetched(pp_result *r, double since, const char *fmt, ...)
+{
+    char what[256], secs[32];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    double took = round((pp_logincheck_now() - since) * 1e6) / 1e6;
+    pp_fmt_num(took, secs, sizeof secs);
+    pp_result_add(r, PP_OK, "%s read in %s s", what, secs);
+    pp_perf pf = pp_perf_make("fetch", took, "s");
     pp_perf_minmax(&pf, true, 0, false, 0);
     pp_result_perf(r, &pf);
 }

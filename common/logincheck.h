@@ -11,7 +11,12 @@
  *						const char *text);
  *	void pp_logincheck_count(pp_result *r, const char *label, long n, const pp_thresh *t,
  *				 const char *what);
- *	_Noreturn void pp_logincheck_finish(pp_mail_session *s, const pp_common *c, pp_result *r,
+ *	double pp_logincheck_now(void);
+ *	void pp_logincheck_fetched(pp_result *r, double since, const char *fmt, ...);
+ *	double pp_logincheck_now(void);
+void pp_logincheck_fetched(pp_result *r, double since, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+_Noreturn void pp_logincheck_finish(pp_mail_session *s, const pp_common *c, pp_result *r,
  *					    const char *extra);
  * DESCRIPTION
  *	pp_logincheck_plugin() completes a plugin description: the shared options (-S, -s, -U,
@@ -32,6 +37,8 @@
  *	sub-results (capabilities with -v, the redacted transcript with -vvv).
  *	pp_logincheck_cmd_failed() ends the run with a command's failure in words.
  *	pp_logincheck_count() adds a count judged against t as a sub-result and perfdata.
+ *	pp_logincheck_now() is a monotonic clock in seconds; pp_logincheck_fetched() adds
+ *	"TEXT read in N s" and the perfdata "fetch" for a message read since then.
  *	pp_logincheck_finish() sends QUIT/LOGOUT, judges every phase and the total, adds the
  *	perfdata (seconds) and exits; extra (may be NULL) is added to the summary line.
  */
@@ -50,6 +57,9 @@ _Noreturn void pp_logincheck_cmd_failed(pp_mail_session *s, const pp_common *c, 
                                         int status, const char *cmd, const char *text);
 void pp_logincheck_count(pp_result *r, const char *label, long n, const pp_thresh *t,
                          const char *what);
+double pp_logincheck_now(void);
+void pp_logincheck_fetched(pp_result *r, double since, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 _Noreturn void pp_logincheck_finish(pp_mail_session *s, const pp_common *c, pp_result *r,
                                     const char *extra);
 

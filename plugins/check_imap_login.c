@@ -3,12 +3,10 @@
  * AUTHENTICATE), LIST, look at a mailbox read-only (STATUS, EXAMINE), optionally read its
  * newest message without marking it seen, LOGOUT; every phase timed.
  */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "logincheck.h"
 #include "mailproto.h"
@@ -92,30 +90,15 @@ static bool command(pp_mail_session *s, const pp_common *c, pp_result *r, const 
     return kind == PP_IMAP_OK;
 }
 
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 static void fetch_newest(pp_mail_session *s, const pp_common *c, pp_result *r, counts *n)
 {
     if (n->messages == 0) {
         pp_result_add(r, PP_OK, "%s is empty: nothing to fetch", opt_mailbox);
         return;
     }
-    double t0 = now();
-    if (!command(s, c, r, "FETCH", "FETCH * (UID RFC822.SIZE BODY.PEEK[])", on_fetch, n))
-        return;
-    double took = round((now() - t0) * 1e6) / 1e6;
-    char secs[32];
-    pp_fmt_num(took, secs, sizeof secs);
-    pp_result_add(r, PP_OK, "newest message (UID %ld, %ld bytes) read in %s s", n->uid, n->size,
-                  secs);
-    pp_perf pf = pp_perf_make("fetch", took, "s");
-    pp_perf_minmax(&pf, true, 0, false, 0);
-    pp_result_perf(r, &pf);
+    double t0 = pp_logincheck_now();
+    if (command(s, c, r, "FETCH", "FETCH * (UID RFC822.SIZE BODY.PEEK[])", on_fetch, n))
+        pp_logincheck_fetched(r, t0, "newest message (UID %ld, %ld bytes)", n->uid, n->size);
 }
 
 int main(int argc, char **argv)

@@ -3,10 +3,8 @@
  * AUTH), STAT, optionally read the newest message's header (TOP: nothing is marked or
  * deleted), QUIT; every phase timed.
  */
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "logincheck.h"
 #include "mailproto.h"
@@ -42,16 +40,9 @@ static void count_line(void *ctx, const char *line, size_t len)
     (*(long *)ctx)++;
 }
 
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 static void fetch_newest(pp_mail_session *s, const pp_common *c, pp_result *r, long count)
 {
-    char cmd[64], text[256], secs[32];
+    char cmd[64], text[256];
     long lines = 0;
     int ok;
     if (count == 0) {
@@ -59,7 +50,7 @@ static void fetch_newest(pp_mail_session *s, const pp_common *c, pp_result *r, l
         return;
     }
     snprintf(cmd, sizeof cmd, "TOP %ld 0", count);
-    double t0 = now();
+    double t0 = pp_logincheck_now();
     int st = pp_mailproto_pop3_cmd(pp_mail_conn(s), cmd, true, &ok, text, sizeof text,
                                    count_line, &lines);
     if (st != PP_LR_LINE)
@@ -68,13 +59,7 @@ static void fetch_newest(pp_mail_session *s, const pp_common *c, pp_result *r, l
         pp_result_add(r, PP_CRITICAL, "%s failed: %s", cmd, text);
         return;
     }
-    double took = round((now() - t0) * 1e6) / 1e6;
-    pp_fmt_num(took, secs, sizeof secs);
-    pp_result_add(r, PP_OK, "header of message %ld (%ld lines) read in %s s", count, lines,
-                  secs);
-    pp_perf pf = pp_perf_make("fetch", took, "s");
-    pp_perf_minmax(&pf, true, 0, false, 0);
-    pp_result_perf(r, &pf);
+    pp_logincheck_fetched(r, t0, "header of message %ld (%ld lines)", count, lines);
 }
 
 int main(int argc, char **argv)
