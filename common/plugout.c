@@ -161,8 +161,8 @@ int pp_plugout_perf_next(const char **cursor, const char *end, pp_perf *p, pp_bu
         stop++;
     *cursor = stop;
     int i = 0;
-    if (!body || label->len == 0 || body == stop)
-        return -1;
+    if (!body || label->len == 0 || body == stop || memchr(label->s, '\0', label->len))
+        return -1; /* a NUL would cut the label short, or leave it empty */
 
     for (const char *a = body, *semi;; a = semi + 1) {
         semi = find(a, stop, ';');

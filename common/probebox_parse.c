@@ -70,7 +70,8 @@ static bool untagged(cursor *c, const char *word)
     return word_is(w, n, word);
 }
 
-int pp_probebox_parse_search(const char *line, size_t len, pp_probebox_uid_fn fn, void *ctx)
+/* The uids of a SEARCH line, each to fn when fn is not NULL; their count or -1. */
+static int search_uids(const char *line, size_t len, pp_probebox_uid_fn fn, void *ctx)
 {
     cursor c = {line, len, 0};
     int count = 0;
@@ -84,10 +85,17 @@ int pp_probebox_parse_search(const char *line, size_t len, pp_probebox_uid_fn fn
             continue; /* a trailing space */
         if (!number(w, n, &uid))
             return -1;
-        fn(ctx, uid);
+        if (fn)
+            fn(ctx, uid);
         count++;
     }
     return at_end(&c) ? count : -1;
+}
+
+int pp_probebox_parse_search(const char *line, size_t len, pp_probebox_uid_fn fn, void *ctx)
+{
+    /* The whole line is checked first: a line that turns out not to be one hands out no uid. */
+    return search_uids(line, len, NULL, NULL) < 0 ? -1 : search_uids(line, len, fn, ctx);
 }
 
 /* A quoted string (into out, cut to outlen), NIL (""), or a literal ("": its bytes are

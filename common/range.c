@@ -47,6 +47,15 @@ int pp_parse_number(const char *s, double *out)
     return 0;
 }
 
+/* Ends beyond this are refused: their text (pp_fmt_num, no exponent) would not fit perfdata's
+ * fields, and no measured value comes near. */
+#define RANGE_LIMIT 1e18
+
+static int range_number(const char *s, double *out)
+{
+    return pp_parse_number(s, out) == 0 && fabs(*out) < RANGE_LIMIT ? 0 : -1;
+}
+
 int pp_range_parse(const char *text, pp_range *r, char *err, size_t errlen)
 {
     pp_range out = {.set = true};
@@ -73,16 +82,16 @@ int pp_range_parse(const char *text, pp_range *r, char *err, size_t errlen)
         *colon = '\0';
         if (strcmp(p, "~") == 0)
             out.start_inf = true;
-        else if (*p != '\0' && pp_parse_number(p, &out.start) != 0)
+        else if (*p != '\0' && range_number(p, &out.start) != 0)
             goto bad;
         if (*p == '\0' && colon[1] == '\0')
             goto bad; /* ":" alone says nothing */
         p = colon + 1;
         if (*p == '\0')
             out.end_inf = true;
-        else if (pp_parse_number(p, &out.end) != 0)
+        else if (range_number(p, &out.end) != 0)
             goto bad;
-    } else if (pp_parse_number(p, &out.end) != 0) {
+    } else if (range_number(p, &out.end) != 0) {
         goto bad;
     }
     if (!out.start_inf && !out.end_inf && out.start > out.end) {

@@ -11,7 +11,8 @@
  * DESCRIPTION
  *	The monitoring-plugins range syntax: "N" (alert outside 0..N), "N:" (alert below N),
  *	"~:N" (alert above N), "N:M" (alert outside N..M), "@N:M" (alert inside N..M). Both ends
- *	are inclusive; numbers may be negative and fractional, and compare as doubles.
+ *	are inclusive; numbers may be negative and fractional, and compare as doubles; ends
+ *	beyond +-1e18 are refused.
  *	pp_range_parse() returns 0, or -1 with a reason in err (r is then unset).
  *	pp_thresh_parse() reads "WARN,CRIT" (either part may be empty: no threshold) into t,
  *	replacing both; it returns 0, or -1 with a reason in err (t is then unchanged).

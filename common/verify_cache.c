@@ -3,6 +3,7 @@
  */
 #include "verify_cache.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,14 +85,19 @@ int pp_vcache_time_parse(const char *text, char unit, long long *seconds)
     }
     if (digits == 0 || (*p && p[1]))
         return -1;
+    long long mult;
     switch (*p ? *p : unit) {
-    case 's': *seconds = n; return 0;
-    case 'm': *seconds = n * 60; return 0;
-    case 'h': *seconds = n * 3600; return 0;
-    case 'd': *seconds = n * 86400; return 0;
-    case 'w': *seconds = n * 7 * 86400; return 0;
+    case 's': mult = 1; break;
+    case 'm': mult = 60; break;
+    case 'h': mult = 3600; break;
+    case 'd': mult = 86400; break;
+    case 'w': mult = 7 * 86400; break;
     default: return -1;
     }
+    if (n > LLONG_MAX / mult)
+        return -1; /* "999999999999999999w" */
+    *seconds = n * mult;
+    return 0;
 }
 
 /* ---- settings ---- */

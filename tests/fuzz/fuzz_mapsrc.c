@@ -1,0 +1,88 @@
+/*
+ * fuzz_mapsrc - libFuzzer harness for common/mapsrc.c and common/rxtable.c, the readers of
+ * lookup table sources: the input's lines (the first byte picks postmap, postalias or
+ * pcre/regexp rule format) through pp_mapsrc_line()/pp_mapsrc_end(), each logical line of
+ * a rule table through pp_rxtable_rule(), and the whole input through pp_mapsrc_count().
+ * Entries are NUL-terminated, keys are not longer than their line, a skipped entry says
+ * why, and the counts agree with the entries seen.
+ *
+ *   ./fuzz_mapsrc -max_len=4096 corpus/mapsrc
+ */
+#include "fuzz_util.h"
+#include "mapsrc.h"
+#include "rxtable.h"
+
+typedef struct run {
+    pp_mapsrc src;
+    pp_rxtable rx;
+    bool rules;
+    size_t valid, skipped;
+} run;
+
+/* glibc's regcomp() copies the pattern tree for each repetition operator, so "a+++++++++++
+ * +++++" takes gigabytes; Postfix's own regexp: tables load such a rule the same way. A
+ * table's author is the administrator: the harness does not feed such rules. */
+static bool stacked_repeats(const char *s)
+{
+    int reps = 0;
+    for (; *s; s++) {
+        reps = strchr("+*?{}", *s) ? reps + 1 : 0;
+        if (reps > 4)
+            return true;
+    }
+    return false;
+}
+
+static void entry(run *r, const pp_mapsrc_entry *e)
+{
+    FUZZ_CHECK(e->text[e->textlen] == '\0' && e->key[e->klen] == '\0');
+    FUZZ_CHECK(e->klen <= e->textlen && e->line >= 1);
+    if (!e->valid) {
+        FUZZ_CHECK(e->why && e->why[0]);
+        r->skipped++;
+        return;
+    }
+    r->valid++;
+    if (r->rules && !stacked_repeats(e->text)) {
+        char why[256] = "";
+        if (pp_rxtable_rule(&r->rx, e->line, e->text, why, sizeof why) != 0)
+            FUZZ_CHECK(why[0] != '\0');
+    }
+}
+
+static void one_line(void *ctx, const char *line, size_t len)
+{
+    run *r = ctx;
+    pp_mapsrc_entry e;
+    if (pp_mapsrc_line(&r->src, line, len, &e) == 1)
+        entry(r, &e);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size == 0)
+        return 0;
+    static const pp_mapsrc_kind kinds[] = {PP_MAPSRC_POSTMAP, PP_MAPSRC_ALIAS, PP_MAPSRC_LINES,
+                                           PP_MAPSRC_LINES};
+    pp_mapsrc_kind kind = kinds[data[0] & 3];
+    run r = {.rules = kind == PP_MAPSRC_LINES};
+    pp_mapsrc_entry e;
+    pp_mapsrc_counts c;
+    size_t line;
+
+    pp_mapsrc_init(&r.src, kind);
+    pp_rxtable_init(&r.rx, data[0] & 1 ? PP_RXTABLE_REGEXP : PP_RXTABLE_PCRE);
+    fuzz_lines(data + 1, size - 1, one_line, &r);
+    if (pp_mapsrc_end(&r.src, &e) == 1)
+        entry(&r, &e);
+    while (pp_rxtable_unclosed(&r.rx, &line) == 1)
+        FUZZ_CHECK(line >= 1);
+    FUZZ_CHECK(r.rx.rules <= r.valid);
+    pp_rxtable_free(&r.rx);
+    pp_mapsrc_free(&r.src);
+
+    pp_mapsrc_count((const char *)data + 1, size - 1, kind, &c);
+    FUZZ_CHECK(c.entries == r.valid && c.skipped == r.skipped);
+    FUZZ_CHECK(c.entries + c.skipped <= c.lines);
+    return 0;
+}

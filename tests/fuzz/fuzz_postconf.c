@@ -1,0 +1,57 @@
+/*
+ * fuzz_postconf - libFuzzer harness for what postprobe reads from postconf(1) output: each
+ * line through pp_postconf_parse_line() (common/postconf.c), and each value it accepts
+ * through the parsers of parameter values: pp_pflist_split() (lists), pp_maprefs_scan()
+ * (tables a value names, under the line's parameter name) and pp_relay_audit_walk() /
+ * pp_relay_audit_verifies() (restriction lists). A parsed name is never empty, and holds no
+ * blank; every list item handed out is non-empty.
+ *
+ *   ./fuzz_postconf -max_len=4096 corpus/postconf
+ */
+#include "fuzz_util.h"
+#include "maprefs.h"
+#include "pflist.h"
+#include "postconf.h"
+#include "relay_audit.h"
+
+static int on_item(const char *item, void *arg)
+{
+    size_t *n = arg;
+    FUZZ_CHECK(item[0] != '\0');
+    (void)pp_pflist_is_table(item);
+    return ++*n > 1000; /* a callback may stop the split */
+}
+
+static void one_line(void *ctx, const char *line, size_t len)
+{
+    pp_maprefs *refs = ctx;
+    char *s = malloc(len + 1), *name, *value;
+    if (!s)
+        abort();
+    memcpy(s, line, len);
+    s[len] = '\0';
+    if (pp_postconf_parse_line(s, &name, &value) == 0) {
+        size_t n = 0;
+        FUZZ_CHECK(name[0] != '\0' && strchr(name, ' ') == NULL);
+        (void)pp_pflist_split(value, on_item, &n);
+        if (!pp_maprefs_ignored(name))
+            pp_maprefs_scan(refs, name, value);
+        pp_relay_audit_path p;
+        memset(&p, 0, sizeof p);
+        pp_relay_audit_walk(value, &p);
+        pp_relay_audit_path_free(&p);
+        (void)pp_relay_audit_verifies(value);
+    }
+    free(s);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    pp_maprefs refs;
+    memset(&refs, 0, sizeof refs);
+    fuzz_lines(data, size, one_line, &refs);
+    for (size_t i = 0; i < refs.n; i++)
+        FUZZ_CHECK(refs.v[i].path != NULL);
+    pp_maprefs_free(&refs);
+    return 0;
+}
