@@ -49,6 +49,7 @@ check "both deleted" box_has "$BOX" 0
 run "$P" --domain implicit.postprobe.test "${DOMAIN[@]}" "${ADDRS[@]}" --accepted ok
 check "a domain without MX: its own address" all_of "rc_is 0" \
     'out_has "ANTIVIRUS OK - implicit.postprobe.test accepted the test virus: 250 "'
+wait_for box_has "$BOX" 1
 run "$P" --domain noaddr-mx.postprobe.test "${DOMAIN[@]}" "${ADDRS[@]}"
 check "an MX without address is not tested" all_of "rc_is 3" \
     'out_has "ANTIVIRUS UNKNOWN - noaddr-target.postprobe.test: no address found, not tested"'
