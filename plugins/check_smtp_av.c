@@ -80,8 +80,7 @@ typedef struct target {
     char name[256]; /* -H, or the MX host */
     char addr[64];  /* where to connect; "" when the MX host has no address */
     char id[PP_PROBEID_MAX];
-    bool accepted;
-    char reply[256];
+    char reply[256]; /* the server's last reply */
 } target;
 
 static target targets[MAX_TARGETS];
@@ -156,7 +155,31 @@ static void find_targets(const pp_common *c)
     pp_dns_free(d);
 }
 
-/* Sends the test file to one target and judges what the SMTP server said. */
+/* What the SMTP server said to the test file (nothing to add when the session failed:
+ * pp_mailleg_report() tells that). */
+static void judge_reply(pp_result *r, pp_probewatch *w, const target *t, int rc,
+                        const pp_mailsend_result *res)
+{
+    if (rc == 0) {
+        n_accepted++;
+        if (w->box)
+            pp_probewatch_expect(w, t->id);
+        else
+            pp_result_add(r, opt_accepted, "%s accepted the test virus: %s", t->name,
+                          res->text);
+    } else if (res->step == PP_SEND_DOT && res->code / 100 == 5) {
+        n_refused++;
+        pp_result_add(r, PP_OK, "%s refused the test virus: %s", t->name, res->text);
+    } else if (res->step == PP_SEND_DOT) {
+        pp_result_add(r, PP_WARNING, "%s deferred the test virus (no verdict): %s", t->name,
+                      res->text);
+    } else {
+        pp_result_add(r, PP_UNKNOWN, "%s: %s refused, the test could not run: %s", t->name,
+                      pp_mailsend_step_name(res->step), res->text);
+    }
+}
+
+/* Sends the test file to one target. */
 static void send_virus(pp_result *r, pp_probewatch *w, target *t, int verbose)
 {
     char subject[128], text[512];
@@ -178,37 +201,17 @@ static void send_virus(pp_result *r, pp_probewatch *w, target *t, int verbose)
         leg.mo.sni = legs.sni ? legs.sni : t->name;
     }
     pp_mail_session *s = pp_mailleg_login(&leg);
-    pp_mailsend_result res = {0};
-    int rc = pp_mail_error_state(s) == PP_OK
-                 ? pp_mailsend(s, opt_from, opt_to, msg.s, msg.len, &res) : -1;
-    memset(msg.s, 0, msg.len);
-    pp_buf_free(&msg);
-    snprintf(t->reply, sizeof t->reply, "%s", res.text);
-    const char *label = t->name;
-    if (rc == 0) {
-        t->accepted = true;
-        n_accepted++;
-        if (w->box)
-            pp_probewatch_expect(w, t->id);
-        else
-            pp_result_add(r, opt_accepted, "%s accepted the test virus: %s", label, res.text);
-        pp_mail_quit(s);
-    } else if (pp_mail_error_state(s) != PP_OK) {
-        /* the server could not be reached, or the connection broke */
-    } else if (res.step == PP_SEND_DOT && res.code / 100 == 5) {
-        pp_result_add(r, PP_OK, "%s refused the test virus: %s", label, res.text);
-        n_refused++;
-        pp_mail_quit(s);
-    } else if (res.step == PP_SEND_DOT) {
-        pp_result_add(r, PP_WARNING, "%s deferred the test virus (no verdict): %s", label,
-                      res.text);
-        pp_mail_quit(s);
-    } else {
-        pp_result_add(r, PP_UNKNOWN, "%s: %s refused, the test could not run: %s", label,
-                      pp_mailsend_step_name(res.step), res.text);
-        pp_mail_quit(s);
+    if (pp_mail_error_state(s) == PP_OK) {
+        pp_mailsend_result res;
+        int rc = pp_mailsend(s, opt_from, opt_to, msg.s, msg.len, &res);
+        snprintf(t->reply, sizeof t->reply, "%s", res.text);
+        if (pp_mail_error_state(s) == PP_OK) {
+            judge_reply(r, w, t, rc, &res);
+            pp_mail_quit(s);
+        }
     }
-    pp_mailleg_report(r, s, label, verbose);
+    pp_buf_free(&msg);
+    pp_mailleg_report(r, s, t->name, verbose);
     pp_mail_free(s);
 }
 
