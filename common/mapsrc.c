@@ -206,7 +206,9 @@ int pp_mapsrc_read(const char *path, pp_mapsrc_kind kind, pp_mapsrc_fn fn, void 
     int rc = 0;
 
     if (!f) {
-        snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+        int e = errno;
+        snprintf(err, errlen, "cannot open %s: %s", path, strerror(e));
+        errno = e;
         return -1;
     }
     pp_mapsrc_init(&p, kind);

@@ -40,7 +40,8 @@ void pp_mapsrc_init(pp_mapsrc *p, pp_mapsrc_kind kind);
  *
  *	pp_mapsrc_read() streams a file through the parser and calls fn with every entry; fn
  *	returns 0 to go on, anything else to stop. It returns 0 when the whole file was read,
- *	1 when fn stopped it, -1 when the file cannot be read (err names it and the reason).
+ *	1 when fn stopped it, -1 when the file cannot be read (err names it and the reason;
+ *	errno is open(2)'s when the file cannot be opened).
  */
 #ifndef PP_MAPSRC_H
 #define PP_MAPSRC_H

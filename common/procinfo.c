@@ -208,8 +208,9 @@ pid_t pp_proc_lock_holder(dev_t dev, ino_t ino, char *comm, size_t len)
             pid = lk.pid;
     }
     fclose(f);
+    /* The locker may have exited, leaving the lock to a child that inherited the file. */
     if (pid > 0 && comm && pp_proc_comm(pid, comm, len) != 0)
-        snprintf(comm, len, "?");
+        snprintf(comm, len, "exited; a process it started holds the lock");
     return pid;
 }
 

@@ -6,6 +6,7 @@
 #include "rxtable.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <pcre2.h>
 #include <regex.h>
 #include <stdbool.h>
@@ -312,10 +313,12 @@ long pp_rxtable_check_file(const char *path, pp_rxtable_kind kind, pp_rxtable_pr
 
     pp_rxtable_init(&c.t, kind);
     int rc = pp_mapsrc_read(path, PP_MAPSRC_LINES, check_entry, &c, err, errlen);
+    int e = errno;
     if (rc == 0)
         while (pp_rxtable_unclosed(&c.t, &at))
             fn(ctx, at, "IF has no matching ENDIF");
     long rules = (long)c.t.rules;
     pp_rxtable_free(&c.t);
+    errno = e;
     return rc == 0 ? rules : -1;
 }

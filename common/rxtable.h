@@ -25,7 +25,8 @@
  *	parenthesis"). t->rules counts the rules Postfix would use. pp_rxtable_unclosed() returns
  *	1 with the line of an "if" that has no "endif" (once for each), then 0.
  *	pp_rxtable_check_file() reads a whole table and calls fn for each problem with its
- *	line; it returns the number of rules, or -1 when the file cannot be read (err says why).
+ *	line; it returns the number of rules, or -1 when the file cannot be read (err says why,
+ *	errno is open(2)'s when it cannot be opened).
  */
 #ifndef PP_RXTABLE_H
 #define PP_RXTABLE_H

@@ -36,7 +36,7 @@ typedef struct table {
     pp_buf problems; /* "; "-separated */
     char **details;
     size_t ndetails;
-    char info[160]; /* for the OK tables' -v list */
+    char info[700]; /* for the OK tables' -v list */
 } table;
 
 typedef struct run {
@@ -68,9 +68,11 @@ static const pp_plugin plugin = {
                "changed since Postfix last loaded them (postfix reload needed).",
     .usage = "[-C DIR] [-w RANGE] [-c RANGE] [--grace SECONDS] [--no-count] [-v]",
     .notes = "-w and -c judge the number of STALE tables (default: -w 0, any stale table "
-             "warns). A MISSING table, a compiled table lacking source entries and a rule "
-             "Postfix skips are CRITICAL; duplicate or extra keys and a needed reload are "
-             "warnings. The reload check reads Postfix's master pid file (root only).",
+             "warns). A MISSING or corrupt table, a compiled table lacking source entries and "
+             "a rule Postfix skips are CRITICAL; duplicate or extra keys and a needed reload "
+             "are warnings. Files this user may not read (a root-only sasl_passwd) are still "
+             "checked for STALE and MISSING, but not counted. The reload check reads Postfix's "
+             "master pid file (root only).",
     .use = PP_USE_THRESH | PP_USE_CONFDIR,
     .thresh_what = "the number of stale tables",
     .opts = opts,
@@ -155,6 +157,10 @@ static void compare(table *t, run *r, pp_cachedb_type type)
     int rc;
 
     pp_cachedb *db = pp_cachedb_open(type, t->ref->path, &lock, err, sizeof err);
+    if (!db && errno == EACCES) {
+        snprintf(t->info, sizeof t->info, "keys not counted: %s", err);
+        return;
+    }
     if (!db && errno == EINVAL) {
         problem(t, r, CORRUPT, PP_CRITICAL, "CORRUPT: %s (run %s)", err,
                 rebuild(t, cmd, sizeof cmd));
@@ -166,8 +172,14 @@ static void compare(table *t, run *r, pp_cachedb_type type)
     }
     while ((rc = pp_cachedb_next(db, &it, err, sizeof err)) == 1)
         keys += !(t->ref->alias && alias_extra(it.key));
-    if (rc == 0 && pp_mapsrc_read(t->ref->path, kind, count_entry, &k, err, sizeof err) != 0)
+    if (rc == 0 && pp_mapsrc_read(t->ref->path, kind, count_entry, &k, err, sizeof err) != 0) {
+        if (errno == EACCES) {
+            pp_cachedb_close(db);
+            snprintf(t->info, sizeof t->info, "keys not counted: %s", err);
+            return;
+        }
         rc = -1;
+    }
     if (rc == 0 && keys != k.c.entries) {
         /* Which keys differ: look each source key up (bounded memory, only on a mismatch). */
         counting again = {.db = db};
@@ -252,6 +264,10 @@ static void check_rules(table *t, run *r)
     char err[300];
     pp_rxtable_kind kind = strcmp(t->ref->type, "pcre") == 0 ? PP_RXTABLE_PCRE : PP_RXTABLE_REGEXP;
     long rules = pp_rxtable_check_file(t->ref->path, kind, note_rule, t, err, sizeof err);
+    if (rules < 0 && errno == EACCES) {
+        snprintf(t->info, sizeof t->info, "rules not checked: %s", err);
+        return;
+    }
     if (rules < 0) {
         problem(t, r, UNREADABLE, PP_UNKNOWN, "%s", err);
         return;

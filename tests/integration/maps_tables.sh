@@ -10,6 +10,7 @@ set -euo pipefail
 PLUGIN=$PP_BUILD_DIR/plugins/check_postfix_maps
 
 T=$(mktemp -d /tmp/pp-maps.XXXXXX)
+chmod 755 "$T"
 LOCKER=
 cleanup() {
     [ -n "$LOCKER" ] && kill "$LOCKER" 2>/dev/null || true
@@ -19,11 +20,13 @@ trap cleanup EXIT
 
 fail() { printf 'FAIL: %s\n--- output:\n%s\n' "$1" "${OUT:-}" >&2; exit 1; }
 
-# expect CODE [ARGS...]: run the plugin on the scratch config, check its exit code.
+# expect CODE [ARGS...]: run the plugin on the scratch config (as $AS, when set), check its
+# exit code.
+AS=()
 expect() {
     local want=$1 rc=0
     shift
-    OUT=$("$PLUGIN" -C "$T/conf" "$@") || rc=$?
+    OUT=$("${AS[@]}" "$PLUGIN" -C "$T/conf" "$@") || rc=$?
     [ "$rc" -eq "$want" ] || fail "exit $rc, expected $want (args: $*)"
 }
 has() { grep -qF -- "$1" <<<"$OUT" || fail "output lacks: $1"; }
@@ -155,17 +158,40 @@ done
 [ "$rc" -eq 0 ] || fail "still asks for a reload after postfix reload"
 
 # ---- a table being rebuilt (locked) is UNKNOWN, not a hang ----
-flock -x "$T/senders.db" sleep 30 &
+(
+    exec 9<"$T/senders.db"
+    flock -x 9
+    exec sleep 30
+) &
 LOCKER=$!
 sleep 0.3
 start=$SECONDS
 expect 3 --lock-wait 0.5
-has "POSTFIX_MAPS UNKNOWN - btree:$T/senders $T/senders.db is locked by pid"
+has "POSTFIX_MAPS UNKNOWN - btree:$T/senders $T/senders.db is locked by pid "
 has "being rebuilt?"
 [ $((SECONDS - start)) -le 3 ] || fail "waited too long for the lock"
 kill "$LOCKER"
 wait "$LOCKER" 2>/dev/null || true
 LOCKER=
+
+# ---- as an unprivileged user: a root-only table is still checked for STALE, not counted ----
+printf '[smtp.example.com]:587 user:secret\n' >"$T/sasl_passwd"
+pmap hash:"$T/sasl_passwd"
+chmod 600 "$T/sasl_passwd" "$T/sasl_passwd.db"
+postconf -c "$T/conf" -e "smtp_sasl_password_maps = hash:$T/sasl_passwd"
+touch -d '-30 min' "$T/sasl_passwd" "$T/conf/main.cf"
+touch -d '-20 min' "$T/sasl_passwd.db"
+AS=(runuser -u nobody --)
+expect 0 -v
+has "hash:$T/sasl_passwd (smtp_sasl_password_maps): keys not counted: cannot open $T/sasl_passwd.db: Permission denied"
+has "no reload check: cannot open "
+has ": Permission denied"
+touch -d '-10 min' "$T/sasl_passwd"
+expect 1
+has "POSTFIX_MAPS WARNING - hash:$T/sasl_passwd STALE: the source changed 10 min after"
+AS=()
+expect 1
+has "POSTFIX_MAPS WARNING - hash:$T/sasl_passwd STALE"
 
 # ---- a configuration directory that is not there ----
 rc=0
