@@ -5,7 +5,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "mailmsg.h"
 #include "mailproto.h"
@@ -14,13 +13,6 @@ const char *pp_mailsend_step_name(pp_mailsend_step step)
 {
     static const char *const names[] = {"MAIL FROM", "RCPT TO", "DATA", "end of DATA", "done"};
     return step <= PP_SEND_DONE ? names[step] : "?";
-}
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* Sends cmd (NULL: only read the reply) and reads the reply; true when it is `want`xx. */
@@ -68,7 +60,6 @@ int pp_mailsend(pp_mail_session *s, const char *from, const char *to, const char
                 size_t len, pp_mailsend_result *r)
 {
     char cmd[600];
-    double t0 = now();
     bool ok;
     memset(r, 0, sizeof *r);
     snprintf(cmd, sizeof cmd, "MAIL FROM:<%s>", from);
@@ -87,6 +78,5 @@ int pp_mailsend(pp_mail_session *s, const char *from, const char *to, const char
         ok = step(s, r, PP_SEND_DOT, NULL, 2);
     if (ok)
         r->step = PP_SEND_DONE;
-    r->seconds = now() - t0;
     return ok ? 0 : -1;
 }

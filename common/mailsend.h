@@ -12,8 +12,7 @@
  *	says where it stopped (r->step; PP_SEND_DONE when accepted), and how: r->status is
  *	PP_LR_LINE when the server answered, with r->code and r->text (the reply's last line,
  *	printable), or the PP_LR_* / PP_MP_GARBAGE status of a connection that failed, which
- *	is then put in words in pp_mail_error(s) (pp_mail_fail). r->seconds is the time from
- *	MAIL FROM to the last reply.
+ *	is then put in words in pp_mail_error(s) (pp_mail_fail).
  */
 #ifndef PP_MAILSEND_H
 #define PP_MAILSEND_H
@@ -35,7 +34,6 @@ typedef struct pp_mailsend_result {
     int status;
     int code;
     char text[256];
-    double seconds;
 } pp_mailsend_result;
 
 int pp_mailsend(pp_mail_session *s, const char *from, const char *to, const char *msg,

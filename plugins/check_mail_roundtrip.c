@@ -95,11 +95,12 @@ static bool send_probe(pp_result *r, pp_probewatch *w, double *send_time, pp_mai
     if (ok) {
         pp_probewatch_expect(w, id);
         *send_time = pp_probewatch_clock() - t0;
-        pp_mail_quit(s);
     } else if (pp_mail_error_state(s) == PP_OK) {
         pp_result_add(r, PP_CRITICAL, "SMTP leg: %s refused: %s", pp_mailsend_step_name(res.step),
                       res.text);
     }
+    if (pp_mail_error_state(s) == PP_OK)
+        pp_mail_quit(s);
     return ok;
 }
 
