@@ -70,7 +70,8 @@ bool pp_vcache_probe_pending(const pp_vcache_entry *e, long long now)
 bool pp_vcache_expired(const pp_vcache_entry *e, long long now, const pp_vcache_settings *s)
 {
     long long ttl = e->status == PP_VCACHE_DELIVERABLE ? s->pos_expire : s->neg_expire;
-    return !pp_vcache_probe_pending(e, now) && e->updated + ttl < now;
+    /* verify(8)'s "updated + ttl < now", without overflow for absurd values */
+    return !pp_vcache_probe_pending(e, now) && now - e->updated > ttl;
 }
 
 int pp_vcache_time_parse(const char *text, char unit, long long *seconds)
