@@ -170,9 +170,11 @@ pp_cachedb *pp_cachedb_open(pp_cachedb_type type, const char *path, const pp_cac
     db->fd = open(db->file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
     if (db->fd < 0) {
         kind = errno;
-        snprintf(err, errlen, "cannot open %s: %s%s", db->file, strerror(errno),
-                 errno == EACCES ? " (run as root or as the file's owner, e.g. through sudo)"
-                                 : "");
+        size_t n = strlen(path), m = strlen(types[type].suffix);
+        bool doubled = kind == ENOENT && n > m && strcmp(path + n - m, types[type].suffix) == 0;
+        snprintf(err, errlen, "cannot open %s: %s%s%s", db->file, strerror(kind),
+                 kind == EACCES ? " (run as root or as the file's owner, e.g. through sudo)" : "",
+                 doubled ? " (name the map without its suffix)" : "");
     } else if (fstat(db->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         kind = EINVAL;
         snprintf(err, errlen, "%s is not a regular file", db->file);

@@ -407,6 +407,8 @@ static void test_broken(void **state)
                "cut.db is empty (0 bytes): not a Berkeley DB file");
     open_fails(PP_CACHEDB_HASH, "btree", EINVAL, "btree.db is a btree file, not hash");
     open_fails(PP_CACHEDB_BTREE, "nothere", ENOENT, "cannot open ");
+    open_fails(PP_CACHEDB_BTREE, "btree.db", ENOENT,
+               "btree.db.db: No such file or directory (name the map without its suffix)");
 
     snprintf(from, sizeof from, "%s.lmdb", path_of("lmdb"));
     snprintf(to, sizeof to, "%s.lmdb", path_of("cut"));
