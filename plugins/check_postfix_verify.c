@@ -78,8 +78,8 @@ static const pp_plugin plugin = {
              "postfix only). The cache is opened read-only with the shared lock Postfix's "
              "readers take; a running verify(8) keeps it exclusively locked for as long as it "
              "runs, so it is then read without the lock (postmap -s would wait until verify "
-             "exits). W,C is a warning and a critical range, either may be empty (3600, or "
-             ",7200). Ages are in seconds; the undeliverable share is the percentage of "
+             "exits). W,C is a warning and a critical range, either may be empty (\"3600,\" "
+             "warns only). Ages are in seconds; the undeliverable share is the percentage of "
              "addresses with a result that bounced.",
     .use = PP_USE_THRESH | PP_USE_CONFDIR,
     .thresh_what = "the undeliverable share (%)",
