@@ -3,6 +3,7 @@
  */
 #include "verify_cache.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -171,11 +172,14 @@ int pp_vcache_open(pp_vcache_reader *r, const char *map, const pp_cachedb_lock *
     char *path;
 
     *r = (pp_vcache_reader){0};
-    if (pp_cachedb_spec_parse(map, &type, &path, err, errlen) != 0)
+    if (pp_cachedb_spec_parse(map, &type, &path, err, errlen) != 0) {
+        errno = EINVAL;
         return -1;
+    }
     if (type == PP_CACHEDB_CDB) {
         snprintf(err, errlen, "a verify cache cannot be a cdb: table (it is read-only)");
         free(path);
+        errno = EINVAL;
         return -1;
     }
     r->db = pp_cachedb_open(type, path, lock, err, errlen);

@@ -39,7 +39,8 @@
  *	refresh times and address_verify_cache_cleanup_interval with one postconf run. When map is
  *	given and postconf cannot be run the times keep Postfix's defaults and s->defaults is set.
  *
- *	pp_vcache_open() opens the map ("btree:/path", "hash:...", "lmdb:...") through cachedb;
+ *	pp_vcache_open() opens the map ("btree:/path", "hash:...", "lmdb:...") through cachedb
+ *	(errno as pp_cachedb_open() sets it; EINVAL for a map name it cannot read);
  *	pp_vcache_next() returns 1 with the next address and its entry (e->address), 0 at the
  *	end, -1 on a read error. The cleanup key is not returned: r->last_cleanup holds its time
  *	(0 when absent). Entries that do not parse are counted in r->malformed and skipped.

@@ -4,6 +4,7 @@
  * entries the cleanup should have removed. Reads the cache read-only (common/verify_cache,
  * common/cachedb) without disturbing Postfix.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,13 +147,16 @@ static int scan_once(const pp_vcache_settings *s, long long now, figures *f, cha
 static void scan(const pp_vcache_settings *s, long long now, figures *f, char **note)
 {
     char err[512];
-    for (int i = 0; i < RETRIES; i++) {
+    int e = 0;
+    for (int i = 0; i < RETRIES && e != ENOENT && e != EACCES; i++) {
         if (i)
             usleep(RETRY_PAUSE_US);
         if (scan_once(s, now, f, note, err, sizeof err) == 0)
             return;
+        e = errno;
     }
-    pp_die(PP_UNKNOWN, "%s", err);
+    pp_die(PP_UNKNOWN, "%s%s", err,
+           e == ENOENT ? " (verify(8) creates it at its first probe: none yet?)" : "");
 }
 
 static void perf(pp_result *r, const char *label, double v, const char *uom, const pp_thresh *t)

@@ -114,7 +114,8 @@ head -c 4096 /dev/urandom >"$T/noise.db"
 run "$PLUGIN" -C "$CONF" --map "hash:$T/noise"
 check "not a Berkeley DB file" all_of "rc_is 3" \
     'out_has "POSTFIX_VERIFY UNKNOWN - $T/noise.db is not a Berkeley DB file"'
-unknown "missing cache" "btree:$T/nothere" "cannot open $T/nothere.db: No such file or directory"
+unknown "missing cache" "btree:$T/nothere" \
+    "cannot open $T/nothere.db: No such file or directory (verify(8) creates it at its first probe: none yet?)"
 cp "$T/btree.db" "$T/private.db"
 chmod 600 "$T/private.db"
 run runuser -u nobody -- "$PLUGIN" -C "$CONF" --map "btree:$T/private"
