@@ -15,6 +15,7 @@
 
 #define BULK_SIZE (1024 * 1024)     /* records fetched per call: a multiple of 1024 */
 #define CACHE_SIZE (1024 * 1024)    /* Berkeley DB page cache */
+#define MAX_RESUMES 50              /* reopenings of a btree that grows while it is read */
 
 typedef struct bdb {
     DB_ENV *env;
@@ -23,6 +24,11 @@ typedef struct bdb {
     DBT bulk;     /* the bulk buffer and what the last fetch put in it */
     void *pos;    /* DB_MULTIPLE_KEY_NEXT position in bulk; NULL: fetch more */
     bool done;
+    pp_buf last;  /* the last key handed out, as stored (for a resume) */
+    bool have_last;
+    pp_buf pk, pv; /* a record found by a resume, to hand out next */
+    bool pending;
+    int resumes;
 } bdb;
 
 /* Berkeley DB reports details through this callback; the last one explains the next error. */
@@ -71,18 +77,29 @@ static int check_header(pp_cachedb *db, char *err, size_t errlen)
     return 0;
 }
 
-static void bdb_close(pp_cachedb *db)
+static void close_handles(bdb *b)
 {
-    bdb *b = db->impl;
-    if (!b)
-        return;
     if (b->cursor)
         b->cursor->close(b->cursor);
     if (b->db)
         b->db->close(b->db, 0);
     if (b->env)
         b->env->close(b->env, 0);
+    b->cursor = NULL;
+    b->db = NULL;
+    b->env = NULL;
+}
+
+static void bdb_close(pp_cachedb *db)
+{
+    bdb *b = db->impl;
+    if (!b)
+        return;
+    close_handles(b);
     free(b->bulk.data);
+    pp_buf_free(&b->last);
+    pp_buf_free(&b->pk);
+    pp_buf_free(&b->pv);
     free(b);
     db->impl = NULL;
 }
@@ -135,12 +152,58 @@ static int bdb_open(pp_cachedb *db, char *err, size_t errlen)
     return 0;
 }
 
+/*
+ * A btree read without the lock while verify(8) writes it can grow past what this reader's
+ * handle knows of the file (DB_PAGE_NOTFOUND). Open it again and go on after the last key
+ * handed out: keys are in order, so nothing is returned twice.
+ */
+static int resume(pp_cachedb *db, char *err, size_t errlen)
+{
+    bdb *b = db->impl;
+    int rc;
+    do {
+        close_handles(b);
+        b->resumes++;
+        if ((rc = open_db(db, b)) != 0) {
+            db_error(db, "reopen", rc, err, errlen);
+            return -1;
+        }
+        if (!b->have_last)
+            return 0;
+        DBT k = {.data = b->last.s, .size = (u_int32_t)b->last.len}, v = {0};
+        rc = b->cursor->get(b->cursor, &k, &v, DB_SET_RANGE);
+        if (rc == 0 && (k.size != b->last.len || memcmp(k.data, b->last.s, k.size) != 0)) {
+            /* The last key is gone: the one found after it has not been handed out yet. */
+            pp_buf_reset(&b->pk);
+            pp_buf_reset(&b->pv);
+            pp_buf_add(&b->pk, k.data, k.size);
+            pp_buf_add(&b->pv, v.data, v.size);
+            b->pending = true;
+        }
+    } while (rc == DB_PAGE_NOTFOUND && b->resumes < MAX_RESUMES);
+    if (rc == DB_NOTFOUND)
+        b->done = true;
+    else if (rc != 0) {
+        db_error(db, "read", rc, err, errlen);
+        return -1;
+    }
+    return 0;
+}
+
 static int fetch(pp_cachedb *db, char *err, size_t errlen)
 {
     bdb *b = db->impl;
     DBT key = {0};
     for (;;) {
         int rc = b->cursor->get(b->cursor, &key, &b->bulk, DB_MULTIPLE_KEY | DB_NEXT);
+        if (rc == DB_PAGE_NOTFOUND && db->lock_note && db->type == PP_CACHEDB_BTREE &&
+            b->resumes < MAX_RESUMES) {
+            if (resume(db, err, errlen) != 0)
+                return -1;
+            if (b->done)
+                return 0;
+            continue;
+        }
         if (rc == 0) {
             DB_MULTIPLE_INIT(b->pos, &b->bulk);
             return 1;
@@ -161,20 +224,36 @@ static int fetch(pp_cachedb *db, char *err, size_t errlen)
     }
 }
 
+/* Hands out one record, remembering its key for a resume. */
+static int give(pp_cachedb *db, pp_cachedb_item *item, const void *k, size_t klen,
+                const void *v, size_t vlen)
+{
+    bdb *b = db->impl;
+    if (db->lock_note && db->type == PP_CACHEDB_BTREE) {
+        pp_buf_reset(&b->last);
+        pp_buf_add(&b->last, k, klen);
+        b->have_last = true;
+    }
+    pp_cachedb_set_item(db, item, k, klen, v, vlen);
+    return 1;
+}
+
 static int bdb_next(pp_cachedb *db, pp_cachedb_item *item, char *err, size_t errlen)
 {
     bdb *b = db->impl;
     for (;;) {
+        if (b->pending) {
+            b->pending = false;
+            return give(db, item, pp_buf_str(&b->pk), b->pk.len, pp_buf_str(&b->pv), b->pv.len);
+        }
         if (b->done)
             return 0;
         if (b->pos) {
             void *k, *v;
             u_int32_t klen, vlen;
             DB_MULTIPLE_KEY_NEXT(b->pos, &b->bulk, k, klen, v, vlen);
-            if (b->pos) {
-                pp_cachedb_set_item(db, item, k, klen, v, vlen);
-                return 1;
-            }
+            if (b->pos)
+                return give(db, item, k, klen, v, vlen);
         }
         int rc = fetch(db, err, errlen);
         if (rc <= 0)
