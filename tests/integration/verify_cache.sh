@@ -56,6 +56,19 @@ check "--entries below range" all_of "rc_is 1" 'out_has "POSTFIX_VERIFY WARNING 
 run "$PLUGIN" -C "$CONF" --format json
 check "json output" all_of "rc_is 0" 'python3 -c "import json,sys; d=json.loads(sys.argv[1]); assert d[\"state\"]==\"OK\"" "$OUT"'
 
+# ---- while verify(8) writes: every read succeeds ----
+(for i in $(seq 1 8); do probe "busy-$$-$i@$PP_RELAY_DOMAIN"; done) &
+PROBER=$!
+runs=0 bad=0
+while kill -0 "$PROBER" 2>/dev/null; do
+    rc=0
+    "$PLUGIN" -C "$CONF" >/dev/null || rc=$?
+    runs=$((runs + 1))
+    [ "$rc" -eq 0 ] || bad=$((bad + 1))
+done
+wait "$PROBER" || true
+check "read while verify(8) writes ($runs runs)" all_of '[ "$runs" -gt 5 ]' '[ "$bad" -eq 0 ]'
+
 # ---- verify-dump ----
 run "$DUMP" -C "$CONF" --no-header --address "^nobody-$$-"
 check "dump: one line for the undeliverable address" all_of "rc_is 0" \
