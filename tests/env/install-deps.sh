@@ -9,6 +9,8 @@ set -euo pipefail
 
 build_pkgs=(build-essential cmake pkg-config libpcre2-dev libdb-dev libcurl4-openssl-dev
             libsnmp-dev libssl-dev liblmdb-dev libcmocka-dev)
+# The hardening tests: clang and libFuzzer (tests/fuzz/run.sh), valgrind (valgrind_plugins).
+check_pkgs=(clang libclang-rt-dev valgrind)
 stack_pkgs=(postfix postfix-lmdb postfix-pcre dovecot-imapd dovecot-pop3d dovecot-lmtpd nsd
             snmpd snmp db5.3-util lmdb-utils openssl ldnsutils bind9-dnsutils swaks
             libnet-ssleay-perl curl iproute2 procps)
@@ -16,7 +18,7 @@ stack_pkgs=(postfix postfix-lmdb postfix-pcre dovecot-imapd dovecot-pop3d doveco
 monitor_pkgs=(nagios4-core icinga2-bin nagios-nrpe-server nagios-nrpe-plugin sudo)
 
 missing=()
-for p in "${build_pkgs[@]}" "${stack_pkgs[@]}" "${monitor_pkgs[@]}" "$@"; do
+for p in "${build_pkgs[@]}" "${check_pkgs[@]}" "${stack_pkgs[@]}" "${monitor_pkgs[@]}" "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
