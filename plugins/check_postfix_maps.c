@@ -46,7 +46,7 @@ typedef struct run {
 } run;
 
 static double opt_grace = 100, opt_lock_wait = 2;
-static bool opt_no_count;
+static bool opt_no_count, opt_every_key;
 
 static const pp_opt opts[] = {
     {.name = "grace", .arg = "SECONDS", .kind = PP_OPT_DOUBLE, .dst = &opt_grace,
@@ -54,6 +54,9 @@ static const pp_opt opts[] = {
              "Postfix's own warning)"},
     {.name = "no-count", .kind = PP_OPT_FLAG, .dst = &opt_no_count,
      .help = "do not count keys against source entries (faster on huge tables)"},
+    {.name = "every-key", .kind = PP_OPT_FLAG, .dst = &opt_every_key,
+     .help = "look every source key up in the compiled file, not only when the counts differ "
+             "(finds a changed key that equal counts hide; slower)"},
     {.name = "lock-wait", .arg = "SECONDS", .kind = PP_OPT_DOUBLE, .dst = &opt_lock_wait,
      .help = "how long to wait for a table postmap is rebuilding (default 2)"},
     {0},
@@ -180,8 +183,8 @@ static void compare(table *t, run *r, pp_cachedb_type type)
         }
         rc = -1;
     }
-    if (rc == 0 && keys != k.c.entries) {
-        /* Which keys differ: look each source key up (bounded memory, only on a mismatch). */
+    if (rc == 0 && (keys != k.c.entries || opt_every_key)) {
+        /* Which keys differ: look each source key up (bounded memory; on a mismatch). */
         counting again = {.db = db};
         rc = pp_mapsrc_read(t->ref->path, kind, count_entry, &again, err, sizeof err);
         if (rc > 0)

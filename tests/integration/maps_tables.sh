@@ -116,6 +116,15 @@ expect 2
 has "hash:$T/helo_access 30 of 50 source entries missing from the compiled file (first: 'host21.example.com', line 21): failed or partial postmap? run postmap hash:$T/helo_access"
 mv "$T/helo_access.db.orig" "$T/helo_access.db"
 
+# ---- a key changed in the source, the counts still equal: only --every-key sees it ----
+cp -p "$T/helo_access" "$T/helo_access.orig"
+sed -i 's/^host7\.example\.com /host7-renamed.example.com /' "$T/helo_access"
+touch -d '-30 min' "$T/helo_access"
+expect 0
+expect 2 --every-key
+has "hash:$T/helo_access 1 of 50 source entries missing from the compiled file (first: 'host7-renamed.example.com', line 7)"
+mv "$T/helo_access.orig" "$T/helo_access"
+
 # ---- a duplicate key (postmap keeps the first) ----
 printf 'CAROL@example.com REJECT twice\n' >>"$T/senders"
 pmap btree:"$T/senders" 2>/dev/null
