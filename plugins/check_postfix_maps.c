@@ -24,6 +24,7 @@
 #include "result.h"
 #include "rxtable.h"
 #include "timefmt.h"
+#include "timeout.h"
 
 #define MAX_SHOWN 3 /* problems of one table named in its line; -v lists all */
 
@@ -151,7 +152,10 @@ static bool alias_extra(const char *key)
 
 static void compare(table *t, run *r, pp_cachedb_type type)
 {
-    pp_cachedb_lock lock = {.wait = opt_lock_wait, .required = true};
+    /* Several tables being rebuilt must not use up the -t time between them. */
+    double left = pp_timeout_left() / 4;
+    pp_cachedb_lock lock = {.wait = opt_lock_wait < left ? opt_lock_wait : left,
+                            .required = true};
     pp_mapsrc_kind kind = t->ref->alias ? PP_MAPSRC_ALIAS : PP_MAPSRC_POSTMAP;
     counting k = {0};
     pp_cachedb_item it;
