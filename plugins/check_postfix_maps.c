@@ -150,72 +150,76 @@ static bool alias_extra(const char *key)
            strcmp(key, "YP_MASTER_NAME") == 0;
 }
 
+/* Keys in the compiled file, postalias's own marks left out. */
+static int count_keys(pp_cachedb *db, bool alias, size_t *keys, char *err, size_t errlen)
+{
+    pp_cachedb_item it;
+    int rc;
+    *keys = 0;
+    while ((rc = pp_cachedb_next(db, &it, err, errlen)) == 1)
+        *keys += !(alias && alias_extra(it.key));
+    return rc;
+}
+
+/* The source's entries; with db, each key is looked up in it too. 0, or -1 with err. */
+static int read_source(const table *t, pp_cachedb *db, counting *k, char *err, size_t errlen)
+{
+    *k = (counting){.db = db};
+    pp_mapsrc_kind kind = t->ref->alias ? PP_MAPSRC_ALIAS : PP_MAPSRC_POSTMAP;
+    int rc = pp_mapsrc_read(t->ref->path, kind, count_entry, k, err, errlen);
+    if (rc > 0) /* a lookup failed */
+        snprintf(err, errlen, "%s", k->err);
+    return rc == 0 ? 0 : -1;
+}
+
+static void judge_counts(table *t, run *r, size_t keys, const counting *k)
+{
+    char cmd[300];
+    if (k->missing)
+        problem(t, r, MISMATCH, PP_CRITICAL,
+                "%zu of %zu source entries missing from the compiled file (first: '%s', line "
+                "%zu): failed or partial postmap? run %s", k->missing, k->c.entries,
+                k->first_key, k->first_line, rebuild(t, cmd, sizeof cmd));
+    else if (keys < k->c.entries)
+        problem(t, r, MISMATCH, PP_WARNING,
+                "%zu source entries but %zu keys: duplicate keys in the source (postmap keeps "
+                "the first)", k->c.entries, keys);
+    else if (keys > k->c.entries)
+        problem(t, r, MISMATCH, PP_WARNING,
+                "%zu keys compiled but %zu source entries: built from another version of the "
+                "source? run %s", keys, k->c.entries, rebuild(t, cmd, sizeof cmd));
+    else
+        snprintf(t->info, sizeof t->info, "%zu entries", keys);
+}
+
 static void compare(table *t, run *r, pp_cachedb_type type)
 {
     /* Several tables being rebuilt must not use up the -t time between them. */
     double left = pp_timeout_left() / 4;
     pp_cachedb_lock lock = {.wait = opt_lock_wait < left ? opt_lock_wait : left,
                             .required = true};
-    pp_mapsrc_kind kind = t->ref->alias ? PP_MAPSRC_ALIAS : PP_MAPSRC_POSTMAP;
-    counting k = {0};
-    pp_cachedb_item it;
-    size_t keys = 0;
+    counting k;
+    size_t keys;
     char err[600], cmd[300];
-    int rc;
 
     pp_cachedb *db = pp_cachedb_open(type, t->ref->path, &lock, err, sizeof err);
-    if (!db && errno == EACCES) {
+    int rc = db ? count_keys(db, t->ref->alias, &keys, err, sizeof err) : -1;
+    if (rc == 0)
+        rc = read_source(t, NULL, &k, err, sizeof err);
+    /* Which keys differ: look each source key up (bounded memory), on a mismatch only. */
+    if (rc == 0 && (keys != k.c.entries || opt_every_key))
+        rc = read_source(t, db, &k, err, sizeof err);
+    int e = errno;
+    pp_cachedb_close(db);
+    if (rc == 0)
+        judge_counts(t, r, keys, &k);
+    else if (e == EACCES) /* a table this user may not read: no count, no alarm */
         snprintf(t->info, sizeof t->info, "keys not counted: %s", err);
-        return;
-    }
-    if (!db && errno == EINVAL) {
+    else if (!db && e == EINVAL)
         problem(t, r, CORRUPT, PP_CRITICAL, "CORRUPT: %s (run %s)", err,
                 rebuild(t, cmd, sizeof cmd));
-        return;
-    }
-    if (!db) {
-        problem(t, r, UNREADABLE, PP_UNKNOWN, "%s", err);
-        return;
-    }
-    while ((rc = pp_cachedb_next(db, &it, err, sizeof err)) == 1)
-        keys += !(t->ref->alias && alias_extra(it.key));
-    if (rc == 0 && pp_mapsrc_read(t->ref->path, kind, count_entry, &k, err, sizeof err) != 0) {
-        if (errno == EACCES) {
-            pp_cachedb_close(db);
-            snprintf(t->info, sizeof t->info, "keys not counted: %s", err);
-            return;
-        }
-        rc = -1;
-    }
-    if (rc == 0 && (keys != k.c.entries || opt_every_key)) {
-        /* Which keys differ: look each source key up (bounded memory; on a mismatch). */
-        counting again = {.db = db};
-        rc = pp_mapsrc_read(t->ref->path, kind, count_entry, &again, err, sizeof err);
-        if (rc > 0)
-            snprintf(err, sizeof err, "%s", again.err);
-        k.missing = again.missing;
-        k.first_line = again.first_line;
-        memcpy(k.first_key, again.first_key, sizeof k.first_key);
-        rc = rc == 0 ? 0 : -1;
-    }
-    pp_cachedb_close(db);
-    if (rc != 0)
-        problem(t, r, UNREADABLE, PP_UNKNOWN, "%s", err);
-    else if (k.missing)
-        problem(t, r, MISMATCH, PP_CRITICAL,
-                "%zu of %zu source entries missing from the compiled file (first: '%s', line "
-                "%zu): failed or partial postmap? run %s", k.missing, k.c.entries, k.first_key,
-                k.first_line, rebuild(t, cmd, sizeof cmd));
-    else if (keys < k.c.entries)
-        problem(t, r, MISMATCH, PP_WARNING,
-                "%zu source entries but %zu keys: duplicate keys in the source (postmap keeps "
-                "the first)", k.c.entries, keys);
-    else if (keys > k.c.entries)
-        problem(t, r, MISMATCH, PP_WARNING,
-                "%zu keys compiled but %zu source entries: built from another version of the "
-                "source? run %s", keys, k.c.entries, rebuild(t, cmd, sizeof cmd));
     else
-        snprintf(t->info, sizeof t->info, "%zu entries", keys);
+        problem(t, r, UNREADABLE, PP_UNKNOWN, "%s", err);
 }
 
 static void check_indexed(table *t, run *r)
