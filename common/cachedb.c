@@ -39,6 +39,21 @@ const char *pp_cachedb_suffix(pp_cachedb_type type)
     return types[type].suffix;
 }
 
+static int type_of(const char *name, size_t n, pp_cachedb_type *type)
+{
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+        if (strlen(types[i].name) == n && strncmp(name, types[i].name, n) == 0) {
+            *type = (pp_cachedb_type)i;
+            return 0;
+        }
+    return -1;
+}
+
+int pp_cachedb_type_parse(const char *name, pp_cachedb_type *type)
+{
+    return type_of(name, strlen(name), type);
+}
+
 int pp_cachedb_spec_parse(const char *spec, pp_cachedb_type *type, char **path, char *err,
                           size_t errlen)
 {
@@ -50,15 +65,13 @@ int pp_cachedb_spec_parse(const char *spec, pp_cachedb_type *type, char **path, 
         return -1;
     }
     size_t n = (size_t)(colon - spec);
-    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
-        if (strlen(types[i].name) == n && strncmp(spec, types[i].name, n) == 0) {
-            *type = (pp_cachedb_type)i;
-            *path = pp_xstrdup(colon + 1);
-            return 0;
-        }
-    snprintf(err, errlen, "map type '%.*s' is not supported (btree, hash, lmdb or cdb)", (int)n,
-             spec);
-    return -1;
+    if (type_of(spec, n, type) != 0) {
+        snprintf(err, errlen, "map type '%.*s' is not supported (btree, hash, lmdb or cdb)",
+                 (int)n, spec);
+        return -1;
+    }
+    *path = pp_xstrdup(colon + 1);
+    return 0;
 }
 
 void pp_cachedb_set_item(pp_cachedb *db, pp_cachedb_item *item, const void *k, size_t klen,

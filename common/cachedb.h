@@ -4,7 +4,9 @@
  * SYNOPSIS
  *	int pp_cachedb_spec_parse(const char *spec, pp_cachedb_type *type, char **path,
  *				  char *err, size_t errlen);
- *	const char *pp_cachedb_type_name(pp_cachedb_type type);
+ *	int pp_cachedb_type_parse(const char *name, pp_cachedb_type *type);
+ *	int pp_cachedb_type_parse(const char *name, pp_cachedb_type *type);
+const char *pp_cachedb_type_name(pp_cachedb_type type);
  *	const char *pp_cachedb_suffix(pp_cachedb_type type);
  *
  *	pp_cachedb *pp_cachedb_open(pp_cachedb_type type, const char *path,
@@ -42,7 +44,8 @@
  *	was taken (and for CDB, which Postfix replaces atomically).
  *
  *	pp_cachedb_spec_parse() splits "[proxy:]TYPE:PATH" as main.cf writes it; PATH is without
- *	the suffix. TYPE is btree, hash, lmdb or cdb; path is allocated.
+ *	the suffix. TYPE is btree, hash, lmdb or cdb; path is allocated. pp_cachedb_type_parse()
+ *	takes a TYPE name alone (0, or -1 for another name).
  *	pp_cachedb_open() checks the file's header first (the pure pp_cachedb_*_header()
  *	functions), so a truncated file, a file of another type or one written by a newer
  *	library version is reported by name instead of handed to the library. When it fails,
@@ -111,6 +114,7 @@ typedef struct pp_cachedb_header {
 
 int pp_cachedb_spec_parse(const char *spec, pp_cachedb_type *type, char **path, char *err,
                           size_t errlen);
+int pp_cachedb_type_parse(const char *name, pp_cachedb_type *type);
 const char *pp_cachedb_type_name(pp_cachedb_type type);
 const char *pp_cachedb_suffix(pp_cachedb_type type);
 

@@ -225,13 +225,11 @@ static void compare(table *t, run *r, pp_cachedb_type type)
 static void check_indexed(table *t, run *r)
 {
     pp_cachedb_type type;
-    char *path, err[300], cmd[300], age[32];
+    char cmd[300], age[32];
     struct stat src, db;
+    const char *path = t->ref->path;
 
-    char *spec = pp_xasprintf("%s:%s", t->ref->type, t->ref->path);
-    int ok = pp_cachedb_spec_parse(spec, &type, &path, err, sizeof err);
-    free(spec);
-    if (ok != 0)
+    if (pp_cachedb_type_parse(t->ref->type, &type) != 0)
         return;
     char *file = pp_xasprintf("%s%s", path, pp_cachedb_suffix(type));
     bool have_src = stat(path, &src) == 0;
@@ -258,7 +256,6 @@ static void check_indexed(table *t, run *r)
         compare(t, r, type);
     }
     free(file);
-    free(path);
 }
 
 /* ---- tables read whole at start-up ---- */

@@ -261,6 +261,10 @@ static void test_spec(void **state)
     assert_int_equal(pp_cachedb_spec_parse("hash:", &t, &path, err, sizeof err), -1);
     assert_int_equal(pp_cachedb_spec_parse("sqlite:/x.cf", &t, &path, err, sizeof err), -1);
     assert_string_equal(err, "map type 'sqlite' is not supported (btree, hash, lmdb or cdb)");
+    assert_int_equal(pp_cachedb_type_parse("cdb", &t), 0);
+    assert_int_equal(t, PP_CACHEDB_CDB);
+    assert_int_equal(pp_cachedb_type_parse("cd", &t), -1);
+    assert_int_equal(pp_cachedb_type_parse("hash:", &t), -1);
     assert_string_equal(pp_cachedb_suffix(PP_CACHEDB_HASH), ".db");
     assert_string_equal(pp_cachedb_suffix(PP_CACHEDB_LMDB), ".lmdb");
 }
