@@ -40,8 +40,9 @@ static const pp_opt shared_opts[] = {
     {"authfile", 0, "FILE", PP_OPT_STR, &g.authfile,
      "read \"user = NAME\" and \"password = SECRET\" lines from FILE (mode 600 or 640)", NULL},
     {"authtype", 'A', "MECH", PP_OPT_STR, &g.mech,
-     "SASL mechanism (PLAIN, LOGIN, CRAM-MD5, ...; default: the best offered), +LOGIN for the "
-     "IMAP LOGIN command, +USER for POP3 USER/PASS, +APOP", NULL},
+     "SASL mechanism: PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-1, SCRAM-SHA-256 (default: the best "
+     "the server offers); +LOGIN for the IMAP LOGIN command, +USER for POP3 USER/PASS, +APOP",
+     NULL},
     {"cafile", 0, "FILE", PP_OPT_STR, &g.cafile,
      "trust the CA certificates in FILE instead of the system's store", NULL},
     {"insecure", 0, NULL, PP_OPT_FLAG, &g.insecure,
@@ -88,7 +89,7 @@ static long default_port(pp_mail_proto proto, bool implicit)
 pp_mail_session *pp_logincheck_start(pp_mail_proto proto, const pp_common *c, const char *helo)
 {
     char err[256];
-    if (!c->host)
+    if (!c->host || !*c->host)
         pp_die(PP_UNKNOWN, "-H HOST is required (see --help)");
     if (g.starttls && g.ssl)
         pp_die(PP_UNKNOWN, "-S (STARTTLS) and -s (implicit TLS) exclude each other");

@@ -1,6 +1,6 @@
 /*
  * NAME
- *	mailsession - a timed SMTP, IMAP or POP3 login through libcurl
+ *	mailsession - a timed SMTP, IMAP or POP3 login, as a mail client makes it
  * SYNOPSIS
  *	pp_mail_session *pp_mail_new(const pp_mail_opts *o);
  *	int pp_mail_login(pp_mail_session *s);
@@ -19,30 +19,40 @@
  *	const char *pp_mail_mech(const pp_mail_session *s);
  *	const char *pp_mail_tls_info(const pp_mail_session *s);
  *	const char *pp_mail_transcript(const pp_mail_session *s);
+ *	SSL *pp_mail_ssl(const pp_mail_session *s);
+ *	const char *pp_mail_addr(const pp_mail_session *s);
  * DESCRIPTION
- *	pp_mail_login() connects, reads the banner or greeting, does STARTTLS or implicit TLS
- *	(verifying the chain and the name unless o->insecure) and, when o->user is set,
- *	authenticates with o->mech (a SASL mechanism name; NULL for the best the server
- *	offers; "+LOGIN" for the IMAP LOGIN command, "+USER" for POP3 USER/PASS, "+APOP").
- *	libcurl does all of it, limited by the -t time left; its debug callback records when
- *	each step happened. A login where the server never offered AUTH is a failure, not a
- *	silent success. After a successful login the connection is the caller's through
- *	pp_mail_conn() (a pp_linereader for mailproto's readers; pp_mail_tag() gives a fresh
- *	IMAP tag), and pp_mail_quit() ends it with QUIT or LOGOUT (it returns the PP_LR_* or
- *	PP_MP_GARBAGE status of the reply).
- *	Failures are put in words with the state they deserve: connection refused,
- *	"timed out after 2.8 s waiting for the banner" (or in the TLS handshake, waiting for the
- *	reply to AUTH...), the TLS library's reason for a failed handshake or verification, the
- *	server's reply to a rejected AUTH. A CA file that cannot be read is UNKNOWN, everything
+ *	pp_mail_login() connects (common/mailconn), reads the banner or greeting, asks for the
+ *	capabilities (EHLO, CAPABILITY, CAPA), does STARTTLS (STLS) or implicit TLS, verifying
+ *	the chain and the name unless o->insecure or o->inspect, asks again for the
+ *	capabilities, and, when o->user is set, authenticates: with o->mech, a SASL mechanism
+ *	(common/sasl: PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-1, SCRAM-SHA-256), "+LOGIN" (the IMAP
+ *	LOGIN command), "+USER" (POP3 USER/PASS) or "+APOP"; without one, the best mechanism
+ *	the server offers (IMAP LOGIN, POP3 USER/PASS when it offers no SASL). With
+ *	PP_MAIL_NONE there is no protocol: connect and, for implicit TLS, the handshake
+ *	(o->inspect accepts any certificate and protocol, o->ocsp asks for stapling; the
+ *	chain is then in pp_mail_ssl()).
+ *	Every wait is limited by the -t time left. The session remembers when each phase
+ *	started and ended; pp_mail_time() gives the seconds a phase took (TOTAL: from the start
+ *	to the reply to QUIT) or NAN when it did not happen.
+ *	After a login the connection is the caller's: pp_mail_conn() for mailproto's readers,
+ *	pp_mail_tag() for a fresh IMAP tag; pp_mail_quit() says QUIT or LOGOUT and returns the
+ *	PP_LR_* or PP_MP_GARBAGE status of the reply.
+ *	Failures are put in words with the state they deserve: "connection to HOST port N
+ *	refused", "timed out after 2.8 s waiting for the banner" (or in the TLS handshake, or
+ *	waiting for the reply to EHLO...), "unexpected banner: 554 ...", "server does not
+ *	offer STARTTLS", "certificate verification failed: <reason>", "AUTH PLAIN rejected for
+ *	USER: <the server's reply>", "server offers no AUTH before STARTTLS (use -S)". A CA file
+ *	that cannot be used and a mechanism this module does not speak are UNKNOWN, everything
  *	else CRITICAL. pp_mail_fail() puts a failed command of the caller (a PP_LR_* or
  *	PP_MP_GARBAGE status of mailproto) into the same words.
- *	pp_mail_time() gives the seconds a phase took (TOTAL: from the start to the reply to
- *	QUIT), or NAN when the phase did not happen. The transcript (redacted: never a secret)
- *	is one line per line of the conversation, for -vvv.
+ *	The transcript has one line per line of the conversation ("C: ...", "S: ..."), with
+ *	every secret replaced by "***" (mailproto's redaction), for -vvv.
  */
 #ifndef PP_MAILSESSION_H
 #define PP_MAILSESSION_H
 
+#include <openssl/ssl.h>
 #include <stdbool.h>
 
 #include "linereader.h"
@@ -51,7 +61,8 @@
 typedef enum pp_mail_proto {
     PP_MAIL_SMTP,
     PP_MAIL_IMAP,
-    PP_MAIL_POP3
+    PP_MAIL_POP3,
+    PP_MAIL_NONE
 } pp_mail_proto;
 
 typedef enum pp_mail_tls {
@@ -79,6 +90,8 @@ typedef struct pp_mail_opts {
     const char *sni;      /* name for SNI and the certificate check; NULL: host */
     const char *cafile;   /* NULL: the system's trust store */
     bool insecure;        /* do not verify the certificate */
+    bool inspect;         /* accept any certificate and protocol (check_tls_cert) */
+    bool ocsp;            /* ask for a stapled OCSP response */
     const char *user;     /* NULL: no login */
     const char *password;
     const char *mech;     /* NULL: the best offered */
@@ -104,5 +117,7 @@ const char *pp_mail_caps(const pp_mail_session *s);
 const char *pp_mail_mech(const pp_mail_session *s);
 const char *pp_mail_tls_info(const pp_mail_session *s);
 const char *pp_mail_transcript(const pp_mail_session *s);
+SSL *pp_mail_ssl(const pp_mail_session *s);
+const char *pp_mail_addr(const pp_mail_session *s);
 
 #endif

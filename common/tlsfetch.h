@@ -9,21 +9,19 @@
  *	int pp_tlsfetch_starttls_parse(const char *name, pp_starttls *st);
  *	const char *pp_tlsfetch_starttls_name(pp_starttls st);
  * DESCRIPTION
- *	pp_tlsfetch() connects to o->host (a name or address; every address getaddrinfo gives
- *	for o->family is tried in turn) and port, speaks the few plaintext lines of STARTTLS
- *	itself when asked (SMTP: banner, EHLO, STARTTLS; IMAP: greeting, STARTTLS; POP3:
- *	greeting, STLS), then makes a TLS handshake that accepts anything the server offers
- *	(every protocol version and key size, no verification: judging is tlsinspect's job),
- *	with SNI o->sni (not sent for an address) and, with o->ocsp, a request for a stapled
- *	OCSP response. Every wait uses poll() against the -t time left
- *	(pp_linereader_time_left). It fills p with the chain as presented (leaf first), the
+ *	pp_tlsfetch() runs a session of common/mailsession without login in its inspect mode:
+ *	connect to o->host (every address of o->family in turn) and port, the plaintext
+ *	dialogue of STARTTLS when asked (SMTP: banner, EHLO, STARTTLS; IMAP: greeting,
+ *	CAPABILITY, STARTTLS; POP3: greeting, CAPA, STLS), then a TLS handshake that accepts
+ *	anything the server offers (every protocol version and key size, no verification:
+ *	judging is tlsinspect's job), with SNI o->sni (not sent for an address) and, with
+ *	o->ocsp, a request for a stapled OCSP response; then QUIT or LOGOUT. Every wait is
+ *	limited by the -t time left. It fills p with the chain as presented (leaf first), the
  *	protocol version and cipher, the stapled response, the address used and how long the
- *	connect and the STARTTLS dialogue plus handshake took, and ends the session politely
- *	(QUIT or LOGOUT, TLS close_notify). It returns 0, or -1 with err in words: refused,
- *	"timed out after 3.0 s waiting for the banner", "server does not offer STARTTLS", the
- *	server's refusal, "TLS handshake failed: <OpenSSL's reason>", "connection closed by the
- *	server in the TLS handshake". Any data the server sends after its reply to STARTTLS is
- *	refused (it would be a command injection, CVE-2011-0411).
+ *	connect and the handshake took. It returns 0, or -1 with err in mailsession's words:
+ *	refused, "timed out after 3.0 s waiting for the banner", "server does not offer
+ *	STARTTLS", "TLS handshake failed: <OpenSSL's reason>", "server sent data after its reply
+ *	to STARTTLS (a command injection, CVE-2011-0411)".
  *	pp_tlsfetch_file() reads every certificate of a PEM file (leaf first, as Postfix's
  *	smtpd_tls_cert_file holds them); -1 with err when the file cannot be read or holds none.
  */
@@ -60,7 +58,7 @@ typedef struct pp_tls_peer {
     size_t ocsp_len;
     char addr[64];          /* the address connected to */
     double t_connect;       /* seconds for the TCP connect */
-    double t_tls;           /* seconds from connected to handshake done (STARTTLS included) */
+    double t_tls;           /* seconds for the TLS handshake */
 } pp_tls_peer;
 
 int pp_tlsfetch(const pp_tlsfetch_opts *o, pp_tls_peer *p, char *err, size_t errlen);

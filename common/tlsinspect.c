@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "mailconn.h"
 
 #define DAY 86400.0
 
@@ -70,30 +71,6 @@ static void serial_text(const X509 *x, char *out, size_t len)
 
 /* ---- single judgments ---- */
 
-static X509_STORE *trust_store(const char *cafile, char *why, size_t whylen)
-{
-    X509_STORE *st = X509_STORE_new();
-    if (cafile) {
-        if (!X509_STORE_load_file(st, cafile)) {
-            snprintf(why, whylen, "cannot load CA file %s: %s", cafile,
-                     ERR_reason_error_string(ERR_peek_last_error()));
-            ERR_clear_error();
-            X509_STORE_free(st);
-            return NULL;
-        }
-        return st;
-    }
-    /* The hashed directory is looked up lazily: much cheaper than parsing every root of
-     * the bundle file as X509_STORE_set_default_paths() does. */
-    const char *dir = getenv(X509_get_default_cert_dir_env());
-    const char *file = getenv(X509_get_default_cert_file_env());
-    X509_STORE_load_path(st, dir ? dir : X509_get_default_cert_dir());
-    if (file)
-        X509_STORE_load_file(st, file);
-    ERR_clear_error();
-    return st;
-}
-
 /* Verify chain[0] with chain as intermediates against st; 0 or -1 with the reason. */
 static int verify_with(X509_STORE *st, STACK_OF(X509) *chain, unsigned long flags, char *why,
                        size_t whylen)
@@ -126,7 +103,7 @@ static int verify_with(X509_STORE *st, STACK_OF(X509) *chain, unsigned long flag
 
 int pp_tlsinspect_verify(STACK_OF(X509) *chain, const char *cafile, char *why, size_t whylen)
 {
-    X509_STORE *st = trust_store(cafile, why, whylen);
+    X509_STORE *st = pp_mailconn_trust_store(cafile, why, whylen);
     if (!st)
         return -2;
     int rc = verify_with(st, chain, X509_V_FLAG_NO_CHECK_TIME, why, whylen);

@@ -50,7 +50,7 @@ check "wrong password with USER/PASS" all_of "rc_is 2" \
     'first_has "AUTH USER/PASS rejected for bob@postprobe.test: -ERR"'
 run "$P" -H $H -p "$PP_POP3S_PORT" -s -A +APOP "${BOB[@]}" "${CA[@]}"
 check "APOP where the server has none" all_of "rc_is 2" \
-    'first_has "no usable AUTH mechanism for +APOP (server offers PLAIN LOGIN)"'
+    'first_has "no usable AUTH mechanism for +APOP (no timestamp in the greeting; server offers PLAIN LOGIN)"'
 
 # ---- STAT, thresholds, TOP ----
 mkdir_vmail() { [ -d "$1" ] || install -d -m 700 -o vmail -g vmail "$1"; }
