@@ -17,8 +17,6 @@
 /* Postfix's defaults (postconf -d), used when postconf cannot be asked. */
 #define DEF_POS_EXPIRE (31LL * 86400)
 #define DEF_NEG_EXPIRE (3LL * 86400)
-#define DEF_POS_REFRESH (7LL * 86400)
-#define DEF_NEG_REFRESH (3LL * 3600)
 #define DEF_CLEANUP (12LL * 3600)
 
 /* ---- pure ---- */
@@ -111,8 +109,6 @@ static const struct {
 } times[] = {
     {"address_verify_positive_expire_time", 'd', offsetof(pp_vcache_settings, pos_expire)},
     {"address_verify_negative_expire_time", 'd', offsetof(pp_vcache_settings, neg_expire)},
-    {"address_verify_positive_refresh_time", 'd', offsetof(pp_vcache_settings, pos_refresh)},
-    {"address_verify_negative_refresh_time", 'h', offsetof(pp_vcache_settings, neg_refresh)},
     {"address_verify_cache_cleanup_interval", 'h', offsetof(pp_vcache_settings, cleanup_interval)},
 };
 
@@ -120,9 +116,8 @@ int pp_vcache_settings_load(const char *config_dir, const char *map, pp_vcache_s
                             char *err, size_t errlen)
 {
     const char *names[] = {"address_verify_map", times[0].name, times[1].name, times[2].name,
-                           times[3].name, times[4].name, NULL};
+                           NULL};
     *s = (pp_vcache_settings){.pos_expire = DEF_POS_EXPIRE, .neg_expire = DEF_NEG_EXPIRE,
-                              .pos_refresh = DEF_POS_REFRESH, .neg_refresh = DEF_NEG_REFRESH,
                               .cleanup_interval = DEF_CLEANUP};
     pp_postconf *pc = pp_postconf_new(config_dir);
     int rc = -1;

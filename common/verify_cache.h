@@ -35,8 +35,8 @@
  *	pp_vcache_time_parse() reads a Postfix time value ("31d", "3600", "12h"; units s m h d w;
  *	without a suffix, unit applies: Postfix takes the unit of the parameter's default value).
  *
- *	pp_vcache_settings_load() reads address_verify_map (unless map is given), the expire and
- *	refresh times and address_verify_cache_cleanup_interval with one postconf run. When map is
+ *	pp_vcache_settings_load() reads address_verify_map (unless map is given), the expire
+ *	times and address_verify_cache_cleanup_interval with one postconf run. When map is
  *	given and postconf cannot be run the times keep Postfix's defaults and s->defaults is set.
  *
  *	pp_vcache_open() opens the map ("btree:/path", "hash:...", "lmdb:...") through cachedb
@@ -76,7 +76,6 @@ typedef struct pp_vcache_entry {
 typedef struct pp_vcache_settings {
     char *map;
     long long pos_expire, neg_expire;
-    long long pos_refresh, neg_refresh;
     long long cleanup_interval;
     bool defaults; /* postconf could not be run: Postfix's default times */
 } pp_vcache_settings;

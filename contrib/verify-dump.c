@@ -120,21 +120,16 @@ typedef struct filter {
     pcre2_match_data *md;
 } filter;
 
-static bool matches(const filter *f, const pcre2_code *re, const char *s, size_t len)
-{
-    return pp_listing_match(re, f->md, s, len);
-}
-
 static bool selected(const filter *f, const pp_vcache_entry *e, long long now,
                      const pp_vcache_settings *s)
 {
     size_t alen = strlen(e->address);
     return (!opt_status || (opt_status & (1u << e->status))) &&
            (!opt_expired || pp_vcache_expired(e, now, s)) &&
-           (!f->address || matches(f, f->address, e->address, alen)) &&
-           (!f->text || matches(f, f->text, e->text, e->textlen)) &&
-           (!f->either || matches(f, f->either, e->address, alen) ||
-            matches(f, f->either, e->text, e->textlen));
+           (!f->address || pp_listing_match(f->address, f->md, e->address, alen)) &&
+           (!f->text || pp_listing_match(f->text, f->md, e->text, e->textlen)) &&
+           (!f->either || pp_listing_match(f->either, f->md, e->address, alen) ||
+            pp_listing_match(f->either, f->md, e->text, e->textlen));
 }
 
 /* ---- output ---- */

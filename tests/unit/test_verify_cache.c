@@ -152,14 +152,11 @@ static void test_settings(void **state)
     fake_postconf("cat <<EOF\naddress_verify_map = lmdb:/var/lib/postfix/verify\n"
                   "address_verify_positive_expire_time = 10d\n"
                   "address_verify_negative_expire_time = 2\n"
-                  "address_verify_positive_refresh_time = 5d\n"
-                  "address_verify_negative_refresh_time = 30m\n"
                   "address_verify_cache_cleanup_interval = 6\nEOF");
     assert_int_equal(pp_vcache_settings_load(NULL, NULL, &s, err, sizeof err), 0);
     assert_string_equal(s.map, "lmdb:/var/lib/postfix/verify");
     assert_int_equal(s.pos_expire, 10 * 86400);
     assert_int_equal(s.neg_expire, 2 * 86400); /* the parameter's default unit: days */
-    assert_int_equal(s.neg_refresh, 1800);
     assert_int_equal(s.cleanup_interval, 6 * 3600); /* hours */
     assert_false(s.defaults);
     pp_vcache_settings_free(&s);
