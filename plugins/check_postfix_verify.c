@@ -142,8 +142,9 @@ static int scan_once(const pp_vcache_settings *s, long long now, figures *f, cha
     return rc;
 }
 
-/* Without the lock (verify(8) holds it while it runs) a scan may meet a half-written page;
- * verify syncs after every update, so a second look a moment later sees a consistent file. */
+/* Without the lock (verify(8) holds it while it runs) a scan may catch the file mid-write (a
+ * header that already counts a page not yet on disk; cachedb follows a btree that grows while
+ * it is read); verify syncs after every update, so a second look a moment later succeeds. */
 static void scan(const pp_vcache_settings *s, long long now, figures *f, char **note)
 {
     char err[512];
