@@ -57,11 +57,13 @@ static int fn_age(const char *arg, void *dst, char *err, size_t errlen)
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
         if (end[0] == units[i].unit && end[1] == '\0')
             mult = units[i].secs;
-    if (end == arg || errno || v < 0 || (*end && mult == 0) || v != v) {
+    double age = v * (*end ? mult : 1);
+    /* Over a century is no age a queue file has, and would not fit a time_t cutoff. */
+    if (end == arg || errno || v < 0 || (*end && mult == 0) || v != v || age > 3.2e9) {
         snprintf(err, errlen, "'%s' is not an age like 90s, 30m, 12h, 2d or 1w", arg);
         return -1;
     }
-    *(double *)dst = v * (*end ? mult : 1);
+    *(double *)dst = age;
     return 0;
 }
 

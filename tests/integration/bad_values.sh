@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# bad_values.sh - every option that takes a value, of every plugin and contrib tool, given
+# absurd values (empty, negative, zero, huge, not a number, 3000 bytes, a missing path, a
+# directory) next to sane options pointing at nothing (a closed port, the stack's config):
+# no crash, no hang, exit 0-3 with a status line first and nothing on stderr, within -t + 1 s,
+# and nothing written in the working directory.
+set -euo pipefail
+. "${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env"
+. "$PP_SOURCE_DIR/tests/integration/lib/expect.bash"
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+TOOLS=("$PP_BUILD_DIR"/plugins/check_* "$PP_BUILD_DIR/contrib/pfqueue" "$PP_BUILD_DIR/contrib/verify-dump")
+CONF=$PP_POSTFIX_CONFIG_DIR
+
+# a_state NAME: exit 0-3, a status line first, nothing on stderr, within -t 2 + 1 s. The
+# contrib tools print a listing (maybe empty) when they succeed.
+a_state() {
+    check "$1" all_of "[ \$RC -le 3 ]" stderr_empty "faster_than 3" \
+        '[[ $OUT =~ ^[A-Z0-9_-]+\ (OK|WARNING|CRITICAL|UNKNOWN)\ -\ . ]] || [[ $RC -eq 0 && $t == */contrib/* ]]'
+}
+
+long=$(printf '%3000s' | tr ' ' x)
+for t in "${TOOLS[@]}"; do
+    n=${t##*/}
+    help=$("$t" --help)
+    base=(-t 2)
+    [[ $help != *"-H, --host"* ]] || base+=(-H 127.0.0.1)
+    [[ $help != *"-p, --port"* ]] || base+=(-p 1)
+    [[ $help != *"--config-dir"* ]] || base+=(-C "$CONF")
+    for o in $("$t" --help | grep -oE '^ +(-[a-zA-Z], )?--[a-z0-9-]+=' | grep -oE -- '--[a-z0-9-]+' |
+        grep -vxE -- '--(hostname|host|config-dir|timeout|port)'); do
+        for v in "" -1 0 1e308 abc "$long" /nonexistent /tmp; do
+            run "$t" "${base[@]}" "$o=$v"
+            a_state "$n $o=${v:0:24}"
+        done
+    done
+done
+
+check "nothing written in the working directory" [ -z "$(ls -A "$work")" ]
+finish
