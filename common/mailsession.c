@@ -88,7 +88,8 @@ static int io_fail(pp_mail_session *s, int st, const char *what, const char *tex
         return fail(s, PP_CRITICAL, "connection closed by the server while waiting for %s",
                     what);
     case PP_LR_OVERLONG:
-        return fail(s, PP_CRITICAL, "%s as %s", pp_linereader_strerror(st), what);
+        return fail(s, PP_CRITICAL, "server sent an overlong line as %s (longer than %d bytes)",
+                    isnan(s->t_banner) ? "its banner" : what, PP_LINEREADER_MAX);
     case PP_MP_GARBAGE:
         return fail(s, PP_CRITICAL, "unexpected %s: %s", strncmp(what, "the ", 4) == 0
                                                                ? what + 4 : what, text);
@@ -103,6 +104,8 @@ void pp_mail_fail(pp_mail_session *s, int status, const char *cmd, const char *t
     snprintf(what, sizeof what, "the reply to %s", cmd);
     if (status == PP_LR_LINE)
         fail(s, PP_CRITICAL, "%s failed: %s", cmd, text ? text : "");
+    else if (status == PP_LR_EOF)
+        fail(s, PP_CRITICAL, "connection closed by the server after %s", cmd);
     else
         io_fail(s, status, what, text ? text : "");
 }

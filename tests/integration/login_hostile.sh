@@ -26,7 +26,7 @@ S=check_smtp_login
 expect $S silent 2 "SMTP CRITICAL - timed out after 1.8 s waiting for the banner"
 expect $S drip 2 "SMTP CRITICAL - timed out after 1.8 s waiting for the banner"
 expect $S garbage 2 "SMTP CRITICAL - unexpected banner: ???????? junk ?? HTTP/1.1 400 Bad Request"
-expect $S overlong 2 "SMTP CRITICAL - server sent a line longer than 8192 bytes as the banner"
+expect $S overlong 2 "SMTP CRITICAL - server sent an overlong line as its banner (longer than 8192 bytes)"
 expect $S banner554 2 "SMTP CRITICAL - unexpected banner: 554 5.3.2 hostile.test go away"
 expect $S smtp-nostarttls 2 "SMTP CRITICAL - server does not offer STARTTLS" -S
 expect $S smtp-nostarttls 2 "SMTP CRITICAL - server offers no AUTH" -U a -P b

@@ -28,7 +28,7 @@ expect garbage 2 "TLS CRITICAL - unexpected banner: ???????? junk ?? HTTP/1.1 40
     --starttls smtp
 expect garbage 2 "TLS CRITICAL - unexpected greeting: ???????? junk ?? HTTP/1.1 400 Bad Request" \
     --starttls imap
-expect overlong 2 "TLS CRITICAL - server sent a line longer than 8192 bytes as the banner" \
+expect overlong 2 "TLS CRITICAL - server sent an overlong line as its banner (longer than 8192 bytes)" \
     --starttls smtp
 expect banner554 2 "TLS CRITICAL - unexpected banner: 554 5.3.2 hostile.test go away" --starttls smtp
 expect smtp-nostarttls 2 "TLS CRITICAL - server does not offer STARTTLS" --starttls smtp
