@@ -270,9 +270,11 @@ static void fmt_bytes(uint64_t b, char *out, size_t len)
     snprintf(out, len, u ? "%.1f %s" : "%.0f %s", v, units[u]);
 }
 
+/* A message that arrived after the scan began (now is taken first) is 0 s old, not -1. */
 static double age_of(const pp_qstats *st, int64_t arrival)
 {
-    return arrival < 0 ? 0 : difftime(pp_qstats_options(st)->now, (time_t)arrival);
+    double age = arrival < 0 ? 0 : difftime(pp_qstats_options(st)->now, (time_t)arrival);
+    return age > 0 ? age : 0;
 }
 
 static void queue_domains(pp_result *r, const probe *p, pp_queue q)
