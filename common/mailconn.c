@@ -352,6 +352,12 @@ int pp_mailconn_tls(pp_mailconn *c, const pp_mailconn_tlsopts *t, char *err, siz
     return 0;
 }
 
+bool pp_mailconn_pending(const pp_mailconn *c)
+{
+    char b;
+    return c->reader.end > c->reader.start || recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) > 0;
+}
+
 pp_linereader *pp_mailconn_reader(pp_mailconn *c)
 {
     return &c->reader;

@@ -8,6 +8,7 @@
 X509_STORE *pp_mailconn_trust_store(const char *cafile, char *err, size_t errlen);
  *	X509_STORE *pp_mailconn_trust_store(const char *cafile, char *err, size_t errlen);
  *	pp_linereader *pp_mailconn_reader(pp_mailconn *c);
+ *	bool pp_mailconn_pending(const pp_mailconn *c);
  *	SSL *pp_mailconn_ssl(const pp_mailconn *c);
  *	const char *pp_mailconn_addr(const pp_mailconn *c);
  *	void pp_mailconn_close(pp_mailconn *c);
@@ -31,6 +32,8 @@ X509_STORE *pp_mailconn_trust_store(const char *cafile, char *err, size_t errlen
  *	bundle); NULL with err when the CA file cannot be used.
  *	pp_mailconn_reader() is the line reader of the connection: plaintext before the
  *	handshake, TLS after it; every wait is limited by the -t time left.
+ *	pp_mailconn_pending() tells whether the server sent bytes nobody has read yet: before a
+ *	STARTTLS handshake, that is data injected behind the reply (CVE-2011-0411).
  *	pp_mailconn_close() ends TLS with a close_notify (not waited for) and closes.
  */
 #ifndef PP_MAILCONN_H
@@ -62,6 +65,7 @@ pp_mailconn *pp_mailconn_open(const char *host, long port, int family, pp_mailco
 int pp_mailconn_tls(pp_mailconn *c, const pp_mailconn_tlsopts *t, char *err, size_t errlen);
 X509_STORE *pp_mailconn_trust_store(const char *cafile, char *err, size_t errlen);
 pp_linereader *pp_mailconn_reader(pp_mailconn *c);
+bool pp_mailconn_pending(const pp_mailconn *c);
 SSL *pp_mailconn_ssl(const pp_mailconn *c);
 const char *pp_mailconn_addr(const pp_mailconn *c);
 void pp_mailconn_close(pp_mailconn *c);

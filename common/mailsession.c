@@ -335,7 +335,7 @@ static int starttls(pp_mail_session *s)
     }
     if (!ok)
         return fail(s, PP_CRITICAL, "%s refused: %s", verb, text);
-    if (reader(s)->end > reader(s)->start)
+    if (pp_mailconn_pending(s->conn))
         return fail(s, PP_CRITICAL, "server sent data after its reply to %s (a command "
                                     "injection, CVE-2011-0411)", verb);
     return tls(s, true);

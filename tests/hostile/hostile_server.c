@@ -20,6 +20,10 @@
  *   starttls-garbage  the same, then bytes that are not TLS
  *   tls-close         (tls) close after the client's first TLS bytes
  *   tls-garbage       (tls) answer the ClientHello with bytes that are not TLS
+ *   garbage           (smtp, imap, pop3) a greeting of binary junk, then nothing
+ *   nostarttls        a server that offers neither STARTTLS/STLS nor (smtp) AUTH
+ *   starttls-inject   STARTTLS/STLS accepted with a second line behind the reply (the
+ *                     command injection of CVE-2011-0411)
  *   truncated         (dns) UDP answers with the TC bit and no records; over TCP a length
  *                     prefix promising more than is ever sent
  *   cut               (dns) UDP answers announcing a record and ending inside it
@@ -99,6 +103,8 @@ static void get_line(int fd, char *buf, size_t len)
 static const char *greeting(void)
 {
     bool bad = mode_is("reject") || mode_is("busy");
+    if (proto_is("imap") && mode_is("nostarttls"))
+        return "* OK hostile.test ready\r\n";
     if (proto_is("imap"))
         return bad ? "* BYE hostile.test refuses service\r\n"
                    : "* OK [CAPABILITY IMAP4rev1 STARTTLS AUTH=PLAIN] hostile.test ready\r\n";
@@ -124,18 +130,34 @@ static _Noreturn void tls_phase(int fd)
     hold(fd);
 }
 
+/* The reply to STARTTLS/STLS: with a line injected behind it, the client must stop. */
+static _Noreturn void starttls_reply(int fd, const char *reply)
+{
+    char both[1300];
+    if (mode_is("starttls-inject")) { /* in the same segment, as an attacker sends it */
+        snprintf(both, sizeof both, "%s%s", reply,
+                 proto_is("smtp") ? "250 injected\r\n" : proto_is("imap") ? "* OK injected\r\n"
+                                                                          : "+OK injected\r\n");
+        say(fd, both);
+        hold(fd);
+    }
+    say(fd, reply);
+    tls_phase(fd);
+}
+
 /* A line-based dialogue good enough for the login checks to reach STARTTLS. */
 static _Noreturn void dialogue(int fd)
 {
     char line[1024], out[1200];
+    bool plain = mode_is("nostarttls");
     for (;;) {
         get_line(fd, line, sizeof line);
         if (proto_is("smtp")) {
             if (!strncasecmp(line, "EHLO", 4))
-                say(fd, "250-hostile.test\r\n250-STARTTLS\r\n250 AUTH PLAIN LOGIN\r\n");
+                say(fd, plain ? "250-hostile.test\r\n250 PIPELINING\r\n"
+                              : "250-hostile.test\r\n250-STARTTLS\r\n250 AUTH PLAIN LOGIN\r\n");
             else if (!strncasecmp(line, "STARTTLS", 8) && strstr(g_mode, "starttls")) {
-                say(fd, "220 2.0.0 go ahead\r\n");
-                tls_phase(fd);
+                starttls_reply(fd, "220 2.0.0 go ahead\r\n");
             } else if (!strncasecmp(line, "QUIT", 4)) {
                 say(fd, "221 2.0.0 bye\r\n");
                 _exit(0);
@@ -148,11 +170,11 @@ static _Noreturn void dialogue(int fd)
                 *sp = '\0';
             if (!strncasecmp(cmd, "STARTTLS", 8) && strstr(g_mode, "starttls")) {
                 snprintf(out, sizeof out, "%s OK begin TLS\r\n", tag);
-                say(fd, out);
-                tls_phase(fd);
+                starttls_reply(fd, out);
             }
             if (!strncasecmp(cmd, "CAPABILITY", 10))
-                say(fd, "* CAPABILITY IMAP4rev1 STARTTLS AUTH=PLAIN\r\n");
+                say(fd, plain ? "* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n"
+                              : "* CAPABILITY IMAP4rev1 STARTTLS AUTH=PLAIN\r\n");
             if (!strncasecmp(cmd, "LOGOUT", 6))
                 say(fd, "* BYE bye\r\n");
             snprintf(out, sizeof out, "%s %s\r\n", tag,
@@ -163,10 +185,10 @@ static _Noreturn void dialogue(int fd)
                 _exit(0);
         } else {
             if (!strncasecmp(line, "STLS", 4) && strstr(g_mode, "starttls")) {
-                say(fd, "+OK begin TLS\r\n");
-                tls_phase(fd);
+                starttls_reply(fd, "+OK begin TLS\r\n");
             } else if (!strncasecmp(line, "CAPA", 4))
-                say(fd, "+OK\r\nSTLS\r\nUSER\r\nSASL PLAIN\r\n.\r\n");
+                say(fd, plain ? "+OK\r\nUSER\r\n.\r\n"
+                              : "+OK\r\nSTLS\r\nUSER\r\nSASL PLAIN\r\n.\r\n");
             else if (!strncasecmp(line, "QUIT", 4)) {
                 say(fd, "+OK bye\r\n");
                 _exit(0);
@@ -189,6 +211,12 @@ static _Noreturn void serve_tcp(int fd)
         if (recv(fd, buf, sizeof buf, 0) <= 0)
             _exit(0);
         say_n(fd, part, sizeof part - 1);
+        hold(fd);
+    }
+    if (mode_is("garbage")) {
+        static const char junk[] = "\x16\x03\x01\x02\x00\x01\xff\xfe junk \x07 HTTP/1.1 400 "
+                                   "Bad Request\r\n";
+        say_n(fd, junk, sizeof junk - 1);
         hold(fd);
     }
     const char *g = greeting();

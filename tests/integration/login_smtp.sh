@@ -6,6 +6,7 @@
 set -euo pipefail
 . "${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env"
 . "$PP_SOURCE_DIR/tests/integration/lib/expect.bash"
+. "$PP_SOURCE_DIR/tests/integration/lib/hostile.bash"
 . "$PP_SOURCE_DIR/tests/integration/lib/login.bash"
 
 P=$PP_BUILD_DIR/plugins/check_smtp_login
@@ -109,15 +110,14 @@ check "-vvv transcript of AUTH LOGIN without secrets" all_of "rc_is 0" 'out_has 
     "! out_has \"$(printf %s "$PP_ALICE_PASSWORD" | base64 -w0)\""
 
 # -P is blanked in the process list while the check runs (against a silent server).
-SILENT=$(free_port 2)
-hostile "$SILENT" silent
-"$P" -H $H -p "$SILENT" -t 2 -U someone -P hunter2-secret >/dev/null &
+hostile_up smtp silent
+"$P" -H $H -p "$HPORT" -t 2 -U someone -P hunter2-secret >/dev/null &
 PID=$!
 sleep 0.5
 CMDLINE=$(tr '\0' ' ' <"/proc/$PID/cmdline")
 wait $PID || true
 check "-P blanked in /proc/PID/cmdline" eval '[[ $CMDLINE != *hunter2* && $CMDLINE == *xxxxxxx* ]]'
-stop_servers
+hostile_down
 
 # ---- option errors ----
 run "$P" -H $H -S -s

@@ -1,15 +1,15 @@
-# login.bash - helpers for the login_*.sh and tlscert_*.sh tests (sourced after stack.env and
-# expect.bash).
+# login.bash - helpers for the login_*.sh and tlscert_*.sh tests (sourced after stack.env,
+# expect.bash and, when used, hostile.bash, whose servers it stops too).
 #
 #   WORK                       a scratch directory, removed on exit with every server started
 #   first_has TEXT             condition: the first output line contains TEXT
 #   perf_has LABEL             condition: the perfdata holds LABEL=
 #   within SECONDS             condition: the last run took less than SECONDS
-#   free_port N                a loopback TCP port (PP_PORT_BASE + 700 + N) nothing listens on
-#   hostile PORT MODE          starts tests/tools/pp_hostile (built once into the build dir)
+#   free_port N                a loopback TCP port (the stack's SMTP port + 800 + N, or the next
+#                              free one 20 further on)
 #   tls_server PORT CERT KEY [ARGS...]
 #                              starts `openssl s_server` on 127.0.0.1:PORT with CERT and KEY
-#   stop_servers               stops what hostile and tls_server started
+#   stop_servers               stops what tls_server started
 #   ca_init DIR                a root CA and an intermediate CA under DIR, usable by leaf
 #   leaf DIR NAME [OPTS...]    a certificate for NAME signed by the intermediate (openssl ca):
 #                              --san LIST, --start YYMMDDHHMMSSZ, --end YYMMDDHHMMSSZ,
@@ -28,6 +28,7 @@ stop_servers() {
 }
 cleanup_login() {
     stop_servers
+    ! declare -F hostile_down >/dev/null || hostile_down
     rm -rf "$WORK"
 }
 trap cleanup_login EXIT
@@ -37,18 +38,9 @@ perf_has() { [[ ${OUT%%$'\n'*} == *"| "*"$1="* || ${OUT%%$'\n'*} == *" $1="* ]];
 within() { faster_than "$1"; }
 
 free_port() {
-    local p=$((PP_PORT_BASE + 700 + $1))
+    local p=$((PP_SMTP_PORT + 800 + $1))
     while [ -n "$(ss -Hlnt "sport = :$p" 2>/dev/null)" ]; do p=$((p + 20)); done
     echo "$p"
-}
-
-HOSTILE=$PP_BUILD_DIR/tests-tools/pp_hostile
-hostile_build() {
-    local src=$PP_SOURCE_DIR/tests/tools/pp_hostile.c
-    if [ ! -x "$HOSTILE" ] || [ "$src" -nt "$HOSTILE" ]; then
-        mkdir -p "$(dirname "$HOSTILE")"
-        cc -std=c11 -O2 -Wall -Wextra -o "$HOSTILE" "$src"
-    fi
 }
 
 wait_listening() {
@@ -58,19 +50,6 @@ wait_listening() {
         sleep 0.05
     done
     echo "nothing listens on $port" >&2
-    return 1
-}
-
-hostile() {
-    hostile_build
-    rm -f "$WORK/ready.$1"
-    "$HOSTILE" "$1" "$2" "$WORK/ready.$1" 120 &
-    SERVER_PIDS+=($!)
-    local i
-    for ((i = 0; i < 100; i++)); do
-        [ -e "$WORK/ready.$1" ] && return 0
-        sleep 0.05
-    done
     return 1
 }
 
