@@ -4,19 +4,23 @@
 # Installs what is missing (build dependencies and the loopback stack's daemons), builds the
 # tree twice - normally in build/ and with ASan+UBSan in build-asan/ - and runs ctest in each:
 # the cmocka unit tests (label unit) and the integration tests against the loopback stack
-# (label integration; ctest's stack_up/stack_down fixture brings it up and down).
+# (label integration; ctest's stack_up/stack_down fixture brings it up and down), valgrind
+# included (valgrind_plugins, in the normal build); then runs every libFuzzer harness for
+# FUZZ_SECONDS (default 20) each under ASan+UBSan (tests/fuzz/run.sh, clang, build-fuzz/).
 #
-# Usage: tests/run-all.sh [--unit-only] [--no-asan]
+# Usage: tests/run-all.sh [--unit-only] [--no-asan] [--no-fuzz]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 unit_only=false
 asan=true
+fuzz=true
 for a in "$@"; do
     case $a in
     --unit-only) unit_only=true ;;
     --no-asan) asan=false ;;
-    *) echo "usage: $0 [--unit-only] [--no-asan]" >&2; exit 2 ;;
+    --no-fuzz) fuzz=false ;;
+    *) echo "usage: $0 [--unit-only] [--no-asan] [--no-fuzz]" >&2; exit 2 ;;
     esac
 done
 
@@ -41,5 +45,9 @@ if $asan; then
     export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
     export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
     run_suite build-asan -DPOSTPROBE_SANITIZE=ON
+fi
+if $fuzz; then
+    echo "== fuzzing, ${FUZZ_SECONDS:-20} s per harness"
+    FUZZ_BUILD_DIR=$PWD/build-fuzz tests/fuzz/run.sh
 fi
 echo "run-all: all tests passed"
