@@ -24,7 +24,7 @@ double pp_linereader_time_left(void)
     return left > 0 ? left : 0;
 }
 
-static int wait_ms(void)
+int pp_linereader_wait_ms(void)
 {
     double ms = ceil(pp_linereader_time_left() * 1000);
     return ms > 86400000 ? 86400000 : (int)ms;
@@ -53,7 +53,7 @@ static int fill(pp_linereader *r)
     }
     if (r->end >= PP_LINEREADER_MAX)
         return PP_LR_OVERLONG;
-    int ms = wait_ms();
+    int ms = pp_linereader_wait_ms();
     if (ms <= 0)
         return PP_LR_TIMEOUT;
     long n = r->io.recv(r->ctx, r->buf + r->end, PP_LINEREADER_MAX - r->end, ms, r->err,
@@ -114,7 +114,7 @@ int pp_linereader_put(pp_linereader *r, const char *line)
     memcpy(msg + n, "\r\n", 2);
     if (r->io.trace)
         r->io.trace(r->io.trace_ctx, true, line, n);
-    int ms = wait_ms();
+    int ms = pp_linereader_wait_ms();
     int rc = ms <= 0 ? -2 : r->io.send(r->ctx, msg, n + 2, ms, r->err, sizeof r->err);
     /* The line may have held a password. */
     memset(msg, 0, n + 2);

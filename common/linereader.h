@@ -8,6 +8,7 @@
  *	int pp_linereader_skip(pp_linereader *r, size_t n);
  *	const char *pp_linereader_strerror(int status);
  *	double pp_linereader_time_left(void);
+ *	int pp_linereader_wait_ms(void);
  *	int pp_linereader_split(const char *buf, size_t len, size_t *linelen, size_t *used);
  *	void pp_linereader_printable(const char *s, size_t len, char *out, size_t outlen);
  * DESCRIPTION
@@ -22,7 +23,8 @@
  *	pp_linereader_skip() discards n bytes of the stream (an IMAP literal) without storing
  *	them.
  *	pp_linereader_time_left() is the time the -t timeout leaves, less a margin so that a
- *	network wait ends with a precise message before the hard timeout fires.
+ *	network wait ends with a precise message before the hard timeout fires;
+ *	pp_linereader_wait_ms() is the same in milliseconds for poll(), at most a day.
  *	pp_linereader_split() (pure) finds the first line in buf: returns 1 with the length
  *	of the line (without CR LF) and of the bytes it used, 0 when buf holds no line end.
  *	pp_linereader_printable() copies at most outlen - 1 bytes of s for a message,
@@ -71,6 +73,7 @@ int pp_linereader_put(pp_linereader *r, const char *line);
 int pp_linereader_skip(pp_linereader *r, size_t n);
 const char *pp_linereader_strerror(int status);
 double pp_linereader_time_left(void);
+int pp_linereader_wait_ms(void);
 int pp_linereader_split(const char *buf, size_t len, size_t *linelen, size_t *used);
 void pp_linereader_printable(const char *s, size_t len, char *out, size_t outlen);
 

@@ -46,11 +46,6 @@ static double now(void)
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-static int left_ms(void)
-{
-    return (int)ceil(pp_linereader_time_left() * 1000);
-}
-
 static int fail(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -168,7 +163,7 @@ static int connect_one(const struct addrinfo *ai, int *fdp, char *why, size_t wh
     }
     int rc = connect(fd, ai->ai_addr, ai->ai_addrlen);
     if (rc != 0 && errno == EINPROGRESS) {
-        int ms = left_ms(), soerr = 0;
+        int ms = pp_linereader_wait_ms(), soerr = 0;
         socklen_t sl = sizeof soerr;
         if (ms <= 0 || wait_fd(fd, POLLOUT, ms) == 0) {
             close(fd);
@@ -343,7 +338,7 @@ int pp_mailconn_tls(pp_mailconn *c, const pp_mailconn_tlsopts *t, char *err, siz
             c->times->tls = now() - t0;
             return handshake_error(c, t, ret, err, errlen);
         }
-        int ms = left_ms();
+        int ms = pp_linereader_wait_ms();
         if (ms <= 0 || wait_fd(c->fd, e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, ms) == 0)
             return fail(err, errlen, "timed out after %.1f s in the TLS handshake",
                         now() - c->start);
