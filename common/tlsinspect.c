@@ -352,7 +352,8 @@ typedef struct judge {
     pp_result *r;
 } judge;
 
-static pp_sub *add(judge *j, pp_state st, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static pp_sub *add(judge *j, pp_state st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static pp_sub *add(judge *j, pp_state st, const char *fmt, ...)
 {
     char text[1024];

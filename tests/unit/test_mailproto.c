@@ -45,8 +45,8 @@ static int s_send(void *ctx, const char *buf, size_t len, int ms, char *err, siz
 {
     script *s = ctx;
     (void)ms, (void)err, (void)errlen;
-    strncat(s->sent, buf, len < sizeof s->sent - strlen(s->sent) - 1 ? len
-                                                                     : sizeof s->sent - strlen(s->sent) - 1);
+    size_t room = sizeof s->sent - strlen(s->sent) - 1;
+    strncat(s->sent, buf, len < room ? len : room);
     return 0;
 }
 
