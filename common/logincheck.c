@@ -159,7 +159,10 @@ static void add_transcript(pp_mail_session *s, const pp_common *c, pp_result *r)
 
 static _Noreturn void end_failed(pp_mail_session *s, const pp_common *c, pp_result *r)
 {
-    pp_result_add(r, pp_mail_error_state(s), "%s", pp_mail_error(s));
+    /* A server that does not answer in time is CRITICAL, or what -t SECONDS:STATE says. */
+    pp_state st = pp_mail_timed_out(s) && c->timeout_state != PP_UNKNOWN ? c->timeout_state
+                                                                         : pp_mail_error_state(s);
+    pp_result_add(r, st, "%s", pp_mail_error(s));
     add_phases(s, c, r, false);
     add_transcript(s, c, r);
     pp_mail_free(s);

@@ -33,7 +33,8 @@ _Noreturn void pp_logincheck_finish(pp_mail_session *s, const pp_common *c, pp_r
  *	succeeded or not: the banner is there to be judged either way.
  *	pp_logincheck_logged_in() judges the banner (when one came) against --expect and
  *	--expect-regex, then ends the run with the failure when the login failed (with the
- *	timings measured so far); otherwise it adds the banner, TLS and AUTH steps as
+ *	timings measured so far; a server that did not answer in time is CRITICAL, or the
+ *	state given with -t SECONDS:STATE); otherwise it adds the banner, TLS and AUTH steps as
  *	sub-results (capabilities with -v, the redacted transcript with -vvv).
  *	pp_logincheck_cmd_failed() ends the run with a command's failure in words.
  *	pp_logincheck_count() adds a count judged against t as a sub-result and perfdata.

@@ -640,6 +640,11 @@ pp_state pp_mail_error_state(const pp_mail_session *s)
     return s->err_state;
 }
 
+bool pp_mail_timed_out(const pp_mail_session *s)
+{
+    return strncmp(s->err, "timed out", 9) == 0;
+}
+
 static double diff(double end, double start)
 {
     return isnan(end) || isnan(start) ? NAN : end - start > 0 ? end - start : 0;

@@ -12,6 +12,7 @@
  *
  *	const char *pp_mail_error(const pp_mail_session *s);
  *	pp_state pp_mail_error_state(const pp_mail_session *s);
+ *	bool pp_mail_timed_out(const pp_mail_session *s);
  *	double pp_mail_time(const pp_mail_session *s, pp_mail_phase p);
  *	const char *pp_mail_phase_name(pp_mail_phase p);
  *	const char *pp_mail_banner(const pp_mail_session *s);
@@ -44,7 +45,8 @@
  *	offer STARTTLS", "certificate verification failed: <reason>", "AUTH PLAIN rejected for
  *	USER: <the server's reply>", "server offers no AUTH before STARTTLS (use -S)". A CA file
  *	that cannot be used and a mechanism this module does not speak are UNKNOWN, everything
- *	else CRITICAL. pp_mail_fail() puts a failed command of the caller (a PP_LR_* or
+ *	else CRITICAL; pp_mail_timed_out() tells a failure that was a wait running out of time
+ *	(the plugin may give it the state of -t SECONDS:STATE). pp_mail_fail() puts a failed command of the caller (a PP_LR_* or
  *	PP_MP_GARBAGE status of mailproto) into the same words.
  *	The transcript has one line per line of the conversation ("C: ...", "S: ..."), with
  *	every secret replaced by "***" (mailproto's redaction), for -vvv.
@@ -110,6 +112,7 @@ void pp_mail_free(pp_mail_session *s);
 
 const char *pp_mail_error(const pp_mail_session *s);
 pp_state pp_mail_error_state(const pp_mail_session *s);
+bool pp_mail_timed_out(const pp_mail_session *s);
 double pp_mail_time(const pp_mail_session *s, pp_mail_phase p);
 const char *pp_mail_phase_name(pp_mail_phase p);
 const char *pp_mail_banner(const pp_mail_session *s);

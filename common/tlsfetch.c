@@ -49,6 +49,7 @@ int pp_tlsfetch(const pp_tlsfetch_opts *o, pp_tls_peer *p, char *err, size_t err
     int rc = pp_mail_login(s);
     if (rc != 0) {
         snprintf(err, errlen, "%s", pp_mail_error(s));
+        rc = pp_mail_timed_out(s) ? -2 : -1;
     } else {
         take_peer(pp_mail_ssl(s), p);
         snprintf(p->addr, sizeof p->addr, "%s", pp_mail_addr(s));

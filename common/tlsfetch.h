@@ -18,7 +18,8 @@
  *	o->ocsp, a request for a stapled OCSP response; then QUIT or LOGOUT. Every wait is
  *	limited by the -t time left. It fills p with the chain as presented (leaf first), the
  *	protocol version and cipher, the stapled response, the address used and how long the
- *	connect and the handshake took. It returns 0, or -1 with err in mailsession's words:
+ *	connect and the handshake took. It returns 0, -2 when a wait ran out of time, or -1,
+ *	both with err in mailsession's words:
  *	refused, "timed out after 3.0 s waiting for the banner", "server does not offer
  *	STARTTLS", "TLS handshake failed: <OpenSSL's reason>", "server sent data after its reply
  *	to STARTTLS (a command injection, CVE-2011-0411)".

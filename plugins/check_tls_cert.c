@@ -130,6 +130,8 @@ static void lookup_tlsa(const char *name, long port, pp_dns_answer *ans, pp_dane
 }
 
 /* Connect to host (an address or a name), fetch and judge; who prefixes the lines. */
+static pp_state g_timeout_state = PP_CRITICAL;
+
 static int check_server(const char *host, const char *name, long port, const char *who,
                         pp_result *r, bool report_failure)
 {
@@ -138,9 +140,11 @@ static int check_server(const char *host, const char *name, long port, const cha
     pp_tlsfetch_opts fo = {.host = host, .port = port,
                            .family = opt_v4 ? AF_INET : opt_v6 ? AF_INET6 : AF_UNSPEC,
                            .starttls = g_starttls, .sni = name, .ocsp = opt_ocsp};
-    if (pp_tlsfetch(&fo, &p, err, sizeof err) != 0) {
+    int rc = pp_tlsfetch(&fo, &p, err, sizeof err);
+    if (rc != 0) {
         if (report_failure)
-            pp_result_add(r, PP_CRITICAL, "%s%s%s", who ? who : "", who ? ": " : "", err);
+            pp_result_add(r, rc == -2 ? g_timeout_state : PP_CRITICAL, "%s%s%s",
+                          who ? who : "", who ? ": " : "", err);
         return -1;
     }
     pp_dns_answer ans = {0};
@@ -266,6 +270,8 @@ int main(int argc, char **argv)
     pp_common c;
     pp_opts_parse(&plugin, argc, argv, &c);
     setup();
+    if (c.timeout_state != PP_UNKNOWN) /* a server that does not answer in time */
+        g_timeout_state = c.timeout_state;
     long port = opt_port ? opt_port : default_ports[g_starttls];
 
     pp_result *r = pp_result_new();
