@@ -373,7 +373,7 @@ static int auth_reply(pp_mail_session *s, const char *tag, int *verdict, char *c
         if (k == PP_IMAP_OTHER)
             return PP_MP_GARBAGE;
         *verdict = k == PP_IMAP_CONT ? AUTH_CONT : k == PP_IMAP_OK ? AUTH_OK : AUTH_NO;
-        snprintf(ch, chlen, "%s", len > 2 ? text + 2 : "");
+        snprintf(ch, chlen, "%.*s", (int)(len > 2 ? len - 2 : 0), line + 2);
         return PP_LR_LINE;
     }
 }
