@@ -232,6 +232,10 @@ static void check_mx(long port, pp_result *r)
 static void setup(void)
 {
     int min_tls = 0;
+    if (opt_host && !*opt_host) /* -H '' from an empty macro: no host at all */
+        opt_host = NULL;
+    if (opt_mx && !*opt_mx)
+        opt_mx = NULL;
     if (!!opt_host + !!opt_file + !!opt_mx != 1)
         pp_die(PP_UNKNOWN, "give one of -H HOST, --mx DOMAIN or --file PEM (see --help)");
     if (opt_starttls && pp_tlsfetch_starttls_parse(opt_starttls, &g_starttls) != 0)
