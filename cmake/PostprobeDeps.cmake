@@ -14,7 +14,6 @@ function(pp_require_pkg prefix module debpkg)
 endfunction()
 
 pp_require_pkg(PCRE2 libpcre2-8 libpcre2-dev)
-pp_require_pkg(CURL libcurl libcurl4-openssl-dev)
 pp_require_pkg(OPENSSL openssl libssl-dev)
 pp_require_pkg(LMDB lmdb liblmdb-dev)
 if(BUILD_TESTING)

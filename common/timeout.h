@@ -12,7 +12,7 @@
  *	"SERVICE STATE - timed out after N s" (in the run's output format, rendered in advance so
  *	the signal handler only calls write()) is printed and the process exits with state.
  *	pp_timeout_left() gives the seconds left (a large number when no timer is armed), for
- *	code that sets its own per-call limits (libcurl, poll, resolver).
+ *	code that sets its own per-call limits (sockets, poll, resolver).
  */
 #ifndef PP_TIMEOUT_H
 #define PP_TIMEOUT_H

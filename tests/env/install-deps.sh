@@ -7,7 +7,7 @@
 # Postfix goes in before anything that could pull another MTA through bsd-mailx.
 set -euo pipefail
 
-build_pkgs=(build-essential cmake pkg-config libpcre2-dev libdb-dev libcurl4-openssl-dev
+build_pkgs=(build-essential cmake pkg-config libpcre2-dev libdb-dev
             libsnmp-dev libssl-dev liblmdb-dev libcmocka-dev)
 # The hardening tests: clang and libFuzzer (tests/fuzz/run.sh), valgrind (valgrind_plugins).
 check_pkgs=(clang libclang-rt-dev valgrind)

@@ -422,7 +422,7 @@ ssl_cert = <$CERTS/server-chain.crt
 ssl_key = <$CERTS/server.key
 ssl_min_protocol = TLSv1.2
 
-auth_mechanisms = plain login
+auth_mechanisms = plain login cram-md5 scram-sha-1 scram-sha-256
 # Fail wrong-password logins at once (the default delay is 2 s).
 auth_failure_delay = 0
 auth_default_realm = $DOMAIN
