@@ -13,15 +13,19 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "buf.h"
 
 #define DEFAULT_THREADS 2
 #define MAX_THREADS 16
 #define MAX_DEPTH 8 /* hashed subdirectory levels followed (Postfix allows far fewer) */
 #define PATH_LEN 256
 #define ID_MIN 6
+#define SEEN_MAX (1u << 18) /* inodes remembered from incoming/active: 2 MB at most */
 
 static const char *const queue_names[PP_QUEUE_COUNT] = {
     [PP_QUEUE_INCOMING] = "incoming", [PP_QUEUE_ACTIVE] = "active",
@@ -61,6 +65,8 @@ typedef struct walker {
     int depth;
     char path[PATH_LEN];
     bool stop;
+    ino_t *seen;                  /* open-addressing set of incoming/active inodes, 0 = free */
+    size_t nseen;
 } walker;
 
 typedef struct counts {
@@ -138,6 +144,31 @@ static void descend(walker *w, const char *name, counts *c)
         push(w, fd, name);
 }
 
+/*
+ * Postfix renames a queue file from one queue to the next (incoming -> active -> deferred,
+ * postsuper -h -> hold), keeping its inode. The queues are walked in that order, so a file
+ * met in incoming or active may be met again further on if it moved meanwhile: remember
+ * those inodes and skip them when they come back. The set is bounded by the active queue's
+ * size (qmgr_message_active_limit), not the whole queue's; past SEEN_MAX it stops growing.
+ */
+static bool seen_before(walker *w, ino_t ino)
+{
+    bool remember = w->queue == PP_QUEUE_INCOMING || w->queue == PP_QUEUE_ACTIVE;
+    if (ino == 0 || !w->seen)
+        return false;
+    size_t i = (size_t)(ino * 0x9E3779B97F4A7C15ull) & (SEEN_MAX - 1);
+    for (size_t probes = 0; probes < SEEN_MAX && w->seen[i]; probes++) {
+        if (w->seen[i] == ino)
+            return w->queue != PP_QUEUE_INCOMING; /* a repeat within incoming is not a move */
+        i = (i + 1) & (SEEN_MAX - 1);
+    }
+    if (remember && w->nseen < SEEN_MAX / 2) {
+        w->seen[i] = ino;
+        w->nseen++;
+    }
+    return false;
+}
+
 static bool next_file(walker *w, job *j, counts *c)
 {
     while (!w->stop) {
@@ -167,6 +198,10 @@ static bool next_file(walker *w, job *j, counts *c)
         int n = snprintf(j->path, sizeof j->path, "%s/%s", w->path, name);
         if (!queue_id(name) || n < 0 || (size_t)n >= sizeof j->path) {
             c->ignored++;
+            continue;
+        }
+        if (w->queue <= PP_QUEUE_HOLD && seen_before(w, e->d_ino)) {
+            c->vanished++; /* counted where it was first met */
             continue;
         }
         j->queue = w->queue;
@@ -315,6 +350,8 @@ int pp_qscan_run(const pp_qscan_opts *o, pp_qscan_result *res, char *err, size_t
         close_all(&w);
         return -1;
     }
+    if (o->queues & (PP_QUEUE_BIT(PP_QUEUE_INCOMING) | PP_QUEUE_BIT(PP_QUEUE_ACTIVE)))
+        w.seen = pp_xcalloc(SEEN_MAX, sizeof *w.seen);
     pthread_mutex_init(&w.lock, NULL);
     if (n > MAX_THREADS)
         n = MAX_THREADS;
@@ -326,5 +363,6 @@ int pp_qscan_run(const pp_qscan_opts *o, pp_qscan_result *res, char *err, size_t
         pthread_join(tids[i], NULL);
     pthread_mutex_destroy(&w.lock);
     close_all(&w);
+    free(w.seen);
     return 0;
 }

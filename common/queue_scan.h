@@ -22,13 +22,17 @@
  *	when they look like queue ids ([A-Za-z0-9]{6,}), are regular files (not symlinks) and
  *	are complete: Postfix gives a queue file its owner execute bit when it is done with
  *	it, and qshape takes (mode & 0733) == 0700. Files that vanish before they are opened
- *	(delivered, moved) are counted in res->vanished and otherwise ignored.
+ *	(delivered, moved) are counted in res->vanished and otherwise ignored. Queues are walked
+ *	in Postfix's order (incoming, active, deferred, hold, ...); a file met again in a later
+ *	queue under the same inode (renamed there by qmgr or postsuper while the scan ran) is
+ *	counted once, where it was first met, and in res->vanished for the later sighting.
  *
  *	msg is the file parsed by pp_qrec_read() with o->rec (NULL: envelope only); when
  *	msg->status is not PP_QREC_OK the file is corrupt and msg->error says why. For a
  *	file without a size record (maildrop) msg->size is the file size, as showq reports it.
  *	Memory does not depend on the number of files: one pp_qmsg and one read window per
- *	thread, and the directory stack.
+ *	thread, the directory stack, and the inodes of incoming and active (bounded by the
+ *	active queue's limit, at most 2 MB).
  * DIAGNOSTICS
  *	pp_qscan_run() returns -1 with err ("cannot open QUEUE_DIR/deferred: Permission
  *	denied") when a queue directory exists but cannot be opened; res->dir_errno[q] holds

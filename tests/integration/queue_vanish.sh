@@ -32,7 +32,8 @@ while kill -0 "$DELETER" 2>/dev/null || [ $runs -lt 2 ]; do
     if [ "$RC" -ne 0 ] || [ -n "$ERR" ] || ! out_has "[OK] corrupt: 0 files" ||
         out_has "could not be read" || [ "$n" -gt "$BEFORE" ]; then
         bad=$((bad + 1))
-        printf '%s\n' "$OUT" | head -3 | sed 's/^/    run: /'
+        sed -n '1,3s/^/    run: /p' <<<"$OUT"
+        [ -z "$ERR" ] || sed -n '1,10s/^/    stderr: /p' <<<"$ERR"
     fi
     [ "$n" -lt "$BEFORE" ] && [ "$n" -gt 0 ] && partial=$((partial + 1))
     [[ $OUT =~ ,\ ([1-9][0-9]*)\ gone\ while\ scanning ]] && vanished=$((vanished + 1))

@@ -218,6 +218,49 @@ static void test_vanished(void **state)
     assert_int_equal(t.corrupt, 0);
 }
 
+/* A message renamed from active to deferred (or to hold) while the scan runs keeps its inode:
+ * met again, it is counted once. Hard links stand in for the rename. */
+static void test_moved_during_scan(void **state)
+{
+    (void)state;
+    tally t = {0};
+    pp_qscan_result res;
+    char err[200], a[256], b[256];
+    mkdirs("incoming", 0700);
+    mkdirs("active", 0700);
+    mkdirs("deferred", 0700);
+    mkdirs("deferred/A", 0700);
+    mkdirs("hold", 0700);
+    message("incoming/I1B2C3D4E5", 1700000000, 1, "i.example", 0700);
+    message("active/A1B2C3D4E5", 1700000000, 2, "a.example", 0700);
+    message("active/A2B2C3D4E5", 1700000000, 1, "a.example", 0700);
+    message("deferred/A/A3B2C3D4E5", 1700000000, 1, "d.example", 0700);
+    snprintf(a, sizeof a, "%s/active/A1B2C3D4E5", root);
+    snprintf(b, sizeof b, "%s/deferred/A/A1B2C3D4E5", root);
+    assert_int_equal(link(a, b), 0);
+    snprintf(a, sizeof a, "%s/active/A2B2C3D4E5", root);
+    snprintf(b, sizeof b, "%s/hold/A2B2C3D4E5", root);
+    assert_int_equal(link(a, b), 0);
+    snprintf(a, sizeof a, "%s/incoming/I1B2C3D4E5", root);
+    snprintf(b, sizeof b, "%s/active/I1B2C3D4E5", root);
+    assert_int_equal(link(a, b), 0);
+    for (int threads = 1; threads <= 2; threads++) {
+        memset(&t, 0, sizeof t);
+        assert_int_equal(scan(PP_QUEUE_ALL, threads, &t, &res, err), 0);
+        assert_int_equal(t.msgs[PP_QUEUE_INCOMING], 1);
+        assert_int_equal(t.msgs[PP_QUEUE_ACTIVE], 2);
+        assert_int_equal(t.rcpts[PP_QUEUE_ACTIVE], 3);
+        assert_int_equal(t.msgs[PP_QUEUE_DEFERRED], 1);
+        assert_int_equal(t.msgs[PP_QUEUE_HOLD], 0);
+        assert_int_equal(res.vanished, 3);
+        assert_int_equal(res.files, 4);
+    }
+    /* Scanning deferred alone, the file is where it is. */
+    memset(&t, 0, sizeof t);
+    assert_int_equal(scan(PP_QUEUE_BIT(PP_QUEUE_DEFERRED), 1, &t, &res, err), 0);
+    assert_int_equal(t.msgs[PP_QUEUE_DEFERRED], 2);
+}
+
 static void test_permission_denied(void **state)
 {
     (void)state;
@@ -308,6 +351,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_layout, setup, teardown),
         cmocka_unit_test_setup_teardown(test_vanished, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_moved_during_scan, setup, teardown),
         cmocka_unit_test_setup_teardown(test_permission_denied, setup, teardown),
         cmocka_unit_test(test_missing_queue_dir),
         cmocka_unit_test_setup_teardown(test_many_files, setup, teardown),
