@@ -73,6 +73,62 @@ static int get_pattern(pp_rxtable_kind kind, char **pp, pattern *pat, char *why,
     return 0;
 }
 
+/* glibc's regcomp() copies a pattern's tree for each repetition operator stacked on one
+ * atom ("a+++": memory exponential in their number, 40 MB for 16) and builds a bounded
+ * repetition in memory quadratic in its bound ("a{1,3000}": 70 MB, "a{1,30000}": 7 GB).
+ * Postfix's processes would each pay that to load the table, and the check must not eat the
+ * host: such patterns are refused before regcomp() sees them. */
+#define STACKED_MAX 16
+#define BOUND_MAX 3000
+
+/* A "{n}", "{n,}" or "{n,m}" at p: its end ('}'), with its largest number in *max. */
+static const char *bound_end(const char *p, unsigned long *max)
+{
+    const char *q = p + 1;
+    *max = 0;
+    while (isdigit((unsigned char)*q) || *q == ',') {
+        if (isdigit((unsigned char)*q)) {
+            char *e;
+            unsigned long n = strtoul(q, &e, 10);
+            *max = n > *max ? n : *max;
+            q = e;
+        } else {
+            q++;
+        }
+    }
+    return *q == '}' && q > p + 1 ? q : NULL;
+}
+
+static const char *costly_repeats(const char *re)
+{
+    int run = 0;
+    for (const char *p = re; *p; p++) {
+        const char *end;
+        unsigned long max;
+        if (*p == '\\' && p[1]) {
+            p++;
+            run = 0;
+        } else if (*p == '[') { /* a bracket expression: "[]+*?]" holds no operator */
+            const char *q = p + 1 + (p[1] == '^');
+            q += *q == ']';
+            while (*q && *q != ']')
+                q++;
+            p = *q ? q : p;
+            run = 0;
+        } else if (*p == '{' && (end = bound_end(p, &max)) != NULL) {
+            if (max > BOUND_MAX)
+                return "a repetition bound over 3000: regcomp() needs memory growing with its square";
+            p = end;
+            run++;
+        } else {
+            run = strchr("+*?", *p) ? run + 1 : 0;
+        }
+        if (run > STACKED_MAX)
+            return "more than 16 repetition operators in a row: regcomp() needs memory doubling with each";
+    }
+    return NULL;
+}
+
 static bool has_opt(const pattern *pat, char c)
 {
     bool on = false; /* each occurrence toggles */
@@ -115,6 +171,11 @@ static int compile(pp_rxtable_kind kind, const pattern *pat, size_t *groups, cha
     o ^= has_opt(pat, 'i') ? REG_ICASE : 0;
     o ^= has_opt(pat, 'm') ? REG_NEWLINE : 0;
     o ^= has_opt(pat, 'x') ? REG_EXTENDED : 0;
+    const char *costly = costly_repeats(pat->re);
+    if (costly) {
+        snprintf(why, whylen, "regexp error: %s", costly);
+        return -1;
+    }
     regex_t re;
     int rc = regcomp(&re, pat->re, o);
     if (rc != 0) {

@@ -19,14 +19,18 @@ typedef struct run {
     size_t valid, skipped;
 } run;
 
-/* glibc's regcomp() copies the pattern tree for each repetition operator, so "a+++++++++++
- * +++++" takes gigabytes; Postfix's own regexp: tables load such a rule the same way. A
- * table's author is the administrator: the harness does not feed such rules. */
-static bool stacked_repeats(const char *s)
+/* glibc's regcomp() needs memory exponential in stacked repetition operators and growing
+ * with the product of nested bounds ("(x{3000}){3000}": 2 GB). rxtable refuses the worst
+ * (over 16 in a row, a bound over 3000) but not every product, and Postfix's own regexp:
+ * tables pay the same: a table's author is the administrator. The harness leaves regexp
+ * rules with bounds or with more than 4 operators in a row to the unit tests. */
+static bool costly_for_regcomp(const char *s)
 {
     int reps = 0;
     for (; *s; s++) {
-        reps = strchr("+*?{}", *s) ? reps + 1 : 0;
+        if (*s == '{')
+            return true;
+        reps = strchr("+*?", *s) ? reps + 1 : *s == ')' ? reps : 0;
         if (reps > 4)
             return true;
     }
@@ -43,7 +47,7 @@ static void entry(run *r, const pp_mapsrc_entry *e)
         return;
     }
     r->valid++;
-    if (r->rules && !stacked_repeats(e->text)) {
+    if (r->rules && !(r->rx.kind == PP_RXTABLE_REGEXP && costly_for_regcomp(e->text))) {
         char why[256] = "";
         if (pp_rxtable_rule(&r->rx, e->line, e->text, why, sizeof why) != 0)
             FUZZ_CHECK(why[0] != '\0');

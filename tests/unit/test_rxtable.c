@@ -92,6 +92,25 @@ static void test_regexp_problems(void **state)
         assert_non_null(strstr(s.text, lines[i]));
 }
 
+/* Patterns glibc's regcomp() would spend gigabytes on are refused before it sees them (a
+ * fuzzer found "x+++...": 23 operators took 4 GB); ordinary bounds, brackets and escapes pass. */
+static void test_regexp_costly(void **state)
+{
+    (void)state;
+    seen s;
+    long rules = check_text("/^user.+++++++++++++++++++++++[0-9]+@/ REJECT\n"
+                            "/a{1,30000}/ REJECT\n"
+                            "/^[+*?+*?+*?+*?+*?+*?+*?]{1,64}\\+\\+\\+\\+\\+\\+\\+\\+\\+$/ OK\n"
+                            "/^a{2}{2}{2}(x+)+y{0,3000}$/ OK\n",
+                            PP_RXTABLE_REGEXP, &s);
+    assert_string_equal(s.text,
+        "1: regexp error: more than 16 repetition operators in a row: regcomp() needs memory "
+        "doubling with each\n"
+        "2: regexp error: a repetition bound over 3000: regcomp() needs memory growing with its "
+        "square\n");
+    assert_int_equal(rules, 2);
+}
+
 static void test_good_tables(void **state)
 {
     (void)state;
@@ -140,6 +159,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pcre_problems),      cmocka_unit_test(test_regexp_problems),
+        cmocka_unit_test(test_regexp_costly),
         cmocka_unit_test(test_good_tables),        cmocka_unit_test(test_indented_if_body),
         cmocka_unit_test(test_orphan_and_unrecognized), cmocka_unit_test(test_missing_file),
     };
