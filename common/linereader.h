@@ -13,7 +13,7 @@
  *	void pp_linereader_printable(const char *s, size_t len, char *out, size_t outlen);
  * DESCRIPTION
  *	A mail conversation is lines. The reader keeps one buffer of PP_LINEREADER_MAX bytes
- *	and gets bytes from io.recv (a plain socket, a libcurl connection or an OpenSSL
+ *	and gets bytes from io.recv (a plain socket or an OpenSSL
  *	stream), each call limited to pp_linereader_time_left() in milliseconds.
  *	pp_linereader_get() returns PP_LR_LINE with the next line, without its line end and
  *	NUL-terminated (the pointer is valid until the next call; the line may hold NUL bytes,
