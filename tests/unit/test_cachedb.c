@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "cachedb.h"
+#include "standin.h"
 
 #define N 1000
 
@@ -154,8 +155,7 @@ static void make_cdb(const char *name)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/pp_test_cachedb_XXXXXX");
-    if (!mkdtemp(dir))
+    if (standin_dir(dir, sizeof dir, "cachedb") != 0)
         return -1;
     make_bdb("btree", DB_BTREE);
     make_bdb("hash", DB_HASH);
@@ -167,9 +167,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return standin_remove(dir);
 }
 
 static const pp_cachedb_lock no_wait = {0};

@@ -18,6 +18,7 @@
 
 #include "qfile.h"
 #include "run_cmd.h"
+#include "standin.h"
 
 #define PLUGIN TEST_BUILD_DIR "/plugins/check_postfix_queue"
 
@@ -50,9 +51,7 @@ static void put(const char *rel, long age, const char *rcpt, mode_t mode)
 static int setup(void **state)
 {
     (void)state;
-    char script[128];
-    snprintf(dir, sizeof dir, "/tmp/pp_test_cpq_XXXXXX");
-    if (!mkdtemp(dir))
+    if (standin_dir(dir, sizeof dir, "cpq") != 0)
         return -1;
     snprintf(qdir, sizeof qdir, "%s/queue", dir);
     mkdir(qdir, 0755);
@@ -60,27 +59,15 @@ static int setup(void **state)
                             "maildrop", "corrupt"};
     for (size_t i = 0; i < sizeof queues / sizeof queues[0]; i++)
         mk(queues[i]);
-    snprintf(script, sizeof script, "%s/postconf", dir);
-    FILE *f = fopen(script, "w");
-    if (!f)
+    if (standin_program(dir, "postconf", "echo 'queue_directory = %s'", qdir) != 0)
         return -1;
-    fprintf(f, "#!/bin/sh\necho 'queue_directory = %s'\n", qdir);
-    fclose(f);
-    chmod(script, 0755);
-    char *path = NULL;
-    if (asprintf(&path, "%s:%s", dir, getenv("PATH")) < 0)
-        return -1;
-    setenv("PATH", path, 1);
-    free(path);
-    return 0;
+    return standin_path(dir);
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return standin_remove(dir);
 }
 
 static cmd_result r;

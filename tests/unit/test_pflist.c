@@ -17,6 +17,7 @@
 
 #include "buf.h"
 #include "pflist.h"
+#include "standin.h"
 
 static char dir[64];
 
@@ -34,35 +35,27 @@ static void write_file(const char *name, const char *text, mode_t mode)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/pp_test_pflist_XXXXXX");
-    if (!mkdtemp(dir))
+    if (standin_dir(dir, sizeof dir, "pflist") != 0)
         return -1;
     /* postmap [-c DIR] -s TABLE: tables named by their last path element. */
-    write_file("postmap",
-               "#!/bin/sh\n"
-               "while [ $# -gt 1 ]; do shift; done\n"
-               "case $1 in\n"
-               "  hash:*/relay) printf 'b.example\\tOK\\nA.Example.\\tOK\\n.sub.example\\tOK\\n"
-               "user@c.example\\tOK\\n' ;;\n"
-               "  texthash:*/transport) printf 'd.example\\tsmtp:[10.0.0.1]\\n*\\tsmtp:\\n' ;;\n"
-               "  *) echo \"postmap: fatal: table $1: sequence operation is not supported\" >&2;"
-               " exit 1 ;;\n"
-               "esac\n",
-               0755);
-    char *path = NULL;
-    if (asprintf(&path, "%s:%s", dir, getenv("PATH")) < 0)
+    if (standin_program(dir, "postmap",
+                        "while [ $# -gt 1 ]; do shift; done\n"
+                        "case $1 in\n"
+                        "  hash:*/relay) printf 'b.example\\tOK\\nA.Example.\\tOK\\n"
+                        ".sub.example\\tOK\\nuser@c.example\\tOK\\n' ;;\n"
+                        "  texthash:*/transport) printf 'd.example\\tsmtp:[10.0.0.1]\\n"
+                        "*\\tsmtp:\\n' ;;\n"
+                        "  *) echo \"postmap: fatal: table $1: sequence operation is not "
+                        "supported\" >&2; exit 1 ;;\n"
+                        "esac") != 0)
         return -1;
-    setenv("PATH", path, 1);
-    free(path);
-    return 0;
+    return standin_path(dir);
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return standin_remove(dir);
 }
 
 static int collect(const char *item, void *arg)

@@ -10,10 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "postconf.h"
+#include "standin.h"
 
 static char dir[64];
 static char calls[128];
@@ -21,43 +21,30 @@ static char calls[128];
 static int setup(void **state)
 {
     (void)state;
-    char script[256];
-    snprintf(dir, sizeof dir, "/tmp/pp_test_postconf_XXXXXX");
-    if (!mkdtemp(dir))
+    if (standin_dir(dir, sizeof dir, "postconf") != 0)
         return -1;
     snprintf(calls, sizeof calls, "%s/calls", dir);
-    snprintf(script, sizeof script, "%s/postconf", dir);
-    FILE *f = fopen(script, "w");
-    if (!f)
-        return -1;
     /* Prints "name = value" for known names, warns on stderr for others, as postconf does. */
-    fprintf(f, "#!/bin/sh\n"
-               "echo \"$*\" >> %s\n"
-               "[ \"$3\" = /nonexistent ] && { echo 'postconf: fatal: open /nonexistent/main.cf: "
-               "No such file or directory' >&2; exit 1; }\n"
-               "for a in \"$@\"; do case $a in\n"
-               "  queue_directory) echo 'queue_directory = /var/spool/postfix' ;;\n"
-               "  mydestination) echo 'mydestination = $myhostname, localhost' ;;\n"
-               "  empty_one) echo 'empty_one =' ;;\n"
-               "  -*|/*) ;;\n"
-               "  *) echo \"postconf: warning: $a: unknown parameter\" >&2 ;;\n"
-               "esac; done\n", calls);
-    fclose(f);
-    chmod(script, 0755);
-    char *path = NULL;
-    if (asprintf(&path, "%s:%s", dir, getenv("PATH")) < 0)
+    if (standin_program(dir, "postconf",
+                        "echo \"$*\" >> %s\n"
+                        "[ \"$3\" = /nonexistent ] && { echo 'postconf: fatal: open "
+                        "/nonexistent/main.cf: No such file or directory' >&2; exit 1; }\n"
+                        "for a in \"$@\"; do case $a in\n"
+                        "  queue_directory) echo 'queue_directory = /var/spool/postfix' ;;\n"
+                        "  mydestination) echo 'mydestination = $myhostname, localhost' ;;\n"
+                        "  empty_one) echo 'empty_one =' ;;\n"
+                        "  -*|/*) ;;\n"
+                        "  *) echo \"postconf: warning: $a: unknown parameter\" >&2 ;;\n"
+                        "esac; done",
+                        calls) != 0)
         return -1;
-    setenv("PATH", path, 1);
-    free(path);
-    return 0;
+    return standin_path(dir);
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return standin_remove(dir);
 }
 
 static int call_count(void)

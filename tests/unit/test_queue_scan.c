@@ -20,6 +20,7 @@
 
 #include "qfile.h"
 #include "queue_scan.h"
+#include "standin.h"
 
 static char root[64];
 
@@ -62,8 +63,7 @@ static void message(const char *rel, long t, int n, const char *dom, mode_t mode
 static int setup(void **state)
 {
     (void)state;
-    snprintf(root, sizeof root, "/tmp/pp_test_qscan_XXXXXX");
-    if (!mkdtemp(root))
+    if (standin_dir(root, sizeof root, "qscan") != 0)
         return -1;
     chmod(root, 0755);
     return 0;
@@ -72,9 +72,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", root);
-    return system(cmd) == 0 ? 0 : -1;
+    return standin_remove(root);
 }
 
 typedef struct tally {

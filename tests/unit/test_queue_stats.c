@@ -18,6 +18,7 @@
 #include "qfile.h"
 #include "queue_scan.h"
 #include "queue_stats.h"
+#include "standin.h"
 
 #define QSHAPE "/usr/sbin/qshape"
 
@@ -220,8 +221,7 @@ static void test_same_as_qshape(void **state)
     (void)state;
     if (access(QSHAPE, X_OK) != 0)
         skip();
-    snprintf(root, sizeof root, "/tmp/pp_test_qstats_XXXXXX");
-    assert_non_null(mkdtemp(root));
+    assert_int_equal(standin_dir(root, sizeof root, "qstats"), 0);
     char dir[128];
     snprintf(dir, sizeof dir, "%s/deferred", root);
     mkdir(dir, 0700);
@@ -270,9 +270,7 @@ static void test_same_as_qshape(void **state)
     }
     pp_buf_free(&mine);
     pp_buf_free(&real);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", root);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(standin_remove(root), 0);
 }
 
 int main(void)

@@ -10,10 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "showq.h"
+#include "standin.h"
 
 static int parse(const char *line, pp_showq_msg *m, char *err, size_t errlen)
 {
@@ -245,13 +245,9 @@ static void test_mutations(void **state)
 static void test_reader(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/pp_test_showq_XXXXXX";
-    char script[128], err[512], cmd[160];
-    assert_non_null(mkdtemp(dir));
-    snprintf(script, sizeof script, "%s/postqueue", dir);
-    FILE *f = fopen(script, "w");
-    assert_non_null(f);
-    fprintf(f, "#!/bin/sh\n"
+    char dir[64], err[512];
+    assert_int_equal(standin_dir(dir, sizeof dir, "showq"), 0);
+    assert_int_equal(standin_program(dir, "postqueue",
                "[ \"$1 $2 $3\" = \"-c /cfg -j\" ] || { echo \"bad args: $*\" >&2; exit 64; }\n"
                "echo '{\"queue_name\": \"hold\", \"queue_id\": \"AB12\", \"arrival_time\": 5, "
                "\"message_size\": 9, \"sender\": \"s@x\", \"recipients\": [{\"address\": "
@@ -261,13 +257,8 @@ static void test_reader(void **state)
                "echo '{\"queue_name\": \"deferred\", \"queue_id\": \"CD34\", \"arrival_time\": "
                "6, \"message_size\": 10, \"sender\": \"MAILER-DAEMON\", \"recipients\": []}'\n"
                "echo 'postqueue: fatal: Queue report unavailable - mail system is down' >&2\n"
-               "exit 69\n");
-    fclose(f);
-    chmod(script, 0755);
-    char *path = NULL;
-    assert_true(asprintf(&path, "%s:%s", dir, getenv("PATH")) > 0);
-    setenv("PATH", path, 1);
-    free(path);
+               "exit 69"), 0);
+    assert_int_equal(standin_path(dir), 0);
 
     pp_showq_msg m;
     pp_showq_msg_init(&m);
@@ -292,8 +283,7 @@ static void test_reader(void **state)
     assert_int_equal(pp_showq_close(sq, err, sizeof err), 0);
 
     pp_showq_msg_free(&m);
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(standin_remove(dir), 0);
 }
 
 int main(void)

@@ -11,9 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "standin.h"
 #include "verify_cache.h"
 
 static int parse(const char *v, pp_vcache_entry *e)
@@ -114,34 +114,21 @@ static char dir[64];
 
 static void fake_postconf(const char *body)
 {
-    char script[128];
-    snprintf(script, sizeof script, "%s/postconf", dir);
-    FILE *f = fopen(script, "w");
-    fprintf(f, "#!/bin/sh\n%s\n", body);
-    fclose(f);
-    chmod(script, 0755);
+    assert_int_equal(standin_program(dir, "postconf", "%s", body), 0);
 }
 
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/pp_test_vcache_XXXXXX");
-    if (!mkdtemp(dir))
+    if (standin_dir(dir, sizeof dir, "vcache") != 0)
         return -1;
-    char *path = NULL;
-    if (asprintf(&path, "%s:%s", dir, getenv("PATH")) < 0)
-        return -1;
-    setenv("PATH", path, 1);
-    free(path);
-    return 0;
+    return standin_path(dir);
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return standin_remove(dir);
 }
 
 static void test_settings(void **state)
