@@ -69,6 +69,15 @@ char *pp_xasprintf(const char *fmt, ...)
     return s;
 }
 
+int pp_errf(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
 void pp_buf_init(pp_buf *b)
 {
     b->s = NULL;

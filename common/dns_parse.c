@@ -7,7 +7,6 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,18 +17,6 @@
 #define HDR_LEN 12
 #define NAME_TEXT_MAX 1025 /* MAXDNAME: 255 wire bytes, escaped */
 #define MAX_HOPS 64
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return -1;
-}
 
 static unsigned get16(const unsigned char *p)
 {
@@ -70,14 +57,14 @@ static int get_name(const unsigned char *msg, size_t len, size_t off, char *out,
 
     for (;;) {
         if (pos >= len)
-            return fail(err, errlen, "name at offset %zu runs past the end", off);
+            return pp_errf(err, errlen, "name at offset %zu runs past the end", off);
         unsigned c = msg[pos];
         if ((c & 0xc0) == 0xc0) {
             if (pos + 1 >= len)
-                return fail(err, errlen, "name at offset %zu: cut compression pointer", off);
+                return pp_errf(err, errlen, "name at offset %zu: cut compression pointer", off);
             size_t target = (c & 0x3f) << 8 | msg[pos + 1];
             if (target >= seg_start || ++hops > MAX_HOPS)
-                return fail(err, errlen, "name at offset %zu: compression pointer loop", off);
+                return pp_errf(err, errlen, "name at offset %zu: compression pointer loop", off);
             if (!jumped)
                 *next = pos + 2;
             jumped = true;
@@ -85,18 +72,18 @@ static int get_name(const unsigned char *msg, size_t len, size_t off, char *out,
             continue;
         }
         if (c & 0xc0)
-            return fail(err, errlen, "name at offset %zu: unsupported label type 0x%02x", off,
-                        c);
+            return pp_errf(err, errlen, "name at offset %zu: unsupported label type 0x%02x", off,
+                           c);
         if (c == 0) {
             if (!jumped)
                 *next = pos + 1;
             break;
         }
         if (pos + 1 + c > len)
-            return fail(err, errlen, "name at offset %zu: label runs past the end", off);
+            return pp_errf(err, errlen, "name at offset %zu: label runs past the end", off);
         wire += c + 1;
         if (wire > 255)
-            return fail(err, errlen, "name at offset %zu is longer than 255 bytes", off);
+            return pp_errf(err, errlen, "name at offset %zu is longer than 255 bytes", off);
         if (o)
             out[o++] = '.';
         for (unsigned i = 0; i < c; i++)
@@ -123,8 +110,8 @@ static int get_rdata(const unsigned char *msg, size_t len, size_t rdoff, size_t 
     case PP_DNS_AAAA: {
         size_t want = rr->type == PP_DNS_A ? 4 : 16;
         if (rdlen != want)
-            return fail(err, errlen, "%s record of %s has %zu bytes of data, not %zu", what,
-                        rr->owner, rdlen, want);
+            return pp_errf(err, errlen, "%s record of %s has %zu bytes of data, not %zu", what,
+                           rr->owner, rdlen, want);
         rr->family = rr->type == PP_DNS_A ? AF_INET : AF_INET6;
         memcpy(rr->addr, rd, want);
         inet_ntop(rr->family, rr->addr, rr->addr_text, sizeof rr->addr_text);
@@ -134,20 +121,20 @@ static int get_rdata(const unsigned char *msg, size_t len, size_t rdoff, size_t 
     case PP_DNS_CNAME: {
         size_t at = rr->type == PP_DNS_MX ? 2 : 0;
         if (rdlen < at + 1)
-            return fail(err, errlen, "%s record of %s is too short", what, rr->owner);
+            return pp_errf(err, errlen, "%s record of %s is too short", what, rr->owner);
         if (rr->type == PP_DNS_MX)
             rr->pref = get16(rd);
         /* The name may point outside the rdata, but must end inside it. */
         if (get_name(msg, rdoff + rdlen, rdoff + at, name, &end, err, errlen) < 0)
             return -1;
         if (end != rdoff + rdlen)
-            return fail(err, errlen, "%s record of %s has trailing bytes", what, rr->owner);
+            return pp_errf(err, errlen, "%s record of %s has trailing bytes", what, rr->owner);
         rr->host = pp_xstrdup(name);
         return 0;
     }
     case PP_DNS_TLSA:
         if (rdlen < 3)
-            return fail(err, errlen, "TLSA record of %s is too short", rr->owner);
+            return pp_errf(err, errlen, "TLSA record of %s is too short", rr->owner);
         rr->usage = rd[0];
         rr->selector = rd[1];
         rr->mtype = rd[2];
@@ -207,9 +194,9 @@ static int parse(const unsigned char *msg, size_t len, pp_dns_answer *ans, char 
     size_t pos;
 
     if (len < HDR_LEN)
-        return fail(err, errlen, "answer of %zu bytes is shorter than a DNS header", len);
+        return pp_errf(err, errlen, "answer of %zu bytes is shorter than a DNS header", len);
     if (!(msg[2] & 0x80))
-        return fail(err, errlen, "message is a query, not an answer");
+        return pp_errf(err, errlen, "message is a query, not an answer");
     ans->aa = msg[2] & 0x04;
     ans->tc = msg[2] & 0x02;
     ans->ad = msg[3] & 0x20;
@@ -217,30 +204,30 @@ static int parse(const unsigned char *msg, size_t len, pp_dns_answer *ans, char 
     unsigned qdcount = get16(msg + 4), ancount = get16(msg + 6);
     pos = HDR_LEN;
     if (qdcount > 1)
-        return fail(err, errlen, "answer has %u questions", qdcount);
+        return pp_errf(err, errlen, "answer has %u questions", qdcount);
     if (qdcount == 1) {
         if (get_name(msg, len, pos, name, &pos, err, errlen) < 0)
             return -1;
         if (pos + 4 > len)
-            return fail(err, errlen, "question section runs past the end");
+            return pp_errf(err, errlen, "question section runs past the end");
         ans->qname = pp_xstrdup(name);
         ans->qtype = (int)get16(msg + pos);
         pos += 4;
     }
     /* Every record takes at least 11 bytes, so ancount cannot ask for more than len allows. */
     if (ancount > (len - pos) / 11 + 1)
-        return fail(err, errlen, "answer claims %u records in %zu bytes", ancount, len - pos);
+        return pp_errf(err, errlen, "answer claims %u records in %zu bytes", ancount, len - pos);
     ans->rr = pp_xcalloc(ancount ? ancount : 1, sizeof *ans->rr);
     for (unsigned i = 0; i < ancount; i++) {
         pp_dns_rr *rr = &ans->rr[ans->nrr];
         if (get_name(msg, len, pos, name, &pos, err, errlen) < 0)
             return -1;
         if (pos + 10 > len)
-            return fail(err, errlen, "record %u of the answer section is cut short", i + 1);
+            return pp_errf(err, errlen, "record %u of the answer section is cut short", i + 1);
         size_t rdlen = get16(msg + pos + 8);
         if (pos + 10 + rdlen > len)
-            return fail(err, errlen, "record %u of the answer section runs past the end",
-                        i + 1);
+            return pp_errf(err, errlen, "record %u of the answer section runs past the end",
+                           i + 1);
         rr->owner = pp_xstrdup(name);
         rr->type = (int)get16(msg + pos);
         rr->rclass = (int)get16(msg + pos + 2);

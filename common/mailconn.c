@@ -17,7 +17,6 @@
 #include <openssl/x509v3.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,17 +43,6 @@ static double now(void)
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return -1;
 }
 
 /* Wait until fd is ready for ev: 1 ready, 0 time is up, -1 error. */
@@ -195,7 +183,7 @@ pp_mailconn *pp_mailconn_open(const char *host, long port, int family, pp_mailco
     int gai = getaddrinfo(host, portstr, &hints, &res);
     t->dns = now() - t0;
     if (gai != 0) {
-        fail(err, errlen, "cannot resolve %s: %s", host, gai_strerror(gai));
+        pp_errf(err, errlen, "cannot resolve %s: %s", host, gai_strerror(gai));
         return NULL;
     }
     double t1 = now();
@@ -208,12 +196,12 @@ pp_mailconn *pp_mailconn_open(const char *host, long port, int family, pp_mailco
     t->connect = now() - t1;
     if (rc != 0) {
         if (rc == -2)
-            fail(err, errlen, "timed out after %.1f s connecting to %s port %ld", now() - t0,
-                 host, port);
+            pp_errf(err, errlen, "timed out after %.1f s connecting to %s port %ld", now() - t0,
+                    host, port);
         else if (strcmp(why, "refused") == 0)
-            fail(err, errlen, "connection to %s port %ld refused", host, port);
+            pp_errf(err, errlen, "connection to %s port %ld refused", host, port);
         else
-            fail(err, errlen, "cannot connect to %s port %ld: %s", host, port, why);
+            pp_errf(err, errlen, "cannot connect to %s port %ld: %s", host, port, why);
         free(c);
         return NULL;
     }
@@ -241,8 +229,8 @@ X509_STORE *pp_mailconn_trust_store(const char *cafile, char *err, size_t errlen
     if (cafile) {
         if (!X509_STORE_load_file(st, cafile)) {
             unsigned long e = ERR_peek_last_error();
-            fail(err, errlen, "cannot use CA file %s: %s", cafile,
-                 e ? ERR_reason_error_string(e) : "unreadable");
+            pp_errf(err, errlen, "cannot use CA file %s: %s", cafile,
+                    e ? ERR_reason_error_string(e) : "unreadable");
             ERR_clear_error();
             X509_STORE_free(st);
             return NULL;
@@ -264,7 +252,7 @@ static SSL_CTX *make_ctx(const pp_mailconn_tlsopts *t, char *err, size_t errlen)
 {
     SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
     if (!ctx) {
-        fail(err, errlen, "cannot set up TLS: %s", ERR_reason_error_string(ERR_get_error()));
+        pp_errf(err, errlen, "cannot set up TLS: %s", ERR_reason_error_string(ERR_get_error()));
         return NULL;
     }
     if (t->inspect) { /* see everything the server offers: judging comes after */
@@ -291,19 +279,19 @@ static int handshake_error(pp_mailconn *c, const pp_mailconn_tlsopts *t, int ret
     unsigned long code = ERR_peek_last_error();
     long vr = SSL_get_verify_result(c->ssl);
     if (t->verify && vr != X509_V_OK) {
-        fail(err, errlen, "certificate verification failed: %s%s%s%s",
-             X509_verify_cert_error_string(vr), vr == X509_V_ERR_HOSTNAME_MISMATCH ? " (the "
-             "certificate is not for " : "", vr == X509_V_ERR_HOSTNAME_MISMATCH ? t->name : "",
-             vr == X509_V_ERR_HOSTNAME_MISMATCH ? ")" : "");
+        pp_errf(err, errlen, "certificate verification failed: %s%s%s%s",
+                X509_verify_cert_error_string(vr), vr == X509_V_ERR_HOSTNAME_MISMATCH ? " (the "
+                "certificate is not for " : "", vr == X509_V_ERR_HOSTNAME_MISMATCH ? t->name : "",
+                vr == X509_V_ERR_HOSTNAME_MISMATCH ? ")" : "");
     } else if ((code && ERR_GET_REASON(code) == SSL_R_UNEXPECTED_EOF_WHILE_READING) ||
                (!code && (e == SSL_ERROR_ZERO_RETURN || (e == SSL_ERROR_SYSCALL && !errno)))) {
-        fail(err, errlen, "connection closed by the server in the TLS handshake");
+        pp_errf(err, errlen, "connection closed by the server in the TLS handshake");
     } else if (code) {
         const char *reason = ERR_reason_error_string(code);
-        fail(err, errlen, "TLS handshake failed: %s%s", reason ? reason : "unknown error",
-             reason && strstr(reason, "wrong version number") ? " (a plaintext port?)" : "");
+        pp_errf(err, errlen, "TLS handshake failed: %s%s", reason ? reason : "unknown error",
+                reason && strstr(reason, "wrong version number") ? " (a plaintext port?)" : "");
     } else {
-        fail(err, errlen, "TLS handshake failed: %s", strerror(errno));
+        pp_errf(err, errlen, "TLS handshake failed: %s", strerror(errno));
     }
     ERR_clear_error();
     return -1;
@@ -340,8 +328,8 @@ int pp_mailconn_tls(pp_mailconn *c, const pp_mailconn_tlsopts *t, char *err, siz
         }
         int ms = pp_linereader_wait_ms();
         if (ms <= 0 || wait_fd(c->fd, e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, ms) == 0)
-            return fail(err, errlen, "timed out after %.1f s in the TLS handshake",
-                        now() - c->start);
+            return pp_errf(err, errlen, "timed out after %.1f s in the TLS handshake",
+                           now() - c->start);
     }
     c->times->tls = now() - t0;
     return 0;

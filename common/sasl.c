@@ -189,12 +189,6 @@ char *pp_sasl_initial(pp_sasl *s)
     return ir;
 }
 
-static int fail(char *err, size_t errlen, const char *msg)
-{
-    snprintf(err, errlen, "%s", msg);
-    return -1;
-}
-
 static char *hex(const unsigned char *d, size_t n)
 {
     char *h = pp_xmalloc(2 * n + 1);
@@ -322,25 +316,25 @@ int pp_sasl_step(pp_sasl *s, const char *challenge, char **response, char *err, 
     int rc = 0, step = s->step++;
     *response = NULL;
     if (!ch)
-        return fail(err, errlen, "the server's challenge is not base64");
+        return pp_errf(err, errlen, "the server's challenge is not base64");
     switch (s->m) {
     case M_PLAIN:
         if (step == 0)
             *response = plain_blob(s);
         else
-            rc = fail(err, errlen, "PLAIN: unexpected challenge");
+            rc = pp_errf(err, errlen, "PLAIN: unexpected challenge");
         break;
     case M_LOGIN:
         if (step < 2) {
             const char *v = step == 0 ? s->user : s->pass;
             *response = pp_sasl_b64((const unsigned char *)v, strlen(v));
         } else {
-            rc = fail(err, errlen, "LOGIN: unexpected challenge");
+            rc = pp_errf(err, errlen, "LOGIN: unexpected challenge");
         }
         break;
     case M_CRAM:
         rc = step == 0 ? cram_md5(s, ch, len, response)
-                       : fail(err, errlen, "CRAM-MD5: unexpected challenge");
+                       : pp_errf(err, errlen, "CRAM-MD5: unexpected challenge");
         break;
     case M_SCRAM1:
     case M_SCRAM256:
@@ -351,10 +345,10 @@ int pp_sasl_step(pp_sasl *s, const char *challenge, char **response, char *err, 
         else if (step == 2)
             rc = scram_verify(s, (char *)ch, response, err, errlen);
         else
-            rc = fail(err, errlen, "SCRAM: unexpected challenge");
+            rc = pp_errf(err, errlen, "SCRAM: unexpected challenge");
         break;
     default:
-        rc = fail(err, errlen, "unsupported mechanism");
+        rc = pp_errf(err, errlen, "unsupported mechanism");
         break;
     }
     free(ch);
@@ -364,7 +358,7 @@ int pp_sasl_step(pp_sasl *s, const char *challenge, char **response, char *err, 
 int pp_sasl_done(const pp_sasl *s, char *err, size_t errlen)
 {
     if ((s->m == M_SCRAM1 || s->m == M_SCRAM256) && !s->verified)
-        return fail(err, errlen, "SCRAM: the server accepted without proving that it knows "
-                                 "the password");
+        return pp_errf(err, errlen, "SCRAM: the server accepted without proving that it knows "
+                                    "the password");
     return 0;
 }
