@@ -13,31 +13,6 @@
 #include "fuzz_util.h"
 #include "mailproto.h"
 
-typedef struct feed {
-    const char *p;
-    size_t left, chunk;
-} feed;
-
-static long feed_recv(void *ctx, char *buf, size_t len, int timeout_ms, char *err, size_t errlen)
-{
-    feed *f = ctx;
-    (void)timeout_ms, (void)err, (void)errlen;
-    size_t n = f->left < len ? f->left : len;
-    if (n > f->chunk)
-        n = f->chunk;
-    memcpy(buf, f->p, n);
-    f->p += n;
-    f->left -= n;
-    return (long)n;
-}
-
-static int feed_send(void *ctx, const char *buf, size_t len, int timeout_ms, char *err,
-                     size_t errlen)
-{
-    (void)ctx, (void)buf, (void)len, (void)timeout_ms, (void)err, (void)errlen;
-    return 0;
-}
-
 static void printable(const char *text)
 {
     for (const char *p = text; *p; p++)
@@ -102,9 +77,9 @@ static void each_line(void *ctx, const char *line, size_t len)
     free(s);
 }
 
-static void readers(int proto, feed *f)
+static void readers(int proto, fuzz_feed *f)
 {
-    pp_linereader_io io = {.recv = feed_recv, .send = feed_send};
+    pp_linereader_io io = {.recv = fuzz_feed_recv, .send = fuzz_feed_send};
     pp_linereader *r = malloc(sizeof *r);
     char text[200];
     int code, kind, ok, st = PP_LR_LINE;
@@ -140,7 +115,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size == 0)
         return 0;
-    feed f = {(const char *)data + 1, size - 1, 1 + (data[0] >> 2)};
+    fuzz_feed f = {(const char *)data + 1, size - 1, 1 + (data[0] >> 2)};
     readers(data[0] & 3, &f);
     fuzz_lines(data + 1, size - 1, each_line, NULL);
     return 0;

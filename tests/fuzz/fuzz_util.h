@@ -5,6 +5,9 @@
  * strings must see exactly the fuzzer's bytes, with a NUL where a NUL came); fuzz_lines()
  * calls fn for each '\n'-separated piece, as line-fed parsers are driven; FUZZ_CHECK traps
  * when an invariant of the parser's contract does not hold, so the fuzzer reports it.
+ * fuzz_feed is a byte stream for a pp_linereader (common/linereader.h): fuzz_feed_recv()
+ * hands out the input at most chunk bytes at a time, then end of stream; fuzz_feed_send()
+ * takes whatever is sent.
  */
 #ifndef PP_FUZZ_UTIL_H
 #define PP_FUZZ_UTIL_H
@@ -39,6 +42,32 @@ static inline void fuzz_lines(const uint8_t *data, size_t size,
         fn(ctx, p, len);
         p += len + (nl != NULL);
     }
+}
+
+typedef struct fuzz_feed {
+    const char *p;
+    size_t left, chunk;
+} fuzz_feed;
+
+static inline long fuzz_feed_recv(void *ctx, char *buf, size_t len, int timeout_ms, char *err,
+                                  size_t errlen)
+{
+    fuzz_feed *f = ctx;
+    (void)timeout_ms, (void)err, (void)errlen;
+    size_t n = f->left < len ? f->left : len;
+    if (n > f->chunk)
+        n = f->chunk;
+    memcpy(buf, f->p, n);
+    f->p += n;
+    f->left -= n;
+    return (long)n;
+}
+
+static inline int fuzz_feed_send(void *ctx, const char *buf, size_t len, int timeout_ms,
+                                 char *err, size_t errlen)
+{
+    (void)ctx, (void)buf, (void)len, (void)timeout_ms, (void)err, (void)errlen;
+    return 0;
 }
 
 #endif

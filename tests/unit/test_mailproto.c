@@ -170,6 +170,52 @@ static void test_smtp_reply(void **state)
     assert_string_equal(c.sent, "RCPT TO:<x@y>\r\n");
 }
 
+/* What check_relay_mx's probes met (common/smtp_probe.c had its own parser for them). */
+static void test_smtp_reply_edges(void **state)
+{
+    (void)state;
+    int code = 0;
+    char text[64];
+    pp_linereader *r;
+
+    script one = {.chunks = {"220 mail.example ESMTP\r\nextra"}, .n = 1};
+    r = reader(&one);
+    assert_int_equal(pp_mailproto_smtp_reply(r, &code, text, sizeof text, NULL, NULL),
+                     PP_LR_LINE);
+    assert_int_equal(code, 220);
+    assert_int_equal(r->end - r->start, 5); /* "extra" waits for its line end */
+    script multi = {.chunks = {"250-mail.example\r\n250-PIPELINING\n250 8BITMIME\r\n"}, .n = 1};
+    r = reader(&multi);
+    assert_int_equal(pp_mailproto_smtp_reply(r, &code, text, sizeof text, NULL, NULL),
+                     PP_LR_LINE);
+    assert_int_equal(code, 250);
+    assert_int_equal(r->end, r->start);
+    script bare = {.chunks = {"250\r\n"}, .n = 1};
+    assert_int_equal(pp_mailproto_smtp_reply(reader(&bare), &code, text, sizeof text, NULL,
+                                             NULL), PP_LR_LINE);
+
+    /* incomplete: the stream ends before the reply does */
+    const char *cut[] = {"250-a\r\n250 b", "25"};
+    for (size_t i = 0; i < 2; i++) {
+        script s = {.chunks = {cut[i]}, .n = 1};
+        assert_int_equal(pp_mailproto_smtp_reply(reader(&s), &code, text, sizeof text, NULL,
+                                                 NULL), PP_LR_EOF);
+    }
+    /* not SMTP */
+    const char *bad[] = {"HTTP/1.1 400\r\n", "25x ok\r\n", "25\r\n", "250_x\r\n"};
+    for (size_t i = 0; i < 4; i++) {
+        script s = {.chunks = {bad[i]}, .n = 1};
+        assert_int_equal(pp_mailproto_smtp_reply(reader(&s), &code, text, sizeof text, NULL,
+                                                 NULL), PP_MP_GARBAGE);
+    }
+    static char longline[PP_LINEREADER_MAX + 100];
+    memset(longline, 'x', sizeof longline - 1);
+    memcpy(longline, "250 ", 4);
+    script l = {.chunks = {longline}, .n = 1};
+    assert_int_equal(pp_mailproto_smtp_reply(reader(&l), &code, text, sizeof text, NULL, NULL),
+                     PP_LR_OVERLONG);
+}
+
 static void test_code_matches(void **state)
 {
     (void)state;
@@ -357,9 +403,10 @@ int main(void)
         cmocka_unit_test(test_split),          cmocka_unit_test(test_lines_across_chunks),
         cmocka_unit_test(test_overlong_and_timeout), cmocka_unit_test(test_printable),
         cmocka_unit_test(test_smtp_line),      cmocka_unit_test(test_smtp_reply),
-        cmocka_unit_test(test_code_matches),   cmocka_unit_test(test_imap_kind),
-        cmocka_unit_test(test_imap_parsers),   cmocka_unit_test(test_imap_cmd),
-        cmocka_unit_test(test_pop3),           cmocka_unit_test(test_redact),
+        cmocka_unit_test(test_smtp_reply_edges), cmocka_unit_test(test_code_matches),
+        cmocka_unit_test(test_imap_kind),      cmocka_unit_test(test_imap_parsers),
+        cmocka_unit_test(test_imap_cmd),       cmocka_unit_test(test_pop3),
+        cmocka_unit_test(test_redact),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
