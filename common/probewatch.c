@@ -22,11 +22,13 @@ double pp_probewatch_clock(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-void pp_probewatch_init(pp_probewatch *w, pp_probebox *box, bool replies, double max_age)
+void pp_probewatch_init(pp_probewatch *w, pp_probebox *box, bool replies, double run_limit,
+                        double max_age)
 {
     memset(w, 0, sizeof *w);
     w->box = box;
     w->replies = replies;
+    w->run_limit = run_limit;
     w->max_age = max_age;
     w->max_late = NAN;
 }
@@ -57,26 +59,27 @@ static pp_probe_own *own_probe(pp_probewatch *w, const char *id)
     return NULL;
 }
 
-static void on_found(void *ctx, const pp_probe_found *p)
+pp_probe_fate pp_probewatch_fate(double age, double run_limit, double max_age)
 {
-    pp_probewatch *w = ctx;
-    queue_delete(w, p->uid);
-    pp_probe_own *o = own_probe(w, p->id);
-    if (w->replies && !p->reply) {
-        w->n_copies++;
-    } else if (o) {
-        if (isnan(o->latency)) {
-            o->latency = pp_probewatch_clock() - o->sent;
-            w->n_found++;
-        }
-    } else {
-        double age = (double)(pp_probeid_now_ms() - p->ms) / 1000;
-        if (age < 0)
-            age = 0;
-        if (age > w->max_age) {
-            w->n_swept++;
-            return;
-        }
+    if (age < run_limit)
+        return PP_PROBE_AWAITED;
+    return age > max_age ? PP_PROBE_OLD : PP_PROBE_LATE;
+}
+
+/* A probe of another run: its send time in its id tells how old it is. */
+static void on_other(pp_probewatch *w, const pp_probe_found *p)
+{
+    double age = (double)(pp_probeid_now_ms() - p->ms) / 1000;
+    if (age < 0)
+        age = 0;
+    switch (pp_probewatch_fate(age, w->run_limit, w->max_age)) {
+    case PP_PROBE_AWAITED:
+        w->n_awaited++;
+        return;
+    case PP_PROBE_OLD:
+        w->n_swept++;
+        break;
+    case PP_PROBE_LATE:
         if (w->n_late < PP_PROBEWATCH_LATE_MAX) {
             snprintf(w->late[w->n_late].id, sizeof w->late[0].id, "%s", p->id);
             w->late[w->n_late].age = age;
@@ -84,7 +87,25 @@ static void on_found(void *ctx, const pp_probe_found *p)
         w->n_late++;
         if (isnan(w->max_late) || age > w->max_late)
             w->max_late = age;
+        break;
     }
+    queue_delete(w, p->uid);
+}
+
+static void on_found(void *ctx, const pp_probe_found *p)
+{
+    pp_probewatch *w = ctx;
+    pp_probe_own *o = own_probe(w, p->id);
+    if (w->replies && !p->reply) {
+        w->n_copies++;
+    } else if (!o) {
+        on_other(w, p);
+        return;
+    } else if (isnan(o->latency)) {
+        o->latency = pp_probewatch_clock() - o->sent;
+        w->n_found++;
+    }
+    queue_delete(w, p->uid);
 }
 
 int pp_probewatch_scan(pp_probewatch *w)

@@ -35,10 +35,14 @@ static pp_plugin plugin = {
              "[-w SECONDS] [-c SECONDS] [-t SECONDS]",
     .notes =
         "The probe carries its id (tag, send time, random part) in its Subject and in an "
-        "X-Postprobe-Id header. Each run deletes its probe once found, and every probe of "
-        "its tag it comes across: one of an earlier run that arrives now is reported as a "
-        "late delivery and its age counts in the latency (so a slow queue shows as a "
-        "latency, not as a loss); one older than --max-age is deleted silently. Only "
+        "X-Postprobe-Id header. Each run deletes its probe once found, and the probes of "
+        "its tag of other runs that it comes across, by their age: one younger than -t is "
+        "left alone, since the run that sent it may still be waiting for it (so runs at the "
+        "same time, a check re-run early or two monitoring servers, do not disturb each "
+        "other: give runs that share a tag the same -t); an older one arrived too late for "
+        "its run: it is reported as a late delivery and its age counts in the latency (so "
+        "a slow queue shows as a latency, not as a loss); one older than --max-age (and "
+        "-t) is deleted silently. Only "
         "messages with a probe id of the tag in their Subject are ever touched; they are "
         "removed with UID EXPUNGE (UIDPLUS), never a plain EXPUNGE (a server without "
         "UIDPLUS only gets them flagged \\Deleted).\n"
@@ -138,6 +142,10 @@ static void judge(pp_result *r, const pp_probewatch *w, bool watched, const pp_t
     if (w->n_swept)
         pp_result_add(r, PP_OK, "deleted %zu probe%s older than %g s", w->n_swept,
                       w->n_swept == 1 ? "" : "s", legs.max_age);
+    if (w->n_awaited)
+        pp_result_add(r, PP_OK, "left alone %zu probe%s younger than %g s that other runs "
+                      "may still be waiting for", w->n_awaited, w->n_awaited == 1 ? "" : "s",
+                      w->run_limit);
     if (w->flagged_only)
         pp_result_add(r, PP_OK, "the IMAP server has no UIDPLUS: test messages are only "
                       "flagged \\Deleted");
@@ -177,7 +185,7 @@ int main(int argc, char **argv)
     bool watched = false;
     if (pp_mail_error_state(imap) == PP_OK)
         box = pp_probebox_open(imap, legs.mailbox, legs.tag, opt_echo != NULL);
-    pp_probewatch_init(&w, box, opt_echo != NULL, legs.max_age);
+    pp_probewatch_init(&w, box, opt_echo != NULL, c.timeout, legs.max_age);
     if (box) {
         bool sent = send_probe(r, &w, &send_time, &smtp);
         watched = (sent ? pp_probewatch_wait(&w) : pp_probewatch_scan(&w)) == 0;

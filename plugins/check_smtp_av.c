@@ -62,8 +62,9 @@ static pp_plugin plugin = {
         "or smtpd_proxy_filter), which must refuse, and give --imap-* to know for sure.\n"
         "Each run deletes the test messages of its tag it finds in the mailbox (UID "
         "EXPUNGE, never a plain EXPUNGE; without UIDPLUS they are only flagged "
-        "\\Deleted); one of an earlier run found now is a virus delivered late, CRITICAL "
-        "as well.\n"
+        "\\Deleted), except those of other runs younger than -t, which these may still "
+        "be waiting for (runs sharing a tag should have the same -t); an older one of an "
+        "earlier run found now is a virus delivered late, CRITICAL as well.\n"
         "Ports: SMTP 25 (465 with -s), IMAP 143 (993 with --imap-ssl). With --domain each "
         "MX host is reached at its first address (A before AAAA, or as -4/-6 say) and its "
         "certificate checked against its MX name.\n"
@@ -253,6 +254,10 @@ static void judge_mailbox(pp_result *r, const pp_probewatch *w, bool watched)
     if (w->n_swept)
         pp_result_add(r, PP_OK, "deleted %zu test message%s older than %g s", w->n_swept,
                       w->n_swept == 1 ? "" : "s", legs.max_age);
+    if (w->n_awaited)
+        pp_result_add(r, PP_OK, "left alone %zu test message%s younger than %g s that "
+                      "other runs may still be waiting for", w->n_awaited,
+                      w->n_awaited == 1 ? "" : "s", w->run_limit);
     if (w->flagged_only)
         pp_result_add(r, PP_OK, "the IMAP server has no UIDPLUS: test messages are only "
                       "flagged \\Deleted");
@@ -306,7 +311,7 @@ int main(int argc, char **argv)
         if (pp_mail_error_state(imap) == PP_OK)
             box = pp_probebox_open(imap, legs.mailbox, legs.tag, false);
     }
-    pp_probewatch_init(&w, box, false, legs.max_age);
+    pp_probewatch_init(&w, box, false, c.timeout, legs.max_age);
     bool watched = false;
     if (!imap || box) {
         test_targets(r, &w, c.verbose);
