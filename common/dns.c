@@ -85,21 +85,24 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+void pp_dns_addr_text(const struct sockaddr_storage *ss, char *out, size_t len)
+{
+    const void *p = ss->ss_family == AF_INET
+                        ? (const void *)&((const struct sockaddr_in *)ss)->sin_addr
+                        : (const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr;
+    if (!inet_ntop(ss->ss_family, p, out, (socklen_t)len))
+        snprintf(out, len, "?");
+}
+
+/* "ADDR:PORT" or "[ADDR]:PORT", for messages. */
 static void server_text(server *s)
 {
-    char a[INET6_ADDRSTRLEN] = "?";
-    unsigned port = 0;
-    if (s->sa.ss_family == AF_INET) {
-        const struct sockaddr_in *in = (const struct sockaddr_in *)&s->sa;
-        inet_ntop(AF_INET, &in->sin_addr, a, sizeof a);
-        port = ntohs(in->sin_port);
-        snprintf(s->text, sizeof s->text, "%s:%u", a, port);
-    } else {
-        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&s->sa;
-        inet_ntop(AF_INET6, &in6->sin6_addr, a, sizeof a);
-        port = ntohs(in6->sin6_port);
-        snprintf(s->text, sizeof s->text, "[%s]:%u", a, port);
-    }
+    char a[INET6_ADDRSTRLEN];
+    bool v4 = s->sa.ss_family == AF_INET;
+    in_port_t port = v4 ? ((const struct sockaddr_in *)&s->sa)->sin_port
+                        : ((const struct sockaddr_in6 *)&s->sa)->sin6_port;
+    pp_dns_addr_text(&s->sa, a, sizeof a);
+    snprintf(s->text, sizeof s->text, "%s%s%s:%u", v4 ? "" : "[", a, v4 ? "" : "]", ntohs(port));
 }
 
 static void add_server(pp_dns *d, const struct sockaddr *sa, socklen_t len)

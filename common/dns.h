@@ -9,6 +9,7 @@
  *	void pp_dns_run(pp_dns *d);
  *	void pp_dns_lookup(pp_dns *d, const char *name, int type, pp_dns_answer *ans);
  *	const char *pp_dns_servers(const pp_dns *d);
+ *	void pp_dns_addr_text(const struct sockaddr_storage *ss, char *out, size_t len);
  *	void pp_dns_free(pp_dns *d);
  *
  *	int pp_dns_parse(const unsigned char *msg, size_t len, pp_dns_answer *ans,
@@ -42,6 +43,8 @@
  *	pp_dns_lookup() is submit + run for one query (other queued queries run too); the
  *	caller frees *ans with pp_dns_answer_free().
  *	pp_dns_servers() gives the servers in use as text ("127.0.0.1:53, [::1]:53").
+ *	pp_dns_addr_text() writes the IPv4 or IPv6 address of ss (no port) to out, "?" if it
+ *	is neither.
  *
  *	pp_dns_parse() is the pure part: it decodes a DNS response (header, question, answer
  *	section) into ans and sets ans->status from the rcode and the records: OK when the
@@ -66,6 +69,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 enum {
     PP_DNS_A = 1,
@@ -128,6 +132,7 @@ void pp_dns_submit(pp_dns *d, const char *name, int type, pp_dns_cb cb, void *ar
 void pp_dns_run(pp_dns *d);
 void pp_dns_lookup(pp_dns *d, const char *name, int type, pp_dns_answer *ans);
 const char *pp_dns_servers(const pp_dns *d);
+void pp_dns_addr_text(const struct sockaddr_storage *ss, char *out, size_t len);
 void pp_dns_free(pp_dns *d);
 
 int pp_dns_parse(const unsigned char *msg, size_t len, pp_dns_answer *ans, char *err,

@@ -324,20 +324,12 @@ void pp_rmx_note(pp_rmx_domain *dom, pp_rmx_problem p, const char *fmt, ...)
     va_end(ap);
 }
 
-void pp_rmx_addr_text(const struct sockaddr_storage *ss, char *out, size_t len)
-{
-    const void *p = ss->ss_family == AF_INET
-                        ? (const void *)&((const struct sockaddr_in *)ss)->sin_addr
-                        : (const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr;
-    inet_ntop(ss->ss_family, p, out, (socklen_t)len);
-}
-
 /* The host's addresses, space-separated. */
 static void host_addresses(const pp_rmx_host *h, pp_buf *out)
 {
     char a[INET6_ADDRSTRLEN];
     for (size_t i = 0; i < h->naddr; i++) {
-        pp_rmx_addr_text(&h->addr[i], a, sizeof a);
+        pp_dns_addr_text(&h->addr[i], a, sizeof a);
         pp_buf_printf(out, "%s%s", i ? " " : "", a);
     }
 }
@@ -348,7 +340,7 @@ static bool is_mx_address(const pp_rmx_domain *d, const char *addr)
     char a[INET6_ADDRSTRLEN];
     for (size_t i = 0; i < d->nmx; i++)
         for (size_t k = 0; d->mx[i].host && k < d->mx[i].host->naddr; k++) {
-            pp_rmx_addr_text(&d->mx[i].host->addr[k], a, sizeof a);
+            pp_dns_addr_text(&d->mx[i].host->addr[k], a, sizeof a);
             if (strcmp(a, addr) == 0)
                 return true;
         }

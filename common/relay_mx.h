@@ -14,7 +14,6 @@
  *	const char *pp_rmx_problem_text(pp_rmx_problem p);
  *	pp_state pp_rmx_problem_state(pp_rmx_problem p);
  *	void pp_rmx_describe(const pp_rmx_domain *dom, pp_buf *out);
- *	void pp_rmx_addr_text(const struct sockaddr_storage *ss, char *out, size_t len);
  *	void pp_rmx_free(pp_rmx *x);
  * DESCRIPTION
  *	pp_rmx_add() adds a domain (lowercase, without trailing dot); pp_rmx_finish_list()
@@ -31,9 +30,9 @@
  *	exist in each domain it serves ("LOCALPART" becomes LOCALPART@domain; an address with
  *	"@" is used as it is), at most 5 recipients per session; o->parallel sessions at a
  *	time. Results are noted as problems of the domains.
- *	pp_rmx_describe() appends a line on a domain (its name left out): its MX set, addresses, transport, and
- *	where the transport_maps entry sends it compared with its MX hosts.
- *	pp_rmx_addr_text() writes the address (no port) of ss.
+ *	pp_rmx_describe() appends a line on a domain (its name left out): its MX set,
+ *	addresses, transport, and where the transport_maps entry sends it compared with its MX
+ *	hosts.
  */
 #ifndef PP_RELAY_MX_H
 #define PP_RELAY_MX_H
@@ -145,7 +144,6 @@ void pp_rmx_note(pp_rmx_domain *dom, pp_rmx_problem p, const char *fmt, ...)
 const char *pp_rmx_problem_text(pp_rmx_problem p);
 pp_state pp_rmx_problem_state(pp_rmx_problem p);
 void pp_rmx_describe(const pp_rmx_domain *dom, pp_buf *out);
-void pp_rmx_addr_text(const struct sockaddr_storage *ss, char *out, size_t len);
 void pp_rmx_free(pp_rmx *x);
 
 #endif

@@ -45,7 +45,7 @@ static void run_task(task *t, const pp_rmx_probe_opts *o)
             ((struct sockaddr_in *)&ss)->sin_port = htons((uint16_t)o->port);
         else
             ((struct sockaddr_in6 *)&ss)->sin6_port = htons((uint16_t)o->port);
-        pp_rmx_addr_text(&ss, t->addr, sizeof t->addr);
+        pp_dns_addr_text(&ss, t->addr, sizeof t->addr);
         if (i > 0)
             pp_smtp_probe_result_free(&t->res);
         t->rc = pp_smtp_probe((struct sockaddr *)&ss, h->addrlen[i], &so, &t->res);
