@@ -11,12 +11,16 @@
 # repository is never written. A crash, leak, UBSan report or timeout leaves its input as
 # $FUZZ_OUT/NAME-crash-* (or -leak-, -timeout-) and makes the script exit 1: fix the parser,
 # then add the input as tests/fuzz/corpus/NAME/regress-WHAT, which ctest replays from then on.
+# $FUZZ_SEED (default 1) fixes libFuzzer's random choices, so a run explores the same inputs
+# each time for as long as it lasts: CI replays what a longer run here already cleared, and a
+# new finding comes from a code change, not from luck. FUZZ_SEED=0 lets libFuzzer pick.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 src=$PWD/tests/fuzz
 build=${FUZZ_BUILD_DIR:-$PWD/build-fuzz}
 seconds=${FUZZ_SECONDS:-20}
 jobs=${FUZZ_JOBS:-$(nproc)}
+seed=${FUZZ_SEED:-1}
 
 names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
@@ -49,7 +53,7 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 fuzz_one() { # NAME: one bounded run; its log in $out/NAME.log
     local name=$1
     mkdir -p "$out/$name"
-    if "$build/tests/fuzz/fuzz_$name" -max_total_time="$seconds" -timeout=10 \
+    if "$build/tests/fuzz/fuzz_$name" -seed="$seed" -max_total_time="$seconds" -timeout=10 \
         -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$out/$name-" \
         "$out/$name" "$src/corpus/$name" >"$out/$name.log" 2>&1; then
         printf 'fuzz: %-16s ok   %s\n' "$name" \
