@@ -458,6 +458,11 @@ static void judge_dane(judge *j, STACK_OF(X509) *chain)
     char how[768];
     if (!o->dane)
         return;
+    if (o->ntlsa == 0 && o->tlsa_failed) {
+        add(j, PP_UNKNOWN, "TLSA lookup for %s failed: %s", o->tlsa_name ? o->tlsa_name : "?",
+            o->tlsa_note ? o->tlsa_note : "?");
+        return;
+    }
     if (o->ntlsa == 0) {
         add(j, PP_CRITICAL, "no TLSA records for %s (%s)", o->tlsa_name ? o->tlsa_name : "?",
             o->tlsa_note ? o->tlsa_note : "none");

@@ -36,7 +36,9 @@
  *	  - with o->ocsp, a stapled OCSP response that must say "good" and be current;
  *	  - with o->dane, the TLSA records in o->tlsa (see dane.h) must match, a DANE-TA match
  *	    only when that anchor really signed the chain; o->tlsa_note says why there are
- *	    none (the DNS status) and o->tlsa_insecure that the answer was not validated;
+ *	    none (the DNS status), o->tlsa_failed that the lookup itself failed (UNKNOWN:
+ *	    whether there are records is not known) and o->tlsa_insecure that the answer was
+ *	    not validated;
  *	  - with o->compare, the leaf must be that certificate (a renewed certificate that a
  *	    "postfix reload" has not loaded yet).
  *	The other functions are the single judgments, usable alone: days left (negative once
@@ -73,6 +75,7 @@ typedef struct pp_tlsinspect_opts {
     size_t ntlsa;
     const char *tlsa_name;    /* _25._tcp.mx.example.org */
     const char *tlsa_note;    /* why there are no records */
+    bool tlsa_failed;         /* the lookup failed (timeout, SERVFAIL, ...): see tlsa_note */
     bool tlsa_insecure;       /* the answer was not DNSSEC-validated */
     X509 *compare;            /* the certificate the server should present */
     const char *compare_file;

@@ -113,6 +113,7 @@ static X509 *load_one(const char *path)
 /* TLSA records of _PORT._tcp.NAME into g_io; the answer is kept until the run ends. */
 static void lookup_tlsa(const char *name, long port, pp_dns_answer *ans, pp_dane_tlsa **recs)
 {
+    static char note[256];
     char *q = pp_xasprintf("_%ld._tcp.%s", port, name);
     pp_dns_lookup(dns(), q, PP_DNS_TLSA, ans);
     g_io.tlsa_name = q;
@@ -124,8 +125,14 @@ static void lookup_tlsa(const char *name, long port, pp_dns_answer *ans, pp_dane
                                                    ans->rr[i].mtype, ans->rr[i].data,
                                                    ans->rr[i].datalen};
     g_io.tlsa = *recs;
-    g_io.tlsa_note = ans->status == PP_DNS_OK ? NULL : ans->err[0] ? ans->err
-                                                     : pp_dns_status_str(ans->status);
+    /* NODATA and NXDOMAIN say there are none; anything else, that nobody knows. */
+    g_io.tlsa_failed = ans->status != PP_DNS_OK && ans->status != PP_DNS_NODATA &&
+                       ans->status != PP_DNS_NXDOMAIN;
+    if (ans->err[0])
+        snprintf(note, sizeof note, "%s", ans->err);
+    else
+        snprintf(note, sizeof note, "%s from %s", pp_dns_status_str(ans->status), ans->server);
+    g_io.tlsa_note = ans->status == PP_DNS_OK ? NULL : note;
     g_io.tlsa_insecure = g_io.ntlsa > 0 && !ans->ad && !opt_no_dnssec;
 }
 

@@ -57,8 +57,16 @@ check "DANE: TLSA does not match" all_of "rc_is 2" \
     'first_has "DANE: no TLSA record matches the certificates (1 usable, e.g. 3 1 1 aaaaaaaaaaaaaaaa...)"'
 run "$P" -H $H -p "$PP_SMTP_PORT" --starttls smtp "${CA[@]}" --hostname mx1.postprobe.test \
     --dane "${DNS[@]}" --no-dnssec
+DNS_AT="from 127.0.0.1:$PP_DNS_PORT"
 check "DANE: no TLSA records" all_of "rc_is 2" \
-    "first_has \"no TLSA records for _${PP_SMTP_PORT}._tcp.mx1.postprobe.test (\""
+    "first_has \"no TLSA records for _${PP_SMTP_PORT}._tcp.mx1.postprobe.test (NXDOMAIN $DNS_AT)\""
+# (the name does not match the certificate either: CRITICAL for that)
+SF=mail.$PP_DNS_SERVFAIL_ZONE
+run "$P" -H $H -p "$PP_SMTP_PORT" --starttls smtp "${CA[@]}" --hostname "$SF" \
+    --dane "${DNS[@]}" --no-dnssec
+check "DANE: a TLSA lookup that failed (SERVFAIL) is not \"no TLSA records\"" all_of "rc_is 2" \
+    "out_has \"[UNKNOWN] TLSA lookup for _${PP_SMTP_PORT}._tcp.$SF failed: SERVFAIL $DNS_AT\"" \
+    '! out_has "no TLSA records"'
 
 # ---- every MX host of a domain ----
 run "$P" --mx postprobe.test -p "$PP_SMTP_PORT" "${DNS[@]}" "${CA[@]}" --dane --no-dnssec
