@@ -27,6 +27,7 @@ static const struct {
     [PP_RMX_NO_USABLE_MX] = {"no MX host with an address", PP_CRITICAL},
     [PP_RMX_UNEXPECTED] = {"MX not as expected", PP_CRITICAL},
     [PP_RMX_SMTP_DOWN] = {"no MX host answers SMTP", PP_CRITICAL},
+    [PP_RMX_SMTP_REFUSED] = {"MX refuses SMTP", PP_CRITICAL},
     [PP_RMX_IMPLICIT] = {"no MX record, implicit MX on A/AAAA (RFC 5321 5.1)", PP_WARNING},
     [PP_RMX_CNAME] = {"MX target is a CNAME (RFC 2181 10.3)", PP_WARNING},
     [PP_RMX_IP_LITERAL] = {"MX target is an IP address, not a host name", PP_WARNING},

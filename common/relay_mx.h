@@ -55,6 +55,7 @@ typedef enum pp_rmx_problem {
     PP_RMX_NO_USABLE_MX,  /* no MX host has an address */
     PP_RMX_UNEXPECTED,    /* not the MX set the admin expects */
     PP_RMX_SMTP_DOWN,     /* no MX host completes banner + EHLO */
+    PP_RMX_SMTP_REFUSED,  /* none does, and some answered with a refusal (554 banner, ...) */
     PP_RMX_IMPLICIT,      /* no MX record, A/AAAA used (RFC 5321 5.1) */
     PP_RMX_CNAME,         /* an MX target is an alias (RFC 2181 10.3) */
     PP_RMX_IP_LITERAL,    /* an MX target is an address, not a name */

@@ -121,13 +121,31 @@ static task *plan(pp_rmx *x, const pp_rmx_probe_opts *o, size_t *by_host, size_t
     return tasks;
 }
 
+/* The session failed on a reply other than 2xx: the server answers, but refuses. */
+static bool refused(const task *t)
+{
+    const pp_smtp_reply *r[] = {&t->res.banner, &t->res.ehlo, &t->res.mail};
+    for (size_t k = 0; k < sizeof r / sizeof r[0]; k++)
+        if (r[k]->code != 0 && r[k]->code / 100 != 2)
+            return true;
+    return false;
+}
+
+/* Per domain: its MX hosts that took no session, those that refused it, the first of them. */
+typedef struct down_count {
+    size_t down, refused;
+    const task *first_refusal;
+} down_count;
+
 /* What session t (and its reply to RCPT j, -1 for none) says about domain i. */
-static void judge_session(pp_rmx *x, size_t i, const task *t, int j, size_t *down)
+static void judge_session(pp_rmx *x, size_t i, const task *t, int j, down_count *down)
 {
     pp_rmx_domain *d = &x->dom[i];
     const char *h = t->host->name;
     if (t->rc != 0) {
-        down[i]++;
+        down[i].down++;
+        if (refused(t) && down[i].refused++ == 0)
+            down[i].first_refusal = t;
         pp_rmx_note(d, PP_RMX_SMTP_SOME, "MX %s (%s): %s", h, t->addr, t->res.err);
         return;
     }
@@ -168,7 +186,7 @@ static void run_pool(task *tasks, size_t n, const pp_rmx_probe_opts *o)
 void pp_rmx_probe(pp_rmx *x, const pp_rmx_probe_opts *o)
 {
     size_t n, *by_host = pp_xcalloc(x->nhosts ? x->nhosts : 1, sizeof *by_host);
-    size_t *down = pp_xcalloc(x->ndom ? x->ndom : 1, sizeof *down);
+    down_count *down = pp_xcalloc(x->ndom ? x->ndom : 1, sizeof *down);
     task *tasks = plan(x, o, by_host, &n);
 
     run_pool(tasks, n, o);
@@ -188,7 +206,17 @@ void pp_rmx_probe(pp_rmx *x, const pp_rmx_probe_opts *o)
         size_t probed = 0;
         for (size_t k = 0; k < host_count(&x->dom[i]); k++)
             probed += probe_host(&x->dom[i], k) != NULL;
-        if (probed && down[i] >= probed)
+        const task *t = down[i].first_refusal;
+        if (!probed || down[i].down < probed)
+            continue;
+        if (t && down[i].refused > 1)
+            pp_rmx_note(&x->dom[i], PP_RMX_SMTP_REFUSED, "%s, from %s and %zu more MX host%s",
+                        t->res.err, t->host->name, down[i].refused - 1,
+                        down[i].refused > 2 ? "s" : "");
+        else if (t)
+            pp_rmx_note(&x->dom[i], PP_RMX_SMTP_REFUSED, "%s, from %s", t->res.err,
+                        t->host->name);
+        else
             pp_rmx_note(&x->dom[i], PP_RMX_SMTP_DOWN, "none of its %zu MX hosts answers SMTP",
                         probed);
     }

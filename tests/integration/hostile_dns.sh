@@ -39,16 +39,18 @@ for mode in silent truncated cut garbage; do
 done
 
 for mode in silent drip longline reject busy; do
+    summary="no MX host answers SMTP: $D (none of its 2 MX hosts answers SMTP)"
     case $mode in
     silent | drip) why="timed out" ;;
     longline) why="banner: not an SMTP reply: 220 xxx" ;;
     reject) why="banner: 554 5.3.2" ;;
     busy) why="banner: 421 4.3.2" ;;
     esac
+    case $mode in reject | busy) summary="MX refuses SMTP: $D ($why" ;; esac
     hostile_up smtp "$mode"
     run "$P/check_relay_mx" -t $T -v -D $D -s "127.0.0.1:$PP_DNS_PORT" --no-audit --probe \
         --probe-port "$HPORT"
-    expect_state "check_relay_mx --probe, MX $mode" 2 RELAY_MX "no MX host answers SMTP: $D"
+    expect_state "check_relay_mx --probe, MX $mode" 2 RELAY_MX "$summary"
     check "check_relay_mx --probe, MX $mode: the reason in the long output" out_has "$why"
     hostile_down
 done
