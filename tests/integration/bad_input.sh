@@ -6,8 +6,7 @@
 # must end at once with exit 3 and one UNKNOWN line, and write nothing (the working
 # directory and the empty config directory stay empty). bad_values.sh does every option.
 set -euo pipefail
-. "${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env"
-. "$PP_SOURCE_DIR/tests/integration/lib/expect.bash"
+. "$(dirname "$0")/lib/common.bash"
 
 work=$(mktemp -d)
 empty=$(mktemp -d)

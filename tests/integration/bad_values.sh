@@ -5,8 +5,7 @@
 # no crash, no hang, exit 0-3 with a status line first and nothing on stderr, within -t + 1 s,
 # and nothing written in the working directory.
 set -euo pipefail
-. "${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env"
-. "$PP_SOURCE_DIR/tests/integration/lib/expect.bash"
+. "$(dirname "$0")/lib/common.bash"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -7,11 +7,8 @@
 # never answers or answers junk. Each ends within -t + 1 s with one clear line: UNKNOWN when
 # the lookup itself failed, CRITICAL when what it checks is broken.
 set -euo pipefail
-. "${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env"
-. "$PP_SOURCE_DIR/tests/integration/lib/expect.bash"
-. "$PP_SOURCE_DIR/tests/integration/lib/hostile.bash"
+. "$(dirname "$0")/lib/hostile.bash"
 
-T=2
 P=$PP_BUILD_DIR/plugins
 D=good.postprobe.test
 TLSA=_$PP_SMTP_PORT._tcp.mail.postprobe.test

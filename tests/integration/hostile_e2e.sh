@@ -5,11 +5,8 @@
 # busy (421); an IMAP server that does the same. Each ends within -t + 1 s with one clear
 # CRITICAL line naming the leg. What reached alice's mailbox meanwhile is removed.
 set -euo pipefail
-. "${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env"
-. "$PP_SOURCE_DIR/tests/integration/lib/expect.bash"
-. "$PP_SOURCE_DIR/tests/integration/lib/hostile.bash"
+. "$(dirname "$0")/lib/hostile.bash"
 
-T=2
 P=$PP_BUILD_DIR/plugins
 since=$(mktemp)
 trap 'hostile_down; find "$PP_ALICE_MAILDIR/new" "$PP_ALICE_MAILDIR/cur" -type f -newer "$since" -delete 2>/dev/null; rm -f "$since"' EXIT

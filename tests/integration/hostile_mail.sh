@@ -6,11 +6,8 @@
 # closed or answered with bytes that are not TLS, and on implicit-TLS ports silence, a close
 # and garbage after the ClientHello. Each ends within -t + 1 s with one clear CRITICAL line.
 set -euo pipefail
-. "${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env"
-. "$PP_SOURCE_DIR/tests/integration/lib/expect.bash"
-. "$PP_SOURCE_DIR/tests/integration/lib/hostile.bash"
+. "$(dirname "$0")/lib/hostile.bash"
 
-T=2
 P=$PP_BUILD_DIR/plugins
 AUTH=(--authfile "$PP_ALICE_AUTHFILE" --cafile "$PP_CA_CERT")
 

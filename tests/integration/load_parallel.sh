@@ -6,8 +6,7 @@
 # afterwards no process started by the runs (found by a marker in their environment) may be
 # left, nor a TCP connection to the stack's ports other than TIME-WAIT.
 set -euo pipefail
-. "${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env"
-. "$PP_SOURCE_DIR/tests/integration/lib/expect.bash"
+. "$(dirname "$0")/lib/common.bash"
 
 P=$PP_BUILD_DIR/plugins
 CONF=$PP_POSTFIX_CONFIG_DIR

@@ -6,8 +6,7 @@
 # recipients than messages (deferred, hold), never more messages than were ever queued.
 # The messages are deleted afterwards.
 set -euo pipefail
-. "${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env"
-. "$PP_SOURCE_DIR/tests/integration/lib/expect.bash"
+. "$(dirname "$0")/lib/common.bash"
 
 P=$PP_BUILD_DIR/plugins/check_postfix_queue
 CONF=$PP_POSTFIX_CONFIG_DIR

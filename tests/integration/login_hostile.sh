@@ -4,11 +4,8 @@
 # STARTTLS or AUTH, data injected behind the reply to STARTTLS. Each must give the right
 # state and one clear line within -t plus a second (lib/hostile.bash: expect_state).
 set -euo pipefail
-. "${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env"
-. "$PP_SOURCE_DIR/tests/integration/lib/expect.bash"
-. "$PP_SOURCE_DIR/tests/integration/lib/hostile.bash"
+. "$(dirname "$0")/lib/hostile.bash"
 
-T=2
 P=$PP_BUILD_DIR/plugins
 
 # login PROTO TEXT [ARGS]: check_PROTO_login against the running server.

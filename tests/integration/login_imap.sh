@@ -4,9 +4,7 @@
 # messages/unseen counts with thresholds and --fetch on a folder of bob's that this test fills
 # and removes (BODY.PEEK: the newest message must stay unseen).
 set -euo pipefail
-. "${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env"
-. "$PP_SOURCE_DIR/tests/integration/lib/expect.bash"
-. "$PP_SOURCE_DIR/tests/integration/lib/login.bash"
+. "$(dirname "$0")/lib/login.bash"
 
 P=$PP_BUILD_DIR/plugins/check_imap_login
 H=127.0.0.1

@@ -3,9 +3,7 @@
 # SASL and USER/PASS, a wrong password, STAT with thresholds and --fetch (TOP) on a message this
 # test puts into bob's maildrop and removes again.
 set -euo pipefail
-. "${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env"
-. "$PP_SOURCE_DIR/tests/integration/lib/expect.bash"
-. "$PP_SOURCE_DIR/tests/integration/lib/login.bash"
+. "$(dirname "$0")/lib/login.bash"
 
 P=$PP_BUILD_DIR/plugins/check_pop3_login
 H=127.0.0.1

@@ -3,9 +3,7 @@
 # SCRAM-SHA-1, SCRAM-SHA-256) against the stack's real Postfix (submission, SASL through
 # Dovecot) and Dovecot (IMAP, POP3), and a wrong password refused under each.
 set -euo pipefail
-. "${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env"
-. "$PP_SOURCE_DIR/tests/integration/lib/expect.bash"
-. "$PP_SOURCE_DIR/tests/integration/lib/login.bash"
+. "$(dirname "$0")/lib/login.bash"
 
 P=$PP_BUILD_DIR/plugins
 CA=(--cafile "$PP_CA_CERT")

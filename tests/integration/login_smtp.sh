@@ -4,10 +4,8 @@
 # not offered before STARTTLS, certificate trust and names, RCPT TO replies (relay closed),
 # banner expectations, thresholds, option errors, and that no secret is ever shown.
 set -euo pipefail
-. "${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env"
-. "$PP_SOURCE_DIR/tests/integration/lib/expect.bash"
-. "$PP_SOURCE_DIR/tests/integration/lib/hostile.bash"
-. "$PP_SOURCE_DIR/tests/integration/lib/login.bash"
+. "$(dirname "$0")/lib/hostile.bash"
+. "$(dirname "$0")/lib/login.bash"
 
 P=$PP_BUILD_DIR/plugins/check_smtp_login
 H=127.0.0.1

@@ -7,8 +7,7 @@
 # deliberately broken copy.
 set -euo pipefail
 # shellcheck disable=SC1090
-. "${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env"
-. "$(dirname "$0")/lib/expect.bash"
+. "$(dirname "$0")/lib/common.bash"
 . "$(dirname "$0")/lib/install.bash"
 
 TMP=$(mktemp -d /tmp/pp-nagios-cfg.XXXXXX)

@@ -10,8 +10,7 @@
 # run as the snippet means them to.
 set -euo pipefail
 # shellcheck disable=SC1090
-. "${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env"
-. "$(dirname "$0")/lib/expect.bash"
+. "$(dirname "$0")/lib/common.bash"
 . "$(dirname "$0")/lib/install.bash"
 
 PORT=$((PP_SNMP_PORT - 161 + 566))

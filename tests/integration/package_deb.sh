@@ -7,8 +7,7 @@
 # Refuses to run when a postprobe package is already installed (not ours to remove).
 set -euo pipefail
 # shellcheck disable=SC1090
-. "${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env"
-. "$(dirname "$0")/lib/expect.bash"
+. "$(dirname "$0")/lib/common.bash"
 
 # One package test at a time on this machine: dpkg has one database.
 exec 9>/tmp/postprobe-package-test.lock

@@ -7,14 +7,8 @@
 # command changes nothing; --yes changes the selected messages and leaves the kept ones
 # byte for byte as they were (same id, queue, arrival, reason). Deletes its messages at the end.
 set -euo pipefail
-# shellcheck disable=SC1091
-. "${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env"
-HERE=$(dirname "$0")
-# shellcheck source=lib/expect.bash
-. "$HERE/lib/expect.bash"
 # shellcheck source=lib/pfqueue.bash
-. "$HERE/lib/pfqueue.bash"
-trap cleanup_mine EXIT
+. "$(dirname "$0")/lib/pfqueue.bash"
 
 T=$TOKEN
 inject "m1@sel.$T.example" "r1-$T@unreachable.test" "$T select 1"

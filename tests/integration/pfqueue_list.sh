@@ -9,14 +9,8 @@
 # with AND), --stat's counts, the postqueue -j source, and the one-line errors. Deletes its
 # messages at the end.
 set -euo pipefail
-# shellcheck disable=SC1091
-. "${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env"
-HERE=$(dirname "$0")
-# shellcheck source=lib/expect.bash
-. "$HERE/lib/expect.bash"
 # shellcheck source=lib/pfqueue.bash
-. "$HERE/lib/pfqueue.bash"
-trap cleanup_mine EXIT
+. "$(dirname "$0")/lib/pfqueue.bash"
 
 T=$TOKEN
 inject "alice@a.$T.example" "u1-$T@hold.test" "=?utf-8?q?caf=C3=A9?= $T one" \

@@ -9,15 +9,8 @@
 # into the corrupt directory, one with mode 0600 (still being written) and a symlink. Removes
 # them all at the end.
 set -euo pipefail
-# shellcheck disable=SC1091
-. "${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env"
-HERE=$(dirname "$0")
-# shellcheck source=lib/expect.bash
-. "$HERE/lib/expect.bash"
 # shellcheck source=lib/queue.bash
-. "$HERE/lib/queue.bash"
-remember_queue
-trap cleanup_queue EXIT
+. "$(dirname "$0")/lib/queue.bash"
 
 "$PP_SOURCE_DIR/tests/env/fill-queue.sh" 10 hold >/dev/null
 T=$(template user0@hold.test)

@@ -7,13 +7,8 @@
 # 2 days ago, and, with the stack's pickup service switched off for the length of the test
 # (master.cf restored and reloaded at the end), three messages left in maildrop by sendmail.
 set -euo pipefail
-# shellcheck disable=SC1091
-. "${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env"
-HERE=$(dirname "$0")
-# shellcheck source=lib/expect.bash
-. "$HERE/lib/expect.bash"
 # shellcheck source=lib/queue.bash
-. "$HERE/lib/queue.bash"
+. "$(dirname "$0")/lib/queue.bash"
 MASTER_SAVED=$(mktemp)
 cp -p "$CONF/master.cf" "$MASTER_SAVED"
 restore() {
@@ -22,7 +17,6 @@ restore() {
     postfix -c "$CONF" reload >/dev/null 2>&1 || true
     cleanup_queue
 }
-remember_queue
 trap restore EXIT
 
 "$PP_SOURCE_DIR/tests/env/fill-queue.sh" 100 deferred >/dev/null

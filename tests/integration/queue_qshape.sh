@@ -9,15 +9,8 @@
 # rewritten) into hold and six into deferred (with a retry time a day ahead, so that qmgr
 # leaves them alone). Removes all it queued at the end.
 set -euo pipefail
-# shellcheck disable=SC1091
-. "${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env"
-HERE=$(dirname "$0")
-# shellcheck source=lib/expect.bash
-. "$HERE/lib/expect.bash"
 # shellcheck source=lib/queue.bash
-. "$HERE/lib/queue.bash"
-remember_queue
-trap cleanup_queue EXIT
+. "$(dirname "$0")/lib/queue.bash"
 
 "$PP_SOURCE_DIR/tests/env/fill-queue.sh" 200 deferred >/dev/null
 "$PP_SOURCE_DIR/tests/env/fill-queue.sh" 100 hold >/dev/null

@@ -5,15 +5,8 @@
 # Queues 3000 held messages, then deletes them with postsuper in the background while the
 # plugin scans again and again (one thread and two), until they are gone.
 set -euo pipefail
-# shellcheck disable=SC1091
-. "${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env"
-HERE=$(dirname "$0")
-# shellcheck source=lib/expect.bash
-. "$HERE/lib/expect.bash"
 # shellcheck source=lib/queue.bash
-. "$HERE/lib/queue.bash"
-remember_queue
-trap cleanup_queue EXIT
+. "$(dirname "$0")/lib/queue.bash"
 
 N=3000
 "$PP_SOURCE_DIR/tests/env/fill-queue.sh" $N hold >/dev/null

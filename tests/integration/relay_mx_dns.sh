@@ -4,11 +4,7 @@
 # answers (a UDP socket that reads nothing) and a closed port, --expect-mx, IPv6 transport,
 # and bad command lines.
 set -euo pipefail
-. "${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env"
-. "$(dirname "$0")/lib/expect.bash"
-P=$PP_BUILD_DIR/plugins/check_relay_mx
-S=127.0.0.1:$PP_DNS_PORT
-Z=$PP_DNS_ZONE
+. "$(dirname "$0")/lib/relay_mx.bash"
 list=$(mktemp)
 silent_pid=
 trap 'rm -f "$list"; [ -z "$silent_pid" ] || kill "$silent_pid" 2>/dev/null || true' EXIT

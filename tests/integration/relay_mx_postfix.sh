@@ -6,12 +6,7 @@
 # verification, with relay_recipient_maps (enforced or not), with a permit before the
 # verification. The running instance is never changed.
 set -euo pipefail
-. "${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env"
-P=$PP_BUILD_DIR/plugins/check_relay_mx
-S=127.0.0.1:$PP_DNS_PORT
-Z=$PP_DNS_ZONE
-R=$PP_RELAY_DOMAIN
-. "$(dirname "$0")/lib/expect.bash"
+. "$(dirname "$0")/lib/relay_mx.bash"
 
 # The instance as the stack runs it: relay_domains + transport_maps keys; hold.test and
 # unreachable.test are not in the DNS server's zones (REFUSED).

@@ -5,12 +5,7 @@
 # answers), a listener that never greets (per-step timeout). No DATA is ever sent, so
 # nothing is queued.
 set -euo pipefail
-. "${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env"
-P=$PP_BUILD_DIR/plugins/check_relay_mx
-S=127.0.0.1:$PP_DNS_PORT
-Z=$PP_DNS_ZONE
-R=$PP_RELAY_DOMAIN
-. "$(dirname "$0")/lib/expect.bash"
+. "$(dirname "$0")/lib/relay_mx.bash"
 
 queued() { postqueue -c "$PP_POSTFIX_CONFIG_DIR" -j 2>/dev/null | wc -l; }
 before=$(queued)

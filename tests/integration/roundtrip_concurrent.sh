@@ -6,12 +6,7 @@
 # older counts as late and is deleted.
 set -euo pipefail
 # shellcheck disable=SC1090
-. "${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env"
-. "$(dirname "$0")/lib/expect.bash"
-. "$(dirname "$0")/lib/mailprobe.bash"
-P=$PP_BUILD_DIR/plugins/check_mail_roundtrip
-BOX=$PP_ALICE_MAILDIR
-ALICE=$PP_ALICE_USER
+. "$(dirname "$0")/lib/roundtrip.bash"
 PLAIN=(-H 127.0.0.1 -p "$PP_SMTP_PORT" --imap-port "$PP_IMAP_PORT"
     --imap-authfile "$PP_ALICE_AUTHFILE" --from "$ALICE" --to "$ALICE" --tag together)
 TMP=$(mktemp -d)

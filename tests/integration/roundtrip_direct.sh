@@ -7,12 +7,7 @@
 # leg are told apart; bad options are UNKNOWN.
 set -euo pipefail
 # shellcheck disable=SC1090
-. "${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env"
-. "$(dirname "$0")/lib/expect.bash"
-. "$(dirname "$0")/lib/mailprobe.bash"
-P=$PP_BUILD_DIR/plugins/check_mail_roundtrip
-BOX=$PP_ALICE_MAILDIR
-ALICE=$PP_ALICE_USER
+. "$(dirname "$0")/lib/roundtrip.bash"
 SUBMIT=(-H 127.0.0.1 -p "$PP_SUBMISSION_PORT" -S --cafile "$PP_CA_CERT"
     --authfile "$PP_ALICE_AUTHFILE")
 IMAPS=(--imap-ssl --imap-port "$PP_IMAPS_PORT")

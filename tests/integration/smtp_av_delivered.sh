@@ -7,15 +7,8 @@
 # failures and bad options are UNKNOWN.
 set -euo pipefail
 # shellcheck disable=SC1090
-. "${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env"
-. "$(dirname "$0")/lib/expect.bash"
-. "$(dirname "$0")/lib/mailprobe.bash"
-P=$PP_BUILD_DIR/plugins/check_smtp_av
-ALICE=$PP_ALICE_USER
-BOX=$PP_ALICE_MAILDIR
+. "$(dirname "$0")/lib/smtp_av.bash"
 SMTP=(-H 127.0.0.1 -p "$PP_SMTP_PORT")
-ADDRS=(--from "$PP_BOB_USER" --to "$ALICE")
-IMAP=(--imap-port "$PP_IMAP_PORT" --imap-authfile "$PP_ALICE_AUTHFILE")
 DOMAIN=(--dns-server "127.0.0.1:$PP_DNS_PORT" -p "$PP_SMTP_PORT")
 maildir_clear "$BOX"
 add_exit 'maildir_clear "$BOX"'

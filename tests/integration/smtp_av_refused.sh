@@ -6,14 +6,7 @@
 # is OK with the IMAP settings (quarantined); a temporary refusal is a WARNING.
 set -euo pipefail
 # shellcheck disable=SC1090
-. "${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env"
-. "$(dirname "$0")/lib/expect.bash"
-. "$(dirname "$0")/lib/mailprobe.bash"
-P=$PP_BUILD_DIR/plugins/check_smtp_av
-ALICE=$PP_ALICE_USER
-BOX=$PP_ALICE_MAILDIR
-ADDRS=(--from "$PP_BOB_USER" --to "$ALICE")
-IMAP=(--imap-port "$PP_IMAP_PORT" --imap-authfile "$PP_ALICE_AUTHFILE")
+. "$(dirname "$0")/lib/smtp_av.bash"
 RULES=$PP_STACK_DIR/av_body_checks.regexp
 maildir_clear "$BOX"
 add_exit 'rm -f "$RULES"; maildir_clear "$BOX"'

@@ -4,10 +4,8 @@
 # on the build or monitoring host quarantines nothing; check_smtp_av does send it.
 set -euo pipefail
 # shellcheck disable=SC1090
-. "${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env"
-. "$(dirname "$0")/lib/expect.bash"
 . "$(dirname "$0")/lib/mailprobe.bash"
-SRC=${PP_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+SRC=$PP_SOURCE_DIR
 sig=$(eicar)
 b64=$(eicar | base64 -w 76 | head -n 1)
 check "the test file is 68 bytes" test "${#sig}" -eq 68

@@ -5,12 +5,7 @@
 # -t; the --unreachable-state and --error-state choices; nothing on stderr (no MIB noise).
 set -euo pipefail
 # shellcheck disable=SC1090
-. "${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env"
-. "$(dirname "$0")/lib/expect.bash"
-P=$PP_BUILD_DIR/plugins/check_snmp_extend
-SCRIPTS=$PP_STACK_DIR/snmpd
-AGENT=(-H 127.0.0.1 -p "$PP_SNMP_PORT")
-unset MIBS MIBDIRS # the plugin must be quiet on its own
+. "$(dirname "$0")/lib/snmp.bash"
 
 for x in ok warn crit; do
     same_as_direct "v2c pp_$x same as direct" "$SCRIPTS/pp_$x.sh" \

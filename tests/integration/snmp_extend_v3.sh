@@ -6,14 +6,9 @@
 # no answer (within -t); an unknown user and a level the agent refuses are UNKNOWN.
 set -euo pipefail
 # shellcheck disable=SC1090
-. "${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env"
-. "$(dirname "$0")/lib/expect.bash"
-P=$PP_BUILD_DIR/plugins/check_snmp_extend
-SCRIPTS=$PP_STACK_DIR/snmpd
-AGENT=(-H 127.0.0.1 -p "$PP_SNMP_PORT")
+. "$(dirname "$0")/lib/snmp.bash"
 V3=(-u "$PP_SNMP_V3_USER" -l authPriv -a "$PP_SNMP_V3_AUTH_PROTO" -A "$PP_SNMP_V3_AUTH_PASSWORD"
     -x "$PP_SNMP_V3_PRIV_PROTO" -X "$PP_SNMP_V3_PRIV_PASSWORD")
-unset MIBS MIBDIRS
 
 for x in ok warn crit; do
     same_as_direct "v3 authPriv pp_$x same as direct" "$SCRIPTS/pp_$x.sh" \

@@ -4,9 +4,7 @@
 # loopback: good, expired, not yet valid, 5 days left, wrong host, wildcard, self-signed,
 # missing intermediate, RSA-1024, SHA-1, an old protocol, OCSP stapling (good and revoked).
 set -euo pipefail
-. "${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env"
-. "$PP_SOURCE_DIR/tests/integration/lib/expect.bash"
-. "$PP_SOURCE_DIR/tests/integration/lib/login.bash"
+. "$(dirname "$0")/lib/login.bash"
 
 P=$PP_BUILD_DIR/plugins/check_tls_cert
 D=$WORK/ca

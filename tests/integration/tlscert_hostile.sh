@@ -4,11 +4,8 @@
 # behind the reply to STARTTLS, a plaintext server where TLS is expected, a refused port.
 # Each must give the right state and one clear line within -t plus a second.
 set -euo pipefail
-. "${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env"
-. "$PP_SOURCE_DIR/tests/integration/lib/expect.bash"
-. "$PP_SOURCE_DIR/tests/integration/lib/hostile.bash"
+. "$(dirname "$0")/lib/hostile.bash"
 
-T=2
 P=$PP_BUILD_DIR/plugins/check_tls_cert
 
 # tlscert TEXT [ARGS]: check_tls_cert against the running server.

@@ -3,9 +3,7 @@
 # STARTTLS port, trust, thresholds, DANE against the stack's nsd (match, mismatch, no records,
 # no DNSSEC), every MX host of a domain, --compare-file, --file, OCSP not stapled, option errors.
 set -euo pipefail
-. "${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env"
-. "$PP_SOURCE_DIR/tests/integration/lib/expect.bash"
-. "$PP_SOURCE_DIR/tests/integration/lib/login.bash"
+. "$(dirname "$0")/lib/login.bash"
 
 P=$PP_BUILD_DIR/plugins/check_tls_cert
 H=127.0.0.1

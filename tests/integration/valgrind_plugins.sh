@@ -5,8 +5,7 @@
 # (definite, indirect or possible). Skipped with a message in a sanitizer build (ASan and
 # valgrind exclude each other); tests/env/install-deps.sh installs valgrind.
 set -euo pipefail
-. "${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env"
-. "$PP_SOURCE_DIR/tests/integration/lib/expect.bash"
+. "$(dirname "$0")/lib/common.bash"
 
 if grep -q '^POSTPROBE_SANITIZE:BOOL=ON' "$PP_BUILD_DIR/CMakeCache.txt" 2>/dev/null; then
     echo "valgrind_plugins: skipped in a sanitizer build ($PP_BUILD_DIR)"

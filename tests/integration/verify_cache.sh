@@ -4,15 +4,8 @@
 # relay domain through the sink: figures, thresholds, -v failures, the lock verify(8) holds,
 # and verify-dump's filters, sorting and formats.
 set -euo pipefail
-# shellcheck disable=SC1091
-. "${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env"
-HERE=$(dirname "$0")
-# shellcheck source=lib/expect.bash
-. "$HERE/lib/expect.bash"
 # shellcheck source=lib/verify.bash
-. "$HERE/lib/verify.bash"
-PLUGIN=$PP_BUILD_DIR/plugins/check_postfix_verify
-CONF=$PP_POSTFIX_CONFIG_DIR
+. "$(dirname "$0")/lib/verify.bash"
 MAP=btree:$PP_POSTFIX_DATA_DIR/verify_cache
 
 GOOD=exists@$PP_RELAY_DOMAIN

@@ -5,14 +5,8 @@
 # by a newer Berkeley DB or LMDB, a file of another type, a missing or unreadable cache, a bad
 # --map, and an instance whose address_verify_map is empty.
 set -euo pipefail
-# shellcheck disable=SC1091
-. "${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env"
-HERE=$(dirname "$0")
-# shellcheck source=lib/expect.bash
-. "$HERE/lib/expect.bash"
-PLUGIN=$PP_BUILD_DIR/plugins/check_postfix_verify
-DUMP=$PP_BUILD_DIR/contrib/verify-dump
-CONF=$PP_POSTFIX_CONFIG_DIR
+# shellcheck source=lib/verify.bash
+. "$(dirname "$0")/lib/verify.bash"
 
 T=$(mktemp -d /tmp/pp-verify.XXXXXX)
 chmod 755 "$T"

@@ -4,15 +4,8 @@
 # writers lock per update, so the reader gets its shared lock. address_verify_map is restored
 # and Postfix reloaded at the end.
 set -euo pipefail
-# shellcheck disable=SC1091
-. "${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env"
-HERE=$(dirname "$0")
-# shellcheck source=lib/expect.bash
-. "$HERE/lib/expect.bash"
 # shellcheck source=lib/verify.bash
-. "$HERE/lib/verify.bash"
-PLUGIN=$PP_BUILD_DIR/plugins/check_postfix_verify
-CONF=$PP_POSTFIX_CONFIG_DIR
+. "$(dirname "$0")/lib/verify.bash"
 CACHE=$PP_POSTFIX_DATA_DIR/pp_test_verify_lmdb
 
 SAVED=$(postconf -c "$CONF" -n address_verify_map)

@@ -1,5 +1,7 @@
-# hostile.bash - misbehaving loopback servers for the hostile_*.sh tests (sourced).
+# hostile.bash - misbehaving loopback servers for the hostile_*.sh tests (sourced; sources
+# common.bash).
 #
+#   T                          2: the -t the tests give the plugins, expect_state's default
 #   hostile_up PROTO MODE      starts tests/hostile/hostile_server PROTO MODE on a free
 #                              loopback port, sets $HPORT, waits until it listens
 #   hostile_down               stops it (and its connection children)
@@ -8,6 +10,9 @@
 #                              line "SERVICE STATE - ..." holding TEXT, nothing on stderr,
 #                              no "(null)", and an end within T (default $T) + 1 seconds
 # Every server is stopped when the script exits.
+# shellcheck source=lib/common.bash
+. "$(dirname "${BASH_SOURCE[0]}")/common.bash"
+T=2
 HOSTILE_SERVER=$PP_BUILD_DIR/tests/hostile/hostile_server
 HPID=
 HPORT=

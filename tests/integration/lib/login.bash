@@ -1,5 +1,5 @@
-# login.bash - helpers for the login_*.sh and tlscert_*.sh tests (sourced after stack.env,
-# expect.bash and, when used, hostile.bash, whose servers it stops too).
+# login.bash - helpers for the login_*.sh and tlscert_*.sh tests (sourced; sources
+# common.bash; after hostile.bash when that is used too: its servers are stopped too).
 #
 #   WORK                       a scratch directory, removed on exit with every server started
 #   first_has TEXT             condition: the first output line contains TEXT
@@ -15,6 +15,8 @@
 #                              --san LIST, --start YYMMDDHHMMSSZ, --end YYMMDDHHMMSSZ,
 #                              --days N, --md sha1, --bits 1024, --self (self-signed)
 #                              writes DIR/NAME.crt, DIR/NAME.key
+# shellcheck source=lib/common.bash
+. "$(dirname "${BASH_SOURCE[0]}")/common.bash"
 WORK=$(mktemp -d /tmp/pp-login-test.XXXXXX)
 SERVER_PIDS=()
 

@@ -1,5 +1,5 @@
 # mailprobe.bash - for the end-to-end tests of check_mail_roundtrip and check_smtp_av
-# (sourced, not a test itself). Needs stack.env and expect.bash sourced first.
+# (sourced, not a test itself; sources common.bash).
 #
 #   pf_change KEY=VALUE...     postconf -e on the stack's Postfix and reload; the first call
 #                              saves main.cf and master.cf, restored (and reloaded) at exit
@@ -19,6 +19,8 @@
 #   line1_re REGEX             the first line of $OUT matches the extended REGEX
 #   eicar                      prints the EICAR test file (68 bytes, no newline)
 #   add_exit CMD               runs CMD at exit (in reverse order of adding)
+# shellcheck source=lib/common.bash
+. "$(dirname "${BASH_SOURCE[0]}")/common.bash"
 PF_DIR=$PP_POSTFIX_CONFIG_DIR
 MP_SAVE=
 MP_EXIT=()

@@ -1,5 +1,5 @@
-# pfqueue.bash - messages of one test run in the stack's queue, for the pfqueue tests (sourced
-# after stack.env and expect.bash).
+# pfqueue.bash - messages of one test run in the stack's queue, for the pfqueue tests (sourced;
+# sources common.bash).
 #
 #   TOKEN                      unique to this run; in every sender or recipient it queues
 #   inject FROM RCPTS SUBJECT [RECEIVED]
@@ -10,7 +10,9 @@
 #   ids_where JQ_CONDITION     the queue ids of this run's messages matching the condition
 #   settle QUEUE N             waits until N of this run's messages sit in QUEUE and none is in
 #                              incoming, active or maildrop
-#   cleanup_mine               deletes this run's messages (set as the EXIT trap)
+#   cleanup_mine               deletes this run's messages (the EXIT trap it sets)
+# shellcheck source=lib/common.bash
+. "$(dirname "${BASH_SOURCE[0]}")/common.bash"
 PFQ=$PP_BUILD_DIR/contrib/pfqueue
 CONF=$PP_POSTFIX_CONFIG_DIR
 TOKEN=pfq$(date +%s)x$$
@@ -56,3 +58,5 @@ settle() {
 cleanup_mine() {
     ids_where true | postsuper -c "$CONF" -d - >/dev/null 2>&1 || true
 }
+
+trap cleanup_mine EXIT

@@ -1,10 +1,9 @@
-# queue.bash - helpers for the check_postfix_queue tests (sourced after stack.env and
-# expect.bash).
+# queue.bash - helpers for the check_postfix_queue tests (sourced; sources common.bash). It
+# notes the queue ids present when it is sourced, and sets cleanup_queue as the EXIT trap.
 #
 #   PLUGIN CONF QDIR           the plugin, the stack's config and queue directories
-#   remember_queue             notes the queue ids present now (call first)
-#   cleanup_queue              deletes the messages queued since remember_queue and the files
-#                              made by craft (set as the EXIT trap)
+#   cleanup_queue              deletes the messages queued since the lib was sourced and the
+#                              files made by craft (a script's own EXIT trap must call it)
 #   template RCPT              path of a held message of this run for recipient RCPT
 #   craft SRC QUEUE AGE [ID]   copies queue file SRC into QUEUE (deferred: hashed, with a
 #                              retry time a day away so that qmgr leaves it alone) under a
@@ -14,6 +13,8 @@
 #   perf LABEL                 the value of perfdata LABEL in $OUT (no unit)
 #   count QUEUE [JQ]           from postqueue -j: messages in QUEUE, or JQ over their array
 #   sorted_lines TEXT          TEXT's lines in byte order (qshape orders ties at random)
+# shellcheck source=lib/common.bash
+. "$(dirname "${BASH_SOURCE[0]}")/common.bash"
 PLUGIN=$PP_BUILD_DIR/plugins/check_postfix_queue
 CONF=$PP_POSTFIX_CONFIG_DIR
 QDIR=$PP_POSTFIX_QUEUE_DIR
@@ -75,3 +76,6 @@ count() {
 }
 
 sorted_lines() { printf '%s\n' "$1" | LC_ALL=C sort; }
+
+remember_queue
+trap cleanup_queue EXIT
