@@ -295,6 +295,7 @@ write_postfix_master_cf() {
   -o syslog_name=postfix-pp/smtps
   -o smtpd_tls_wrappermode=yes
   -o smtpd_sasl_auth_enable=yes
+  -o smtpd_sasl_mechanism_filter=plain,login
   -o smtpd_client_restrictions=\$pp_submission_restrictions
   -o smtpd_relay_restrictions=\$pp_submission_restrictions
   -o smtpd_recipient_restrictions=\$pp_submission_restrictions

@@ -31,18 +31,18 @@ chown vmail:vmail "$FDIR"/cur/* "$FDIR"/new/*
 # ---- good logins ----
 run "$P" -H $H -p "$PP_IMAP_PORT" -S "${BOB[@]}" "${CA[@]}" -v
 check "IMAP STARTTLS + AUTHENTICATE" all_of "rc_is 0" \
-    'first_has "IMAP OK - bob@postprobe.test logged in (STARTTLS, AUTH PLAIN) in "' \
+    'first_has "IMAP OK - bob@postprobe.test logged in (STARTTLS, AUTH SCRAM-SHA-256) in "' \
     'first_has ", INBOX: "' 'perf_has messages' 'perf_has unseen' 'perf_has mailboxes' \
     'perf_has tls' 'perf_has auth' 'out_has "capabilities: IMAP4rev1"'
 
 run "$P" -H $H -p "$PP_IMAPS_PORT" -s "${BOB[@]}" "${CA[@]}"
-check "IMAPS" all_of "rc_is 0" 'first_has "logged in (TLS, AUTH PLAIN)"'
+check "IMAPS" all_of "rc_is 0" 'first_has "logged in (TLS, AUTH SCRAM-SHA-256)"'
 
 run "$P" -H ::1 -6 -p "$PP_IMAPS_PORT" -s "${BOB[@]}" "${CA[@]}"
 check "IMAPS over IPv6" rc_is 0
 
 run "$P" -H $H -p "$PP_IMAP_PORT" "${BOB[@]}"
-check "plain IMAP on loopback" all_of "rc_is 0" 'first_has "logged in (no TLS, AUTH PLAIN)"'
+check "plain IMAP on loopback" all_of "rc_is 0" 'first_has "logged in (no TLS, AUTH SCRAM-SHA-256)"'
 
 run "$P" -H $H -p "$PP_IMAPS_PORT" -s -A +LOGIN "${BOB[@]}" "${CA[@]}" -vvv
 check "the LOGIN command, redacted in the transcript" all_of "rc_is 0" \
@@ -56,7 +56,7 @@ check "no user: greeting and STARTTLS only" all_of "rc_is 0" 'first_has "connect
 # ---- failures ----
 run "$P" -H $H -p "$PP_IMAPS_PORT" -s -U "$PP_BOB_USER" -P not-bobs-password "${CA[@]}"
 check "wrong password" all_of "rc_is 2" \
-    'first_has "IMAP CRITICAL - AUTH PLAIN rejected for bob@postprobe.test: "' \
+    'first_has "IMAP CRITICAL - AUTH SCRAM-SHA-256 rejected for bob@postprobe.test: "' \
     'first_has "AUTHENTICATIONFAILED"' '! out_has not-bobs-password'
 
 run "$P" -H $H -p "$PP_IMAPS_PORT" -s -U "$PP_BOB_USER" -P not-bobs-password -A +LOGIN "${CA[@]}"

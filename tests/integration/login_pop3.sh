@@ -20,12 +20,12 @@ trap cleanup_msg EXIT
 # ---- good logins ----
 run "$P" -H $H -p "$PP_POP3_PORT" -S "${BOB[@]}" "${CA[@]}" -v
 check "POP3 STLS + AUTH" all_of "rc_is 0" \
-    'first_has "POP3 OK - bob@postprobe.test logged in (STLS, AUTH PLAIN) in "' \
+    'first_has "POP3 OK - bob@postprobe.test logged in (STLS, AUTH SCRAM-SHA-256) in "' \
     'perf_has messages' 'perf_has size' 'perf_has tls' 'perf_has auth' \
     'out_has "capabilities: CAPA, TOP"'
 
 run "$P" -H $H -p "$PP_POP3S_PORT" -s "${BOB[@]}" "${CA[@]}"
-check "POP3S" all_of "rc_is 0" 'first_has "logged in (TLS, AUTH PLAIN)"'
+check "POP3S" all_of "rc_is 0" 'first_has "logged in (TLS, AUTH SCRAM-SHA-256)"'
 
 run "$P" -H ::1 -6 -p "$PP_POP3S_PORT" -s "${BOB[@]}" "${CA[@]}"
 check "POP3S over IPv6" rc_is 0
@@ -36,19 +36,19 @@ check "USER/PASS, redacted in the transcript" all_of "rc_is 0" \
     "! out_has \"$PP_BOB_PASSWORD\""
 
 run "$P" -H $H -p "$PP_POP3_PORT" "${BOB[@]}"
-check "plain POP3 on loopback" all_of "rc_is 0" 'first_has "(no TLS, AUTH PLAIN)"'
+check "plain POP3 on loopback" all_of "rc_is 0" 'first_has "(no TLS, AUTH SCRAM-SHA-256)"'
 
 # ---- failures ----
 run "$P" -H $H -p "$PP_POP3S_PORT" -s -U "$PP_BOB_USER" -P not-bobs-password "${CA[@]}"
 check "wrong password" all_of "rc_is 2" \
-    'first_has "POP3 CRITICAL - AUTH PLAIN rejected for bob@postprobe.test: -ERR [AUTH] Authentication failed."' \
+    'first_has "POP3 CRITICAL - AUTH SCRAM-SHA-256 rejected for bob@postprobe.test: -ERR [AUTH] Authentication failed."' \
     '! out_has not-bobs-password'
 run "$P" -H $H -p "$PP_POP3S_PORT" -s -U "$PP_BOB_USER" -P not-bobs-password -A +USER "${CA[@]}"
 check "wrong password with USER/PASS" all_of "rc_is 2" \
     'first_has "AUTH USER/PASS rejected for bob@postprobe.test: -ERR"'
 run "$P" -H $H -p "$PP_POP3S_PORT" -s -A +APOP "${BOB[@]}" "${CA[@]}"
 check "APOP where the server has none" all_of "rc_is 2" \
-    'first_has "no usable AUTH mechanism for +APOP (no timestamp in the greeting; server offers PLAIN LOGIN)"'
+    'first_has "no usable AUTH mechanism for +APOP (no timestamp in the greeting; server offers PLAIN LOGIN CRAM-MD5 SCRAM-SHA-1 SCRAM-SHA-256)"'
 
 # ---- STAT, thresholds, TOP ----
 mkdir_vmail() { [ -d "$1" ] || install -d -m 700 -o vmail -g vmail "$1"; }

@@ -15,7 +15,7 @@ ALICE=(--authfile "$PP_ALICE_AUTHFILE")
 # ---- good logins over each transport ----
 run "$P" -H $H -p "$PP_SUBMISSION_PORT" -S "${ALICE[@]}" "${CA[@]}"
 check "submission: STARTTLS + AUTH" all_of "rc_is 0" \
-    'first_has "SMTP OK - alice@postprobe.test logged in (STARTTLS, AUTH PLAIN) in "' \
+    'first_has "SMTP OK - alice@postprobe.test logged in (STARTTLS, AUTH SCRAM-SHA-256) in "' \
     'perf_has dns' 'perf_has connect' 'perf_has tls' 'perf_has banner' 'perf_has auth' \
     'perf_has total' 'out_has "[OK] STARTTLS: TLSv1."'
 
@@ -34,14 +34,14 @@ check "smtpd over IPv6 with STARTTLS" all_of "rc_is 0" 'first_has "connected (ST
 run "$P" -H $H -p "$PP_SUBMISSION_PORT" -S -A LOGIN "${ALICE[@]}" "${CA[@]}"
 check "AUTH LOGIN asked for" all_of "rc_is 0" 'first_has "(STARTTLS, AUTH LOGIN)"'
 
-run "$P" -H $H -p "$PP_SUBMISSION_PORT" -S -A CRAM-MD5 "${ALICE[@]}" "${CA[@]}"
+run "$P" -H $H -p "$PP_SMTPS_PORT" -s -A CRAM-MD5 "${ALICE[@]}" "${CA[@]}"
 check "a mechanism the server lacks" all_of "rc_is 2" \
     'first_has "no usable AUTH mechanism for CRAM-MD5 (server offers PLAIN LOGIN)"'
 
 # ---- failures ----
 run "$P" -H $H -p "$PP_SUBMISSION_PORT" -S -U "$PP_ALICE_USER" -P wrong-pw-4711 "${CA[@]}"
 check "wrong password: the server's reply" all_of "rc_is 2" \
-    'first_has "SMTP CRITICAL - AUTH PLAIN rejected for alice@postprobe.test: 535 5.7.8"' \
+    'first_has "SMTP CRITICAL - AUTH SCRAM-SHA-256 rejected for alice@postprobe.test: 535 5.7.8"' \
     '! out_has wrong-pw-4711'
 
 run "$P" -H $H -p "$PP_SUBMISSION_PORT" "${ALICE[@]}"
@@ -100,7 +100,7 @@ check "per-phase thresholds" all_of "rc_is 2" 'out_has "[WARNING] AUTH took"' \
 
 # ---- secrets ----
 PLAIN_B64=$(printf '\0%s\0%s' "$PP_ALICE_USER" "$PP_ALICE_PASSWORD" | base64 -w0)
-run "$P" -H $H -p "$PP_SUBMISSION_PORT" -S "${ALICE[@]}" "${CA[@]}" -vvv
+run "$P" -H $H -p "$PP_SUBMISSION_PORT" -S -A PLAIN "${ALICE[@]}" "${CA[@]}" -vvv
 check "-vvv transcript without secrets" all_of "rc_is 0" 'out_has "C: AUTH PLAIN ***"' \
     'out_has "S: 235 2.7.0"' "! out_has \"$PP_ALICE_PASSWORD\"" "! out_has \"$PLAIN_B64\""
 run "$P" -H $H -p "$PP_SUBMISSION_PORT" -S -A LOGIN "${ALICE[@]}" "${CA[@]}" -vvv

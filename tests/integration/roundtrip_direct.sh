@@ -102,7 +102,7 @@ add_exit 'rm -f "$AUTH"'
 run "$P" -H 127.0.0.1 -p "$PP_SMTP_PORT" --imap-port "$PP_IMAP_PORT" --imap-authfile "$AUTH" \
     --from "$ALICE" --to "$ALICE" -t 5
 check "IMAP leg refuses the login" all_of "rc_is 2" \
-    'out_has "ROUNDTRIP CRITICAL - IMAP leg: AUTH PLAIN rejected for '"$ALICE"'"'
+    'out_has "ROUNDTRIP CRITICAL - IMAP leg: AUTH SCRAM-SHA-256 rejected for '"$ALICE"'"'
 run "$P" "${PLAIN[@]}" --imap-mailbox NoSuchBox --from "$ALICE" --to "$ALICE" -t 5
 check "IMAP leg: no such mailbox" all_of "rc_is 2" \
     'out_has "ROUNDTRIP CRITICAL - IMAP leg: SELECT \"NoSuchBox\" failed: NO "'
