@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "procinfo.h"
+#include "timeout.h"
 
 #define LOCK_POLL_NS 10000000L /* 10 ms between lock attempts */
 
@@ -117,21 +118,14 @@ static int try_lock(pp_cachedb *db)
     return flock(db->fd, LOCK_SH | LOCK_NB);
 }
 
-static double since(const struct timespec *start)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
-}
-
 static int take_lock(pp_cachedb *db, const pp_cachedb_lock *lock, const struct stat *st,
                      char *err, size_t errlen)
 {
-    struct timespec start, pause = {0, LOCK_POLL_NS};
+    struct timespec pause = {0, LOCK_POLL_NS};
+    double start = pp_timeout_now();
     char comm[64] = "";
     pid_t holder = 0;
 
-    clock_gettime(CLOCK_MONOTONIC, &start);
     for (int attempt = 0;; attempt++) {
         if (try_lock(db) == 0)
             return 0;
@@ -141,7 +135,7 @@ static int take_lock(pp_cachedb *db, const pp_cachedb_lock *lock, const struct s
         }
         if (attempt == 0)
             holder = pp_proc_lock_holder(st->st_dev, st->st_ino, comm, sizeof comm);
-        if (since(&start) >= lock->wait ||
+        if (pp_timeout_now() - start >= lock->wait ||
             (holder > 0 && lock->keeper && strcmp(comm, lock->keeper) == 0))
             break;
         nanosleep(&pause, NULL);

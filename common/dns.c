@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -77,13 +76,6 @@ struct pp_dns {
     double deadline; /* of the current pp_dns_run */
     unsigned char *rbuf;
 };
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 void pp_dns_addr_text(const struct sockaddr_storage *ss, char *out, size_t len)
 {
@@ -258,7 +250,7 @@ static void finish(slot *s, pp_dns_answer *ans)
     if (s->has_fallback && ans != &s->fallback)
         pp_dns_answer_free(&s->fallback);
     s->has_fallback = false;
-    ans->seconds = s->started > 0 ? now() - s->started : 0;
+    ans->seconds = s->started > 0 ? pp_timeout_now() - s->started : 0;
     job j = s->j;
     s->j.name = NULL;
     s->phase = IDLE;
@@ -332,7 +324,7 @@ static void start_tcp(pp_dns *d, slot *s)
     s->io_done = 0;
     s->tcp_need = 2;
     s->phase = TCP_CONNECT;
-    s->try_deadline = now() + d->per_try;
+    s->try_deadline = pp_timeout_now() + d->per_try;
 }
 
 /* Starts try number s->attempt, to the next server in turn, or gives up. */
@@ -343,7 +335,7 @@ static void next_try(pp_dns *d, slot *s, const char *why)
     s->fd = -1;
     free(s->tcp_buf);
     s->tcp_buf = NULL;
-    double t = now();
+    double t = pp_timeout_now();
     if (s->attempt >= d->tries * (int)d->nsrv || t >= d->deadline) {
         if (s->has_fallback)
             finish(s, &s->fallback);
@@ -391,7 +383,7 @@ static void start_job(pp_dns *d, slot *s, job j)
     s->srv = -1;
     s->j = j;
     s->phase = UDP_WAIT; /* busy until finished */
-    if (now() >= d->deadline) {
+    if (pp_timeout_now() >= d->deadline) {
         finish_status(d, s, PP_DNS_TIMEOUT, "not asked: the plugin's time limit was reached");
         return;
     }
@@ -399,7 +391,7 @@ static void start_job(pp_dns *d, slot *s, job j)
         finish_status(d, s, PP_DNS_ERROR, "cannot make a DNS query for '%s'", j.name);
         return;
     }
-    s->started = now();
+    s->started = pp_timeout_now();
     next_try(d, s, NULL);
 }
 
@@ -524,7 +516,7 @@ static double run_deadline(void)
     double left = pp_timeout_left(), margin = left * 0.1;
     if (margin > 0.5)
         margin = 0.5;
-    return now() + left - margin;
+    return pp_timeout_now() + left - margin;
 }
 
 void pp_dns_run(pp_dns *d)
@@ -538,7 +530,7 @@ void pp_dns_run(pp_dns *d)
             if (d->slots[i].phase == IDLE)
                 start_job(d, &d->slots[i], d->pending[d->phead++]);
         size_t np = 0;
-        double t = now(), wake = d->deadline;
+        double t = pp_timeout_now(), wake = d->deadline;
         for (size_t i = 0; i < d->nslots; i++) {
             slot *s = &d->slots[i];
             if (s->phase == IDLE || s->fd < 0)
@@ -563,7 +555,7 @@ void pp_dns_run(pp_dns *d)
             else
                 on_tcp(d, s);
         }
-        t = now();
+        t = pp_timeout_now();
         for (size_t i = 0; i < d->nslots; i++) {
             slot *s = &d->slots[i];
             if (s->phase != IDLE && s->fd >= 0 && (t >= s->try_deadline || t >= d->deadline))

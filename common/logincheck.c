@@ -10,10 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "mailproto.h"
 #include "secret.h"
+#include "timeout.h"
 
 static struct {
     bool starttls, ssl, insecure;
@@ -237,13 +237,6 @@ void pp_logincheck_count(pp_result *r, const char *label, long n, const pp_thres
     pp_result_perf(r, &pf);
 }
 
-double pp_logincheck_now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 void pp_logincheck_fetched(pp_result *r, double since, const char *fmt, ...)
 {
     char what[256], secs[32];
@@ -251,7 +244,7 @@ void pp_logincheck_fetched(pp_result *r, double since, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
-    double took = round((pp_logincheck_now() - since) * 1e6) / 1e6;
+    double took = round((pp_timeout_now() - since) * 1e6) / 1e6;
     pp_fmt_num(took, secs, sizeof secs);
     pp_result_add(r, PP_OK, "%s read in %s s", what, secs);
     pp_perf pf = pp_perf_make("fetch", took, "s");

@@ -4,19 +4,15 @@
  * SYNOPSIS
  *	void pp_logincheck_plugin(pp_plugin *pl, const pp_opt *own);
  *	pp_mail_session *pp_logincheck_start(pp_mail_proto proto, const pp_common *c,
-                                     const char *helo);
+ *					     const char *helo);
  *	void pp_logincheck_logged_in(pp_mail_session *s, const pp_common *c, pp_result *r);
  *	_Noreturn void pp_logincheck_cmd_failed(pp_mail_session *s, const pp_common *c,
  *						pp_result *r, int status, const char *cmd,
  *						const char *text);
  *	void pp_logincheck_count(pp_result *r, const char *label, long n, const pp_thresh *t,
  *				 const char *what);
- *	double pp_logincheck_now(void);
  *	void pp_logincheck_fetched(pp_result *r, double since, const char *fmt, ...);
- *	double pp_logincheck_now(void);
-void pp_logincheck_fetched(pp_result *r, double since, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-_Noreturn void pp_logincheck_finish(pp_mail_session *s, const pp_common *c, pp_result *r,
+ *	_Noreturn void pp_logincheck_finish(pp_mail_session *s, const pp_common *c, pp_result *r,
  *					    const char *extra);
  * DESCRIPTION
  *	pp_logincheck_plugin() completes a plugin description: the shared options (-S, -s, -U,
@@ -38,8 +34,8 @@ _Noreturn void pp_logincheck_finish(pp_mail_session *s, const pp_common *c, pp_r
  *	sub-results (capabilities with -v, the redacted transcript with -vvv).
  *	pp_logincheck_cmd_failed() ends the run with a command's failure in words.
  *	pp_logincheck_count() adds a count judged against t as a sub-result and perfdata.
- *	pp_logincheck_now() is a monotonic clock in seconds; pp_logincheck_fetched() adds
- *	"TEXT read in N s" and the perfdata "fetch" for a message read since then.
+ *	pp_logincheck_fetched() adds "TEXT read in N s" and the perfdata "fetch" for a message
+ *	read since (a pp_timeout_now() time).
  *	pp_logincheck_finish() sends QUIT/LOGOUT, judges every phase and the total, adds the
  *	perfdata (seconds) and exits; extra (may be NULL) is added to the summary line.
  */
@@ -58,7 +54,6 @@ _Noreturn void pp_logincheck_cmd_failed(pp_mail_session *s, const pp_common *c, 
                                         int status, const char *cmd, const char *text);
 void pp_logincheck_count(pp_result *r, const char *label, long n, const pp_thresh *t,
                          const char *what);
-double pp_logincheck_now(void);
 void pp_logincheck_fetched(pp_result *r, double since, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 _Noreturn void pp_logincheck_finish(pp_mail_session *s, const pp_common *c, pp_result *r,

@@ -21,10 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
+#include "timeout.h"
 
 struct pp_mailconn {
     int fd;
@@ -38,23 +38,16 @@ struct pp_mailconn {
     pp_linereader reader;
 };
 
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 /* Wait until fd is ready for ev: 1 ready, 0 time is up, -1 error. */
 static int wait_fd(int fd, short ev, int ms)
 {
     struct pollfd p = {.fd = fd, .events = ev};
-    double end = now() + ms / 1000.0;
+    double end = pp_timeout_now() + ms / 1000.0;
     for (;;) {
         int rc = poll(&p, 1, ms);
         if (rc >= 0 || errno != EINTR)
             return rc > 0 ? 1 : rc;
-        ms = (int)ceil((end - now()) * 1000);
+        ms = (int)ceil((end - pp_timeout_now()) * 1000);
         if (ms <= 0)
             return 0;
     }
@@ -108,13 +101,13 @@ static long plain_io(int fd, char *buf, size_t len, bool out, char *err, size_t 
 static long io(pp_mailconn *c, char *buf, size_t len, bool out, int ms, char *err,
                size_t errlen)
 {
-    double end = now() + ms / 1000.0;
+    double end = pp_timeout_now() + ms / 1000.0;
     for (;;) {
         long n = c->ssl ? ssl_io(c->ssl, buf, len, out, err, errlen)
                         : plain_io(c->fd, buf, len, out, err, errlen);
         if (n > -1000)
             return n;
-        ms = (int)ceil((end - now()) * 1000);
+        ms = (int)ceil((end - pp_timeout_now()) * 1000);
         if (ms <= 0 || wait_fd(c->fd, (short)(-n - 1000), ms) == 0)
             return -2;
     }
@@ -127,14 +120,14 @@ static long conn_recv(void *ctx, char *buf, size_t len, int ms, char *err, size_
 
 static int conn_send(void *ctx, const char *buf, size_t len, int ms, char *err, size_t errlen)
 {
-    double end = now() + ms / 1000.0;
+    double end = pp_timeout_now() + ms / 1000.0;
     while (len > 0) {
         long n = io(ctx, (char *)buf, len, true, ms, err, errlen);
         if (n <= 0)
             return n == -2 ? -2 : -1;
         buf += n;
         len -= (size_t)n;
-        ms = (int)ceil((end - now()) * 1000);
+        ms = (int)ceil((end - pp_timeout_now()) * 1000);
     }
     return 0;
 }
@@ -176,27 +169,27 @@ pp_mailconn *pp_mailconn_open(const char *host, long port, int family, pp_mailco
     struct addrinfo hints = {.ai_family = family, .ai_socktype = SOCK_STREAM}, *res, *ai;
     char portstr[16], why[128] = "no address";
     int fd = -1, rc = -1;
-    double t0 = now();
+    double t0 = pp_timeout_now();
 
     signal(SIGPIPE, SIG_IGN); /* OpenSSL writes with write(2) */
     snprintf(portstr, sizeof portstr, "%ld", port);
     int gai = getaddrinfo(host, portstr, &hints, &res);
-    t->dns = now() - t0;
+    t->dns = pp_timeout_now() - t0;
     if (gai != 0) {
         pp_errf(err, errlen, "cannot resolve %s: %s", host, gai_strerror(gai));
         return NULL;
     }
-    double t1 = now();
+    double t1 = pp_timeout_now();
     pp_mailconn *c = pp_xcalloc(1, sizeof *c);
     for (ai = res; ai && rc == -1; ai = ai->ai_next)
         if ((rc = connect_one(ai, &fd, why, sizeof why)) == 0)
             getnameinfo(ai->ai_addr, ai->ai_addrlen, c->addr, sizeof c->addr, NULL, 0,
                         NI_NUMERICHOST);
     freeaddrinfo(res);
-    t->connect = now() - t1;
+    t->connect = pp_timeout_now() - t1;
     if (rc != 0) {
         if (rc == -2)
-            pp_errf(err, errlen, "timed out after %.1f s connecting to %s port %ld", now() - t0,
+            pp_errf(err, errlen, "timed out after %.1f s connecting to %s port %ld", pp_timeout_now() - t0,
                     host, port);
         else if (strcmp(why, "refused") == 0)
             pp_errf(err, errlen, "connection to %s port %ld refused", host, port);
@@ -299,7 +292,7 @@ static int handshake_error(pp_mailconn *c, const pp_mailconn_tlsopts *t, int ret
 
 int pp_mailconn_tls(pp_mailconn *c, const pp_mailconn_tlsopts *t, char *err, size_t errlen)
 {
-    double t0 = now();
+    double t0 = pp_timeout_now();
     if (!(c->ctx = make_ctx(t, err, errlen)))
         return -2;
     c->ssl = SSL_new(c->ctx);
@@ -323,15 +316,15 @@ int pp_mailconn_tls(pp_mailconn *c, const pp_mailconn_tlsopts *t, char *err, siz
             break;
         int e = SSL_get_error(c->ssl, ret);
         if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) {
-            c->times->tls = now() - t0;
+            c->times->tls = pp_timeout_now() - t0;
             return handshake_error(c, t, ret, err, errlen);
         }
         int ms = pp_linereader_wait_ms();
         if (ms <= 0 || wait_fd(c->fd, e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, ms) == 0)
             return pp_errf(err, errlen, "timed out after %.1f s in the TLS handshake",
-                           now() - c->start);
+                           pp_timeout_now() - c->start);
     }
-    c->times->tls = now() - t0;
+    c->times->tls = pp_timeout_now() - t0;
     return 0;
 }
 

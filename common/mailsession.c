@@ -17,13 +17,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
 #include "mailconn.h"
 #include "mailproto.h"
 #include "sasl.h"
+#include "timeout.h"
 
 #define TRANSCRIPT_MAX 65536
 #define CHALLENGE_MAX 4096
@@ -48,16 +48,9 @@ struct pp_mail_session {
     pp_state err_state;
 };
 
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 static double since(const pp_mail_session *s)
 {
-    return now() - s->t0;
+    return pp_timeout_now() - s->t0;
 }
 
 static int fail(pp_mail_session *s, pp_state st, const char *fmt, ...)
@@ -566,7 +559,7 @@ static int greet(pp_mail_session *s)
 int pp_mail_login(pp_mail_session *s)
 {
     char why[512];
-    s->t0 = now();
+    s->t0 = pp_timeout_now();
     s->conn = pp_mailconn_open(s->o.host, s->o.port, s->o.family, &s->times, why, sizeof why);
     if (!s->conn)
         return fail(s, PP_CRITICAL, "%s", why);

@@ -15,13 +15,6 @@
 #define FIRST_PAUSE 0.025
 #define MAX_PAUSE 2.0
 
-double pp_probewatch_clock(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 void pp_probewatch_init(pp_probewatch *w, pp_probebox *box, bool replies, double run_limit,
                         double max_age)
 {
@@ -38,7 +31,7 @@ void pp_probewatch_expect(pp_probewatch *w, const char *id)
     w->own = pp_xrealloc(w->own, (w->n_own + 1) * sizeof *w->own);
     pp_probe_own *o = &w->own[w->n_own++];
     snprintf(o->id, sizeof o->id, "%s", id);
-    o->sent = pp_probewatch_clock();
+    o->sent = pp_timeout_now();
     o->latency = NAN;
 }
 
@@ -102,7 +95,7 @@ static void on_found(void *ctx, const pp_probe_found *p)
         on_other(w, p);
         return;
     } else if (isnan(o->latency)) {
-        o->latency = pp_probewatch_clock() - o->sent;
+        o->latency = pp_timeout_now() - o->sent;
         w->n_found++;
     }
     queue_delete(w, p->uid);
@@ -112,7 +105,7 @@ int pp_probewatch_scan(pp_probewatch *w)
 {
     int rc = pp_probebox_scan(w->box, on_found, w);
     if (w->n_own > 0)
-        w->waited = pp_probewatch_clock() - w->own[0].sent;
+        w->waited = pp_timeout_now() - w->own[0].sent;
     return rc;
 }
 

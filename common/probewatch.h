@@ -9,7 +9,6 @@
  *	int pp_probewatch_scan(pp_probewatch *w);
  *	int pp_probewatch_wait(pp_probewatch *w);
  *	int pp_probewatch_cleanup(pp_probewatch *w);
- *	double pp_probewatch_clock(void);
  *	void pp_probewatch_free(pp_probewatch *w);
  * DESCRIPTION
  *	The end-to-end checks send probes (probeid.h) and wait for them in a mailbox
@@ -30,7 +29,7 @@
  *	(pp_probebox_delete; w->flagged_only tells that the server could not expunge them,
  *	having no UIDPLUS). The three return 0, or -1 when the IMAP session failed (the
  *	reason in the session). w->waited is the time from the first expected probe to the
- *	last scan. pp_probewatch_clock() is the monotonic clock the latencies are taken from.
+ *	last scan. Latencies are taken on pp_timeout_now()'s clock.
  *	At most PP_PROBEWATCH_LATE_MAX late probes are kept with their ids; n_late counts
  *	them all.
  */
@@ -54,7 +53,7 @@ typedef enum pp_probe_fate {
 
 typedef struct pp_probe_own {
     char id[PP_PROBEID_MAX];
-    double sent;    /* pp_probewatch_clock() when the server accepted it */
+    double sent;    /* pp_timeout_now() when the server accepted it */
     double latency; /* seconds; NAN while not found */
 } pp_probe_own;
 
@@ -85,7 +84,6 @@ void pp_probewatch_expect(pp_probewatch *w, const char *id);
 int pp_probewatch_scan(pp_probewatch *w);
 int pp_probewatch_wait(pp_probewatch *w);
 int pp_probewatch_cleanup(pp_probewatch *w);
-double pp_probewatch_clock(void);
 void pp_probewatch_free(pp_probewatch *w);
 
 #endif

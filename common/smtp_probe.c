@@ -13,19 +13,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
 #include "linereader.h"
 #include "mailproto.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#include "timeout.h"
 
 typedef struct conn {
     int fd;
@@ -38,7 +31,7 @@ typedef struct conn {
 /* The end of a wait of ms milliseconds (the -t time left), cut to the step's own limit. */
 static double wait_end(const conn *c, int ms)
 {
-    double end = now() + ms / 1000.0;
+    double end = pp_timeout_now() + ms / 1000.0;
     return end < c->step_end ? end : c->step_end;
 }
 
@@ -46,7 +39,7 @@ static double wait_end(const conn *c, int ms)
 static int wait_fd(int fd, short events, double end)
 {
     for (;;) {
-        double t = now();
+        double t = pp_timeout_now();
         if (t >= end)
             return 0;
         struct pollfd p = {.fd = fd, .events = events};
@@ -96,7 +89,7 @@ static int sock_send(void *ctx, const char *buf, size_t len, int ms, char *err, 
 
 static void start_step(conn *c)
 {
-    c->step_end = now() + c->step_timeout;
+    c->step_end = pp_timeout_now() + c->step_timeout;
 }
 
 /* r->err for a reply that could not be read (status st of the reader, text its line). */
@@ -190,12 +183,12 @@ static int dialogue(conn *c, const struct sockaddr *sa, socklen_t salen,
                     const pp_smtp_probe_opts *o)
 {
     pp_smtp_probe_result *r = c->r;
-    double t0 = now();
+    double t0 = pp_timeout_now();
     char cmd[1024];
 
     if (do_connect(c, sa, salen) < 0)
         return -1;
-    r->connect_seconds = now() - t0;
+    r->connect_seconds = pp_timeout_now() - t0;
     start_step(c);
     if (read_reply(c, "banner", &r->banner) < 0)
         return -1;
@@ -224,7 +217,7 @@ int pp_smtp_probe(const struct sockaddr *sa, socklen_t salen, const pp_smtp_prob
                   pp_smtp_probe_result *r)
 {
     conn *c = pp_xcalloc(1, sizeof *c);
-    double t0 = now();
+    double t0 = pp_timeout_now();
 
     c->fd = -1;
     c->step_timeout = o->timeout > 0 ? o->timeout : 10;
@@ -237,7 +230,7 @@ int pp_smtp_probe(const struct sockaddr *sa, socklen_t salen, const pp_smtp_prob
     if (c->fd >= 0)
         close(c->fd);
     free(c);
-    r->seconds = now() - t0;
+    r->seconds = pp_timeout_now() - t0;
     return rc;
 }
 

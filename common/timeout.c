@@ -85,6 +85,13 @@ double pp_timeout_left(void)
     return left > 0 ? left : 0;
 }
 
+double pp_timeout_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
 void pp_timeout_child(pid_t pid)
 {
     for (int i = 0; i < MAX_CHILDREN; i++) {

@@ -10,6 +10,7 @@
 
 #include "logincheck.h"
 #include "mailproto.h"
+#include "timeout.h"
 
 static const char *opt_mailbox = "INBOX";
 static pp_thresh opt_messages, opt_unseen;
@@ -96,7 +97,7 @@ static void fetch_newest(pp_mail_session *s, const pp_common *c, pp_result *r, c
         pp_result_add(r, PP_OK, "%s is empty: nothing to fetch", opt_mailbox);
         return;
     }
-    double t0 = pp_logincheck_now();
+    double t0 = pp_timeout_now();
     if (command(s, c, r, "FETCH", "FETCH * (UID RFC822.SIZE BODY.PEEK[])", on_fetch, n))
         pp_logincheck_fetched(r, t0, "newest message (UID %ld, %ld bytes)", n->uid, n->size);
 }

@@ -10,6 +10,7 @@
 #include "mailmsg.h"
 #include "mailsend.h"
 #include "probewatch.h"
+#include "timeout.h"
 
 static pp_maillegs legs = {.tag = "mail_roundtrip", .max_age = 3600};
 static const char *opt_from, *opt_to, *opt_echo;
@@ -90,7 +91,7 @@ static bool send_probe(pp_result *r, pp_probewatch *w, double *send_time, pp_mai
     pp_buf_init(&msg);
     pp_mailmsg_probe(&msg, &h, text);
 
-    double t0 = pp_probewatch_clock();
+    double t0 = pp_timeout_now();
     pp_mail_session *s = *sp = pp_mailleg_login(&legs.smtp);
     pp_mailsend_result res;
     bool ok = pp_mail_error_state(s) == PP_OK &&
@@ -98,7 +99,7 @@ static bool send_probe(pp_result *r, pp_probewatch *w, double *send_time, pp_mai
     pp_buf_free(&msg);
     if (ok) {
         pp_probewatch_expect(w, id);
-        *send_time = pp_probewatch_clock() - t0;
+        *send_time = pp_timeout_now() - t0;
     } else if (pp_mail_error_state(s) == PP_OK) {
         pp_result_add(r, PP_CRITICAL, "SMTP leg: %s refused: %s", pp_mailsend_step_name(res.step),
                       res.text);

@@ -8,6 +8,7 @@
 
 #include "logincheck.h"
 #include "mailproto.h"
+#include "timeout.h"
 
 static pp_thresh opt_messages;
 static bool opt_fetch;
@@ -50,7 +51,7 @@ static void fetch_newest(pp_mail_session *s, const pp_common *c, pp_result *r, l
         return;
     }
     snprintf(cmd, sizeof cmd, "TOP %ld 0", count);
-    double t0 = pp_logincheck_now();
+    double t0 = pp_timeout_now();
     int st = pp_mailproto_pop3_cmd(pp_mail_conn(s), cmd, true, &ok, text, sizeof text,
                                    count_line, &lines);
     if (st != PP_LR_LINE)
