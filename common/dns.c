@@ -86,6 +86,12 @@ void pp_dns_addr_text(const struct sockaddr_storage *ss, char *out, size_t len)
         snprintf(out, len, "?");
 }
 
+bool pp_dns_is_address(const char *s)
+{
+    unsigned char buf[16];
+    return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
+}
+
 /* "ADDR:PORT" or "[ADDR]:PORT", for messages. */
 static void server_text(server *s)
 {

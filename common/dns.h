@@ -10,6 +10,7 @@
  *	void pp_dns_lookup(pp_dns *d, const char *name, int type, pp_dns_answer *ans);
  *	const char *pp_dns_servers(const pp_dns *d);
  *	void pp_dns_addr_text(const struct sockaddr_storage *ss, char *out, size_t len);
+ *	bool pp_dns_is_address(const char *s);
  *	void pp_dns_free(pp_dns *d);
  *
  *	int pp_dns_parse(const unsigned char *msg, size_t len, pp_dns_answer *ans,
@@ -44,7 +45,8 @@
  *	caller frees *ans with pp_dns_answer_free().
  *	pp_dns_servers() gives the servers in use as text ("127.0.0.1:53, [::1]:53").
  *	pp_dns_addr_text() writes the IPv4 or IPv6 address of ss (no port) to out, "?" if it
- *	is neither.
+ *	is neither. pp_dns_is_address() tells whether s is an IPv4 or IPv6 address rather than
+ *	a name.
  *
  *	pp_dns_parse() is the pure part: it decodes a DNS response (header, question, answer
  *	section) into ans and sets ans->status from the rcode and the records: OK when the
@@ -133,6 +135,7 @@ void pp_dns_run(pp_dns *d);
 void pp_dns_lookup(pp_dns *d, const char *name, int type, pp_dns_answer *ans);
 const char *pp_dns_servers(const pp_dns *d);
 void pp_dns_addr_text(const struct sockaddr_storage *ss, char *out, size_t len);
+bool pp_dns_is_address(const char *s);
 void pp_dns_free(pp_dns *d);
 
 int pp_dns_parse(const unsigned char *msg, size_t len, pp_dns_answer *ans, char *err,

@@ -9,7 +9,6 @@
  */
 #include "mailconn.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <math.h>
 #include <netdb.h>
@@ -24,6 +23,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "dns.h"
 #include "timeout.h"
 
 struct pp_mailconn {
@@ -210,12 +210,6 @@ pp_mailconn *pp_mailconn_open(const char *host, long port, int family, pp_mailco
 
 /* ---- TLS ---- */
 
-static bool is_address(const char *s)
-{
-    unsigned char buf[16];
-    return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
-}
-
 X509_STORE *pp_mailconn_trust_store(const char *cafile, char *err, size_t errlen)
 {
     X509_STORE *st = X509_STORE_new();
@@ -297,11 +291,11 @@ int pp_mailconn_tls(pp_mailconn *c, const pp_mailconn_tlsopts *t, char *err, siz
         return -2;
     c->ssl = SSL_new(c->ctx);
     SSL_set_fd(c->ssl, c->fd);
-    if (t->sni && !is_address(t->sni))
+    if (t->sni && !pp_dns_is_address(t->sni))
         SSL_set_tlsext_host_name(c->ssl, t->sni);
     if (t->verify && t->name) {
         SSL_set_hostflags(c->ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
-        if (is_address(t->name))
+        if (pp_dns_is_address(t->name))
             X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(c->ssl), t->name);
         else
             SSL_set1_host(c->ssl, t->name);

@@ -138,7 +138,6 @@ void pp_rmx_free(pp_rmx *x)
 /* An MX target written as an address ("192.0.2.1", "[192.0.2.1]", "::1"). */
 static int is_ip_literal(const char *name)
 {
-    unsigned char buf[16];
     char tmp[64];
     size_t n = strlen(name);
     if (n >= sizeof tmp)
@@ -149,7 +148,7 @@ static int is_ip_literal(const char *name)
     } else {
         memcpy(tmp, name, n + 1);
     }
-    return inet_pton(AF_INET, tmp, buf) == 1 || inet_pton(AF_INET6, tmp, buf) == 1;
+    return pp_dns_is_address(tmp);
 }
 
 static void slower(pp_rmx *x, double s)

@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "dns.h"
 #include "mailconn.h"
 
 #define DAY 86400.0
@@ -111,12 +112,6 @@ int pp_tlsinspect_verify(STACK_OF(X509) *chain, const char *cafile, char *why, s
     return rc;
 }
 
-static bool is_address(const char *s)
-{
-    unsigned char buf[16];
-    return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
-}
-
 /* The names a certificate is for: its SANs, or its CN without any. */
 static void cert_names(X509 *x, char *out, size_t len)
 {
@@ -151,7 +146,7 @@ int pp_tlsinspect_name(X509 *leaf, const char *name, char *how, size_t howlen)
     if (l > 1 && n[l - 1] == '.')
         n[l - 1] = '\0';
     char *peer = NULL;
-    int rc = is_address(n) ? X509_check_ip_asc(leaf, n, 0)
+    int rc = pp_dns_is_address(n) ? X509_check_ip_asc(leaf, n, 0)
                            : X509_check_host(leaf, n, 0, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS,
                                              &peer);
     if (rc == 1)
