@@ -108,6 +108,23 @@ int pp_cachedb_pread(pp_cachedb *db, void *buf, size_t len, off_t off, char *err
     return 0;
 }
 
+int pp_cachedb_read_header(pp_cachedb *db, void *buf, size_t len, const char *kind, char *err,
+                           size_t errlen)
+{
+    if (db->size < (off_t)len)
+        return pp_errf(err, errlen, "%s is %s (%lld bytes): not %s file", db->file,
+                       db->size == 0 ? "empty" : "truncated", (long long)db->size, kind);
+    return pp_cachedb_pread(db, buf, len, 0, err, errlen);
+}
+
+int pp_cachedb_check_size(const pp_cachedb *db, uint64_t min_size, char *err, size_t errlen)
+{
+    if ((uint64_t)db->size >= min_size)
+        return 0;
+    return pp_errf(err, errlen, "%s is truncated: %lld bytes, its header says %llu", db->file,
+                   (long long)db->size, (unsigned long long)min_size);
+}
+
 /* One non-blocking attempt at the shared lock Postfix's readers take. */
 static int try_lock(pp_cachedb *db)
 {

@@ -53,12 +53,7 @@ static int check_header(pp_cachedb *db, char *err, size_t errlen)
     pp_cachedb_header h;
     char why[200];
 
-    if (db->size < (off_t)sizeof meta) {
-        snprintf(err, errlen, "%s is %s (%lld bytes): not a Berkeley DB file", db->file,
-                 db->size == 0 ? "empty" : "truncated", (long long)db->size);
-        return -1;
-    }
-    if (pp_cachedb_pread(db, meta, sizeof meta, 0, err, errlen) != 0)
+    if (pp_cachedb_read_header(db, meta, sizeof meta, "a Berkeley DB", err, errlen) != 0)
         return -1;
     if (pp_cachedb_bdb_header(meta, sizeof meta, &h, why, sizeof why) != 0) {
         snprintf(err, errlen, "%s %s", db->file, why);
@@ -69,12 +64,7 @@ static int check_header(pp_cachedb *db, char *err, size_t errlen)
                  pp_cachedb_type_name(h.type), pp_cachedb_type_name(db->type));
         return -1;
     }
-    if ((uint64_t)db->size < h.min_size) {
-        snprintf(err, errlen, "%s is truncated: %lld bytes, its header says %llu", db->file,
-                 (long long)db->size, (unsigned long long)h.min_size);
-        return -1;
-    }
-    return 0;
+    return pp_cachedb_check_size(db, h.min_size, err, errlen);
 }
 
 static void close_handles(bdb *b)

@@ -70,12 +70,7 @@ static int cdb_open(pp_cachedb *db, char *err, size_t errlen)
     char why[200];
 
     db->impl = c;
-    if (db->size < TOC_LEN) {
-        snprintf(err, errlen, "%s is %s (%lld bytes): not a CDB file", db->file,
-                 db->size == 0 ? "empty" : "truncated", (long long)db->size);
-        return -1;
-    }
-    if (pp_cachedb_pread(db, c->toc, TOC_LEN, 0, err, errlen) != 0)
+    if (pp_cachedb_read_header(db, c->toc, TOC_LEN, "a CDB", err, errlen) != 0)
         return -1;
     if (pp_cachedb_cdb_header(c->toc, TOC_LEN, (uint64_t)db->size, &h, why, sizeof why) != 0) {
         snprintf(err, errlen, "%s %s", db->file, why);

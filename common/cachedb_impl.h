@@ -5,6 +5,7 @@
 #ifndef PP_CACHEDB_IMPL_H
 #define PP_CACHEDB_IMPL_H
 
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "buf.h"
@@ -39,5 +40,14 @@ void pp_cachedb_set_item(pp_cachedb *db, pp_cachedb_item *item, const void *k, s
 
 /* Reads exactly len bytes at off from db->fd; -1 with err on a short read or error. */
 int pp_cachedb_pread(pp_cachedb *db, void *buf, size_t len, off_t off, char *err, size_t errlen);
+
+/* Reads the file's first len bytes, its header; -1 with err when the file cannot hold them
+ * ("FILE is empty (0 bytes): not KIND file", KIND "an LMDB"; "FILE is truncated (N bytes):
+ * ...") or cannot be read. */
+int pp_cachedb_read_header(pp_cachedb *db, void *buf, size_t len, const char *kind, char *err,
+                           size_t errlen);
+
+/* -1 with err when the file is shorter than the min_size its header gives. */
+int pp_cachedb_check_size(const pp_cachedb *db, uint64_t min_size, char *err, size_t errlen);
 
 #endif

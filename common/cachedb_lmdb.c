@@ -59,12 +59,7 @@ static int check_header(pp_cachedb *db, char *err, size_t errlen)
     pp_cachedb_header h0, h1;
     char why[200];
 
-    if (db->size < (off_t)sizeof buf) {
-        snprintf(err, errlen, "%s is %s (%lld bytes): not an LMDB file", db->file,
-                 db->size == 0 ? "empty" : "truncated", (long long)db->size);
-        return -1;
-    }
-    if (pp_cachedb_pread(db, buf, sizeof buf, 0, err, errlen) != 0)
+    if (pp_cachedb_read_header(db, buf, sizeof buf, "an LMDB", err, errlen) != 0)
         return -1;
     if (pp_cachedb_lmdb_header(buf, sizeof buf, &h0, why, sizeof why) != 0) {
         snprintf(err, errlen, "%s %s", db->file, why);
@@ -76,12 +71,7 @@ static int check_header(pp_cachedb *db, char *err, size_t errlen)
         pp_cachedb_lmdb_header(buf, sizeof buf, &h1, why, sizeof why) == 0 &&
         h1.txnid > h0.txnid)
         h = &h1;
-    if ((uint64_t)db->size < h->min_size) {
-        snprintf(err, errlen, "%s is truncated: %lld bytes, its header says %llu", db->file,
-                 (long long)db->size, (unsigned long long)h->min_size);
-        return -1;
-    }
-    return 0;
+    return pp_cachedb_check_size(db, h->min_size, err, errlen);
 }
 
 static void lmdb_close(pp_cachedb *db)
