@@ -5,8 +5,7 @@
  *	int pp_cachedb_spec_parse(const char *spec, pp_cachedb_type *type, char **path,
  *				  char *err, size_t errlen);
  *	int pp_cachedb_type_parse(const char *name, pp_cachedb_type *type);
- *	int pp_cachedb_type_parse(const char *name, pp_cachedb_type *type);
-const char *pp_cachedb_type_name(pp_cachedb_type type);
+ *	const char *pp_cachedb_type_name(pp_cachedb_type type);
  *	const char *pp_cachedb_suffix(pp_cachedb_type type);
  *
  *	pp_cachedb *pp_cachedb_open(pp_cachedb_type type, const char *path,

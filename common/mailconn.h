@@ -5,7 +5,6 @@
  *	pp_mailconn *pp_mailconn_open(const char *host, long port, int family,
  *				      pp_mailconn_times *t, char *err, size_t errlen);
  *	int pp_mailconn_tls(pp_mailconn *c, const pp_mailconn_tlsopts *t, char *err, size_t errlen);
-X509_STORE *pp_mailconn_trust_store(const char *cafile, char *err, size_t errlen);
  *	X509_STORE *pp_mailconn_trust_store(const char *cafile, char *err, size_t errlen);
  *	pp_linereader *pp_mailconn_reader(pp_mailconn *c);
  *	bool pp_mailconn_pending(const pp_mailconn *c);

@@ -6,7 +6,6 @@
  *	void pp_maillegs_setup(pp_maillegs *l, const pp_common *c, unsigned flags);
  *	bool pp_maillegs_have_imap(const pp_maillegs *l);
  *	const char *pp_maillegs_myname(const pp_maillegs *l);
-bool pp_mailleg_address_ok(const char *address);
  *	bool pp_mailleg_address_ok(const char *address);
  *	pp_mail_session *pp_mailleg_login(pp_mailleg *leg);
  *	void pp_mailleg_report(pp_result *r, pp_mail_session *s, const char *leg, int verbose);

@@ -14,8 +14,8 @@
  *	int pp_mailproto_imap_number(const char *line, const char *word, long *n);
  *	int pp_mailproto_imap_item(const char *line, const char *item, long *n);
  *	char *pp_mailproto_imap_quote(const char *s);
- *	char *pp_mailproto_imap_quote(const char *s);
-int pp_mailproto_imap_greeting(pp_linereader *r, int *kind, char *text, size_t textlen);
+ *	int pp_mailproto_imap_greeting(pp_linereader *r, int *kind, char *text,
+ *				       size_t textlen);
  *	int pp_mailproto_imap_cmd(pp_linereader *r, const char *tag, const char *cmd, int *kind,
  *				  char *text, size_t textlen, pp_mailproto_line_fn fn, void *ctx);
  *

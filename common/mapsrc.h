@@ -3,8 +3,8 @@
  *	mapsrc - the entries of a postmap(1) or postalias(1) source file, as those tools see them
  * SYNOPSIS
  *	typedef int (*pp_mapsrc_fn)(void *ctx, const pp_mapsrc_entry *e);
-
-void pp_mapsrc_init(pp_mapsrc *p, pp_mapsrc_kind kind);
+ *
+ *	void pp_mapsrc_init(pp_mapsrc *p, pp_mapsrc_kind kind);
  *	int pp_mapsrc_line(pp_mapsrc *p, const char *line, size_t len, pp_mapsrc_entry *e);
  *	int pp_mapsrc_end(pp_mapsrc *p, pp_mapsrc_entry *e);
  *	void pp_mapsrc_free(pp_mapsrc *p);

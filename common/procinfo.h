@@ -2,15 +2,8 @@
  * NAME
  *	procinfo - what Linux's /proc says about processes and file locks
  * SYNOPSIS
- *	typedef struct pp_proc_map {
-    unsigned long long start, end;
-    unsigned major, minor;
-    unsigned long long ino;
-} pp_proc_map;
-
-int pp_proc_stat_parse(const char *text, size_t len, pp_proc_stat *st);
-int pp_proc_maps_parse(const char *line, pp_proc_map *m);
-int pp_proc_mapping(dev_t dev, ino_t ino, void **start, size_t *len);
+ *	int pp_proc_stat_parse(const char *text, size_t len, pp_proc_stat *st);
+ *	int pp_proc_maps_parse(const char *line, pp_proc_map *m);
  *	int pp_proc_lock_parse(const char *line, pp_proc_lock *lk);
  *
  *	int pp_proc_start_time(pid_t pid, time_t *when);
@@ -18,7 +11,6 @@ int pp_proc_mapping(dev_t dev, ino_t ino, void **start, size_t *len);
  *	int pp_proc_comm(pid_t pid, char *comm, size_t len);
  *	pid_t pp_proc_lock_holder(dev_t dev, ino_t ino, char *comm, size_t len);
  *	int pp_proc_pidfile(const char *path, pid_t *pid, char *err, size_t errlen);
- *	int pp_proc_maps_parse(const char *line, pp_proc_map *m);
  *	int pp_proc_mapping(dev_t dev, ino_t ino, void **start, size_t *len);
  * DESCRIPTION
  *	pp_proc_stat_parse() reads one /proc/PID/stat text: pid, command name (which may itself
