@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define WINDOW 4096          /* first read: the whole envelope of most messages */
 #define JUMP_LIMIT 20000     /* pointer jumps per file (Postfix: 10000 reverse jumps) */
@@ -549,6 +550,17 @@ static ssize_t mem_read(void *ctx, void *buf, size_t len, uint64_t off)
     size_t n = f->len - (size_t)off < len ? f->len - (size_t)off : len;
     memcpy(buf, f->data + off, n);
     return (ssize_t)n;
+}
+
+static ssize_t fd_read(void *ctx, void *buf, size_t len, uint64_t off)
+{
+    return pread(*(int *)ctx, buf, len, (off_t)off);
+}
+
+pp_qrec_status pp_qrec_read_fd(int fd, uint64_t size, const pp_qrec_opts *o, pp_qmsg *m)
+{
+    pp_qrec_reader rd = {.read = fd_read, .ctx = &fd, .size = size};
+    return pp_qrec_read(&rd, o, m);
 }
 
 pp_qrec_status pp_qrec_parse_mem(const void *data, size_t len, const pp_qrec_opts *o,

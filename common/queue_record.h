@@ -5,6 +5,7 @@
  *	void pp_qmsg_init(pp_qmsg *m);
  *	void pp_qmsg_free(pp_qmsg *m);
  *	pp_qrec_status pp_qrec_read(const pp_qrec_reader *rd, const pp_qrec_opts *o, pp_qmsg *m);
+ *	pp_qrec_status pp_qrec_read_fd(int fd, uint64_t size, const pp_qrec_opts *o, pp_qmsg *m);
  *	pp_qrec_status pp_qrec_parse_mem(const void *data, size_t len, const pp_qrec_opts *o,
  *	                                 pp_qmsg *m);
  *	int pp_qrec_header(const unsigned char *p, size_t avail, int *type, size_t *len);
@@ -37,7 +38,8 @@
  *
  *	The strings belong to m and stay valid until the next read or pp_qmsg_free().
  *	Memory is reused from one read to the next: a scan needs one pp_qmsg per thread.
- *	pp_qrec_parse_mem() does the same over bytes in memory (tests, fuzzing).
+ *	pp_qrec_read_fd() does the same with pread(2) on a file open on fd, of size bytes
+ *	(fstat); pp_qrec_parse_mem() over bytes in memory (tests, fuzzing).
  *
  *	pp_qrec_header() decodes the type and length at p: it returns the number of header
  *	bytes, 0 when avail is too short to tell, -1 when the length is malformed (more than
@@ -122,6 +124,7 @@ typedef struct pp_qmsg {
 void pp_qmsg_init(pp_qmsg *m);
 void pp_qmsg_free(pp_qmsg *m);
 pp_qrec_status pp_qrec_read(const pp_qrec_reader *rd, const pp_qrec_opts *o, pp_qmsg *m);
+pp_qrec_status pp_qrec_read_fd(int fd, uint64_t size, const pp_qrec_opts *o, pp_qmsg *m);
 pp_qrec_status pp_qrec_parse_mem(const void *data, size_t len, const pp_qrec_opts *o,
                                  pp_qmsg *m);
 int pp_qrec_header(const unsigned char *p, size_t avail, int *type, size_t *len);

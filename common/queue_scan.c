@@ -213,11 +213,6 @@ static bool next_file(walker *w, job *j, counts *c)
 
 /* ---- one file (without the lock) ---- */
 
-static ssize_t fd_read(void *ctx, void *buf, size_t len, uint64_t off)
-{
-    return pread(*(int *)ctx, buf, len, (off_t)off);
-}
-
 static int open_file(int qfd, const char *path)
 {
     int flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;
@@ -249,8 +244,7 @@ static int read_file(walker *w, const job *j, struct stat *st, pp_qmsg *m, count
     } else if ((st->st_mode & 0733) != 0700) {
         c->incomplete++;
     } else {
-        pp_qrec_reader rd = {.read = fd_read, .ctx = &fd, .size = (uint64_t)st->st_size};
-        pp_qrec_read(&rd, w->o->rec, m);
+        pp_qrec_read_fd(fd, (uint64_t)st->st_size, w->o->rec, m);
         if (m->status == PP_QREC_OK && m->size < 0)
             m->size = (int64_t)st->st_size;
         if (m->status == PP_QREC_IO)

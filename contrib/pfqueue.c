@@ -311,11 +311,6 @@ static void take(run *st, const row *r)
         pp_die(PP_UNKNOWN, "cannot write the list of queue ids: %s", strerror(errno));
 }
 
-static ssize_t fd_read(void *ctx, void *buf, size_t len, uint64_t off)
-{
-    return pread(*(int *)ctx, buf, len, (off_t)off);
-}
-
 /*
  * Headers of a file the scan could not hand over (a read error) may sit in st->view; the
  * file after it then has its headers read again on their own.
@@ -329,9 +324,8 @@ static void reread_headers(run *st, const pp_qscan_file *f, const pp_qrec_opts *
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
         return;
-    pp_qrec_reader rd = {.read = fd_read, .ctx = &fd, .size = f->file_size};
     pp_qmsg_init(&m);
-    pp_qrec_read(&rd, o, &m);
+    pp_qrec_read_fd(fd, f->file_size, o, &m);
     pp_qmsg_free(&m);
     close(fd);
 }
