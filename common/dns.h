@@ -21,6 +21,7 @@
  *	const char *pp_dns_type_str(int type);
  *	int pp_dns_name_eq(const char *a, const char *b);
  *	int pp_dns_answer_has_cname(const pp_dns_answer *ans);
+ *	int pp_dns_mx_hosts(pp_dns_answer *ans, const char *domain);
  * DESCRIPTION
  *	pp_dns_new() reads the system resolver's settings (res_ninit: /etc/resolv.conf's
  *	nameservers, timeout and attempts), or, when server is not NULL, uses only that server:
@@ -60,6 +61,10 @@
  *	pp_dns_name_eq() compares two names case-insensitively, ignoring one trailing dot.
  *	pp_dns_answer_has_cname() is true when the answer holds a CNAME owned by the question
  *	name (the name queried is an alias).
+ *	pp_dns_mx_hosts() turns the answer to an MX query for domain into the hosts to try: its
+ *	MX records sorted by preference or, when it has none (NODATA), one MX record for domain
+ *	itself, its implicit MX (RFC 5321 5.1); a null MX stays a record whose host is ".". It
+ *	returns 0, or -1 (ans untouched) when the lookup failed.
  * DIAGNOSTICS
  *	Lookup failures are not errors of the module: they are answers with status TIMEOUT
  *	(no server answered any try) or ERROR (bad name, malformed answers, network errors such
@@ -146,5 +151,6 @@ const char *pp_dns_status_str(pp_dns_status s);
 const char *pp_dns_type_str(int type);
 int pp_dns_name_eq(const char *a, const char *b);
 int pp_dns_answer_has_cname(const pp_dns_answer *ans);
+int pp_dns_mx_hosts(pp_dns_answer *ans, const char *domain);
 
 #endif

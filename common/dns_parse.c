@@ -356,3 +356,25 @@ int pp_dns_answer_has_cname(const pp_dns_answer *ans)
             return 1;
     return 0;
 }
+
+static int by_pref(const void *a, const void *b)
+{
+    const pp_dns_rr *x = a, *y = b;
+    return (x->pref > y->pref) - (x->pref < y->pref);
+}
+
+int pp_dns_mx_hosts(pp_dns_answer *ans, const char *domain)
+{
+    if (ans->status == PP_DNS_NODATA) {
+        for (size_t i = 0; i < ans->nrr; i++)
+            clear_rr(&ans->rr[i]);
+        ans->rr = pp_xrealloc(ans->rr, sizeof *ans->rr);
+        ans->rr[0] = (pp_dns_rr){.type = PP_DNS_MX, .host = pp_xstrdup(domain)};
+        ans->nrr = 1;
+        return 0;
+    }
+    if (ans->status != PP_DNS_OK)
+        return -1;
+    qsort(ans->rr, ans->nrr, sizeof *ans->rr, by_pref);
+    return 0;
+}

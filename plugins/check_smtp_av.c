@@ -120,12 +120,6 @@ static void find_addr(pp_dns *d, target *t, int family)
     }
 }
 
-static int by_pref(const void *a, const void *b)
-{
-    const pp_dns_rr *x = a, *y = b;
-    return x->pref < y->pref ? -1 : x->pref > y->pref;
-}
-
 /* The MX hosts of --domain, or the domain itself when it has none (RFC 5321 5.1). */
 static void find_targets(const pp_common *c)
 {
@@ -135,20 +129,15 @@ static void find_targets(const pp_common *c)
         pp_die(PP_UNKNOWN, "--dns-server: %s", err);
     pp_dns_answer ans;
     pp_dns_lookup(d, opt_domain, PP_DNS_MX, &ans);
-    if (ans.status == PP_DNS_NODATA) {
-        add_target(opt_domain);
-    } else if (ans.status != PP_DNS_OK) {
+    if (pp_dns_mx_hosts(&ans, opt_domain) != 0)
         pp_die(PP_UNKNOWN, "cannot find the MX of %s: %s%s%s", opt_domain,
                pp_dns_status_str(ans.status), ans.err[0] ? ": " : "", ans.err);
-    } else {
-        qsort(ans.rr, ans.nrr, sizeof *ans.rr, by_pref);
-        for (size_t i = 0; i < ans.nrr && n_targets < MAX_TARGETS; i++) {
-            if (ans.rr[i].type != PP_DNS_MX)
-                continue;
-            if (strcmp(ans.rr[i].host, ".") == 0)
-                pp_die(PP_UNKNOWN, "%s has a null MX: it takes no mail", opt_domain);
-            add_target(ans.rr[i].host);
-        }
+    for (size_t i = 0; i < ans.nrr && n_targets < MAX_TARGETS; i++) {
+        if (ans.rr[i].type != PP_DNS_MX)
+            continue;
+        if (strcmp(ans.rr[i].host, ".") == 0)
+            pp_die(PP_UNKNOWN, "%s has a null MX: it takes no mail", opt_domain);
+        add_target(ans.rr[i].host);
     }
     pp_dns_answer_free(&ans);
     for (size_t i = 0; i < n_targets; i++)

@@ -194,26 +194,13 @@ static size_t addresses(const char *host, char addrs[][46], size_t max)
     return n;
 }
 
-static int by_pref(const void *a, const void *b)
-{
-    const pp_dns_rr *x = a, *y = b;
-    return (int)x->pref - (int)y->pref;
-}
-
 static void check_mx(long port, pp_result *r)
 {
     pp_dns_answer mx = {0};
     pp_dns_lookup(dns(), opt_mx, PP_DNS_MX, &mx);
-    if (mx.status != PP_DNS_OK && mx.status != PP_DNS_NODATA)
+    if (pp_dns_mx_hosts(&mx, opt_mx) != 0)
         pp_die(PP_CRITICAL, "MX lookup for %s: %s", opt_mx,
                mx.err[0] ? mx.err : pp_dns_status_str(mx.status));
-    if (mx.status == PP_DNS_NODATA) { /* RFC 5321 5.1: the domain is its own MX */
-        pp_dns_answer_free(&mx);
-        mx.rr = pp_xcalloc(1, sizeof *mx.rr);
-        mx.rr[0] = (pp_dns_rr){.type = PP_DNS_MX, .host = pp_xstrdup(opt_mx)};
-        mx.nrr = 1;
-    }
-    qsort(mx.rr, mx.nrr, sizeof *mx.rr, by_pref);
     size_t hosts = 0;
     for (size_t i = 0; i < mx.nrr; i++) {
         const char *h = mx.rr[i].host;

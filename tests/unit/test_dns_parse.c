@@ -477,6 +477,53 @@ static void test_names(void **state)
     assert_string_equal(pp_dns_type_str(PP_DNS_TLSA), "TLSA");
 }
 
+/* An answer as pp_dns_parse() leaves it: status and records, allocated. */
+static void answer(pp_dns_answer *a, pp_dns_status st, size_t n, const unsigned *prefs,
+                   const char *const *hosts)
+{
+    memset(a, 0, sizeof *a);
+    a->status = st;
+    a->rr = calloc(n ? n : 1, sizeof *a->rr);
+    a->nrr = n;
+    for (size_t i = 0; i < n; i++)
+        a->rr[i] = (pp_dns_rr){.type = PP_DNS_MX, .pref = prefs[i], .host = strdup(hosts[i])};
+}
+
+static void test_mx_hosts(void **state)
+{
+    (void)state;
+    pp_dns_answer a;
+    const unsigned prefs[] = {20, 5, 10};
+    const char *hosts[] = {"c.example", "a.example", "b.example"};
+    answer(&a, PP_DNS_OK, 3, prefs, hosts);
+    assert_int_equal(pp_dns_mx_hosts(&a, "example"), 0);
+    assert_int_equal(a.nrr, 3);
+    assert_string_equal(a.rr[0].host, "a.example");
+    assert_string_equal(a.rr[1].host, "b.example");
+    assert_string_equal(a.rr[2].host, "c.example");
+    pp_dns_answer_free(&a);
+
+    /* No MX: the domain is its own (RFC 5321 5.1), whatever else the answer held. */
+    answer(&a, PP_DNS_NODATA, 1, prefs, hosts);
+    a.rr[0].type = PP_DNS_CNAME;
+    assert_int_equal(pp_dns_mx_hosts(&a, "plain.example"), 0);
+    assert_int_equal(a.nrr, 1);
+    assert_int_equal(a.rr[0].type, PP_DNS_MX);
+    assert_string_equal(a.rr[0].host, "plain.example");
+    pp_dns_answer_free(&a);
+    answer(&a, PP_DNS_NODATA, 0, NULL, NULL);
+    assert_int_equal(pp_dns_mx_hosts(&a, "plain.example"), 0);
+    assert_string_equal(a.rr[0].host, "plain.example");
+    pp_dns_answer_free(&a);
+
+    /* A failed lookup is left as it is. */
+    answer(&a, PP_DNS_SERVFAIL, 0, NULL, NULL);
+    assert_int_equal(pp_dns_mx_hosts(&a, "x.example"), -1);
+    assert_int_equal(a.nrr, 0);
+    assert_int_equal(a.status, PP_DNS_SERVFAIL);
+    pp_dns_answer_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -494,6 +541,7 @@ int main(void)
         cmocka_unit_test(test_random_bytes),
         cmocka_unit_test(test_server_spec),
         cmocka_unit_test(test_names),
+        cmocka_unit_test(test_mx_hosts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
