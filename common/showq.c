@@ -552,12 +552,42 @@ out:
 
 /* ---- reading postqueue ---- */
 
+#define SEEN_MAX (1u << 17) /* ids remembered from incoming/active: 1 MB at most */
+
 struct pp_showq {
     pp_child child;
     pp_buf line;
     unsigned long lineno;
     bool at_end;
+    uint64_t *seen; /* open-addressing set of incoming/active id hashes, 0 = free */
+    size_t nseen;
 };
+
+/*
+ * showq walks the queue directories one after the other while qmgr and postsuper rename
+ * files between them, keeping their names: a message met in incoming or active may be met
+ * again in a later queue. Remember those ids (bounded by the active queue's size, not the
+ * whole queue's) and pass over a repeat, as queue_scan does with inodes.
+ */
+static bool seen_before(pp_showq *sq, const pp_showq_msg *m)
+{
+    bool remember = strcmp(m->queue, "incoming") == 0 || strcmp(m->queue, "active") == 0;
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (const char *c = m->id; *c; c++)
+        h = (h ^ (unsigned char)*c) * 1099511628211ull;
+    h |= 1; /* never 0, the free mark */
+    size_t i = (size_t)h & (SEEN_MAX - 1);
+    for (size_t probes = 0; probes < SEEN_MAX && sq->seen[i]; probes++) {
+        if (sq->seen[i] == h)
+            return true;
+        i = (i + 1) & (SEEN_MAX - 1);
+    }
+    if (remember && sq->nseen < SEEN_MAX / 2) {
+        sq->seen[i] = h;
+        sq->nseen++;
+    }
+    return false;
+}
 
 pp_showq *pp_showq_open(const char *config_dir, char *err, size_t errlen)
 {
@@ -572,7 +602,9 @@ pp_showq *pp_showq_open(const char *config_dir, char *err, size_t errlen)
     argv[n] = NULL;
     pp_showq *sq = pp_xcalloc(1, sizeof *sq);
     pp_buf_init(&sq->line);
+    sq->seen = pp_xcalloc(SEEN_MAX, sizeof *sq->seen);
     if (pp_spawn(argv, -1, &sq->child, err, errlen) != 0) {
+        free(sq->seen);
         free(sq);
         return NULL;
     }
@@ -623,8 +655,11 @@ int pp_showq_next(pp_showq *sq, pp_showq_msg *m, char *err, size_t errlen)
         if (sq->line.len == strspn(pp_buf_str(&sq->line), " \t\r"))
             continue;
         char why[256];
-        if (pp_showq_parse_line(sq->line.s, sq->line.len, m, why, sizeof why) == 0)
+        if (pp_showq_parse_line(sq->line.s, sq->line.len, m, why, sizeof why) == 0) {
+            if (seen_before(sq, m))
+                continue;
             return 1;
+        }
         snprintf(err, errlen, "postqueue -j line %lu: %s", sq->lineno, why);
         return -1;
     }
@@ -639,6 +674,7 @@ int pp_showq_close(pp_showq *sq, char *err, size_t errlen)
     if (!sq->at_end)
         rc = 0;
     pp_buf_free(&sq->line);
+    free(sq->seen);
     free(sq);
     return rc == 0 ? 0 : -1;
 }

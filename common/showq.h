@@ -39,6 +39,9 @@
  *	for the maildrop queue; q.arrival is whole seconds. What showq does not tell stays
  *	zero: q.arrival_usec, q.ndone. Recipients come
  *	in showq's order: those with a deferral reason first, then the others, each once.
+ *	pp_showq_next() passes over a message it met before in incoming or active under the
+ *	same queue id: showq read it again after qmgr or postsuper renamed it into a later
+ *	queue during the report.
  *	The strings belong to m and stay valid until the next parse into m or
  *	pp_showq_msg_free(); never pass m->q to pp_qmsg_free().
  * DIAGNOSTICS

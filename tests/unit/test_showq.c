@@ -286,13 +286,47 @@ static void test_reader(void **state)
     assert_int_equal(standin_remove(dir), 0);
 }
 
+/* A message renamed from active to deferred while showq reports is listed once. */
+static void test_moved_during_report(void **state)
+{
+    (void)state;
+    char dir[64], err[512];
+#define LINE(q, id) "echo '{\"queue_name\": \"" q "\", \"queue_id\": \"" id "\", " \
+                    "\"arrival_time\": 5, \"message_size\": 9, \"sender\": \"s@x\", " \
+                    "\"recipients\": [{\"address\": \"r@y\"}]}'\n"
+    assert_int_equal(standin_dir(dir, sizeof dir, "showq_moved"), 0);
+    assert_int_equal(standin_program(dir, "postqueue",
+                                     LINE("incoming", "IN1") LINE("active", "IN1")
+                                     LINE("active", "AC1") LINE("active", "AC2")
+                                     LINE("deferred", "AC1") LINE("deferred", "DF1")
+                                     LINE("hold", "AC2") LINE("hold", "HO1")),
+                     0);
+#undef LINE
+    assert_int_equal(standin_path(dir), 0);
+    pp_showq_msg m;
+    pp_showq_msg_init(&m);
+    pp_showq *sq = pp_showq_open(NULL, err, sizeof err);
+    assert_non_null(sq);
+    const char *want[][2] = {{"incoming", "IN1"}, {"active", "AC1"}, {"active", "AC2"},
+                             {"deferred", "DF1"}, {"hold", "HO1"}};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        assert_int_equal(pp_showq_next(sq, &m, err, sizeof err), 1);
+        assert_string_equal(m.queue, want[i][0]);
+        assert_string_equal(m.id, want[i][1]);
+    }
+    assert_int_equal(pp_showq_next(sq, &m, err, sizeof err), 0);
+    assert_int_equal(pp_showq_close(sq, err, sizeof err), 0);
+    pp_showq_msg_free(&m);
+    assert_int_equal(standin_remove(dir), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_real_lines),   cmocka_unit_test(test_escapes),
         cmocka_unit_test(test_unknown_keys), cmocka_unit_test(test_many_recipients),
         cmocka_unit_test(test_garbage),      cmocka_unit_test(test_mutations),
-        cmocka_unit_test(test_reader),
+        cmocka_unit_test(test_reader),       cmocka_unit_test(test_moved_during_report),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
