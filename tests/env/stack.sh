@@ -481,6 +481,14 @@ service auth {
 protocol lmtp {
   postmaster_address = postmaster@$DOMAIN
 }
+# Every test client is one user from 127.0.0.1: the default of 10 sessions per user and IP
+# refuses the parallel-load test's logins with -ERR [IN-USE].
+protocol imap {
+  mail_max_userip_connections = 500
+}
+protocol pop3 {
+  mail_max_userip_connections = 500
+}
 EOF
 }
 
