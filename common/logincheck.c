@@ -103,6 +103,8 @@ pp_mail_session *pp_logincheck_start(pp_mail_proto proto, const pp_common *c, co
                g.secret.user);
     if (!g.secret.user && g.secret.password)
         pp_die(PP_UNKNOWN, "a password but no user (-U, --authfile or POSTPROBE_USER)");
+    if (g.mech && pp_mail_mech_check(proto, g.mech, err, sizeof err) != 0)
+        pp_die(PP_UNKNOWN, "-A %s", err);
     g.mo = (pp_mail_opts){
         .proto = proto,
         .tls = g.ssl ? PP_MAIL_IMPLICIT : g.starttls ? PP_MAIL_STARTTLS : PP_MAIL_PLAIN,

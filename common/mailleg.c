@@ -108,6 +108,10 @@ static void fill(pp_maillegs *l, pp_mailleg *leg, pp_mail_proto proto, const pp_
         pp_die(PP_UNKNOWN, "%s: STARTTLS and implicit TLS exclude each other", what);
     if (leg->port < 0 || leg->port > 65535)
         pp_die(PP_UNKNOWN, "%s: port %ld out of range", what, leg->port);
+    char err[256];
+    if (leg->mech && pp_mail_mech_check(proto, leg->mech, err, sizeof err) != 0)
+        pp_die(PP_UNKNOWN, "%s: %s %s", what, proto == PP_MAIL_IMAP ? "--imap-authtype" : "-A",
+               err);
     leg->mo = (pp_mail_opts){
         .proto = proto,
         .tls = leg->ssl ? PP_MAIL_IMPLICIT : leg->starttls ? PP_MAIL_STARTTLS : PP_MAIL_PLAIN,

@@ -474,6 +474,21 @@ static int no_auth(pp_mail_session *s)
                                                                  : "");
 }
 
+int pp_mail_mech_check(pp_mail_proto proto, const char *mech, char *err, size_t errlen)
+{
+    bool ok = strcasecmp(mech, "+LOGIN") == 0 ? proto == PP_MAIL_IMAP
+              : strcasecmp(mech, "+USER") == 0 || strcasecmp(mech, "+APOP") == 0
+                  ? proto == PP_MAIL_POP3
+                  : pp_sasl_supported(mech);
+    if (ok)
+        return 0;
+    static const char *const classic[] = {
+        [PP_MAIL_SMTP] = "", [PP_MAIL_IMAP] = ", +LOGIN", [PP_MAIL_POP3] = ", +USER, +APOP",
+        [PP_MAIL_NONE] = ""};
+    return pp_errf(err, errlen, "%s: not a mechanism this plugin speaks (PLAIN, LOGIN, CRAM-MD5, "
+                   "SCRAM-SHA-1, SCRAM-SHA-256%s)", mech, classic[proto]);
+}
+
 /* Which way to log in: a SASL mechanism, or one of classic()'s. */
 static int choose(pp_mail_session *s, char *how, size_t len)
 {
@@ -482,6 +497,7 @@ static int choose(pp_mail_session *s, char *how, size_t len)
     pp_buf_init(&offered);
     offered_mechs(s, &offered);
     const char *list = offered.s ? offered.s : "";
+    char why[256];
     int rc = 0;
     if (m && strcasecmp(m, "+LOGIN") == 0 && s->o.proto == PP_MAIL_IMAP) {
         snprintf(how, len, "LOGIN command");
@@ -492,10 +508,8 @@ static int choose(pp_mail_session *s, char *how, size_t len)
         if (!s->apop_stamp[0])
             rc = fail(s, PP_CRITICAL, "no usable AUTH mechanism for +APOP (no timestamp in the "
                                       "greeting%s%s)", *list ? "; server offers " : "", list);
-    } else if (m && !pp_sasl_supported(m)) {
-        rc = fail(s, PP_UNKNOWN, "-A %s: not a mechanism this plugin speaks (PLAIN, LOGIN, "
-                                 "CRAM-MD5, SCRAM-SHA-1, SCRAM-SHA-256, +LOGIN for IMAP, +USER "
-                                 "and +APOP for POP3)", m);
+    } else if (m && pp_mail_mech_check(s->o.proto, m, why, sizeof why) != 0) {
+        rc = fail(s, PP_UNKNOWN, "-A %s", why);
     } else if (m) {
         char *padded = pp_xasprintf(" %s ", list), *want = pp_xasprintf(" %s ", m);
         if (!strcasestr(padded, want))

@@ -22,6 +22,8 @@
  *	const char *pp_mail_transcript(const pp_mail_session *s);
  *	SSL *pp_mail_ssl(const pp_mail_session *s);
  *	const char *pp_mail_addr(const pp_mail_session *s);
+ *
+ *	int pp_mail_mech_check(pp_mail_proto proto, const char *mech, char *err, size_t errlen);
  * DESCRIPTION
  *	pp_mail_login() connects (common/mailconn), reads the banner or greeting, asks for the
  *	capabilities (EHLO, CAPABILITY, CAPA), does STARTTLS (STLS) or implicit TLS, verifying
@@ -48,6 +50,10 @@
  *	else CRITICAL; pp_mail_timed_out() tells a failure that was a wait running out of time
  *	(the plugin may give it the state of -t SECONDS:STATE). pp_mail_fail() puts a failed command of the caller (a PP_LR_* or
  *	PP_MP_GARBAGE status of mailproto) into the same words.
+ *	pp_mail_mech_check() is 0 when the session can log in to a proto server with mech (a
+ *	SASL mechanism of common/sasl, "+LOGIN" for IMAP, "+USER" or "+APOP" for POP3), else
+ *	-1 with "MECH: not a mechanism ... speaks (the list)" in err: the plugins call it
+ *	when parsing options, so that a typo is UNKNOWN before any connection.
  *	The transcript has one line per line of the conversation ("C: ...", "S: ..."), with
  *	every secret replaced by "***" (mailproto's redaction), for -vvv.
  */
@@ -122,5 +128,7 @@ const char *pp_mail_tls_info(const pp_mail_session *s);
 const char *pp_mail_transcript(const pp_mail_session *s);
 SSL *pp_mail_ssl(const pp_mail_session *s);
 const char *pp_mail_addr(const pp_mail_session *s);
+
+int pp_mail_mech_check(pp_mail_proto proto, const char *mech, char *err, size_t errlen);
 
 #endif

@@ -42,6 +42,19 @@ for t in "${TOOLS[@]}"; do
     done
 done
 
+# A login mechanism the plugin does not speak (or not for its protocol) is refused when the
+# options are read: port 1 is closed, so a connection attempt would give CRITICAL "refused".
+P=$PP_BUILD_DIR/plugins
+for c in "check_smtp_login -A NTLM" "check_smtp_login -A +LOGIN" "check_imap_login -A +USER" \
+    "check_pop3_login -A GSSAPI" "check_mail_roundtrip -A +APOP --from a@b --to a@b" \
+    "check_mail_roundtrip --imap-authtype +USER --from a@b --to a@b" \
+    "check_smtp_av -A XOAUTH2 --from a@b --to a@b"; do
+    # shellcheck disable=SC2086
+    run "$P"/$c -H 127.0.0.1 -p 1 -U alice -P secret
+    one_unknown "$c"
+    check "$c: names the mechanism" out_has "not a mechanism this plugin speaks"
+done
+
 # Unreadable files, as an unprivileged user.
 NB=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
 P=$PP_BUILD_DIR/plugins

@@ -349,12 +349,31 @@ static void test_closed_after_greeting(void **state)
     pp_mail_free(s);
 }
 
+/* Each protocol takes the SASL mechanisms, any case, and its own classic logins only. */
+static void test_mech_check(void **state)
+{
+    (void)state;
+    char err[256];
+    assert_int_equal(pp_mail_mech_check(PP_MAIL_SMTP, "scram-sha-256", err, sizeof err), 0);
+    assert_int_equal(pp_mail_mech_check(PP_MAIL_IMAP, "+login", err, sizeof err), 0);
+    assert_int_equal(pp_mail_mech_check(PP_MAIL_POP3, "+USER", err, sizeof err), 0);
+    assert_int_equal(pp_mail_mech_check(PP_MAIL_POP3, "+APOP", err, sizeof err), 0);
+    assert_int_equal(pp_mail_mech_check(PP_MAIL_SMTP, "+LOGIN", err, sizeof err), -1);
+    assert_string_equal(err, "+LOGIN: not a mechanism this plugin speaks (PLAIN, LOGIN, "
+                             "CRAM-MD5, SCRAM-SHA-1, SCRAM-SHA-256)");
+    assert_int_equal(pp_mail_mech_check(PP_MAIL_IMAP, "+APOP", err, sizeof err), -1);
+    assert_non_null(strstr(err, "SCRAM-SHA-256, +LOGIN)"));
+    assert_int_equal(pp_mail_mech_check(PP_MAIL_POP3, "GSSAPI", err, sizeof err), -1);
+    assert_non_null(strstr(err, "+USER, +APOP)"));
+    assert_int_equal(pp_mail_mech_check(PP_MAIL_SMTP, "", err, sizeof err), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_smtp_cram_md5),       cmocka_unit_test(test_smtp_scram),
         cmocka_unit_test(test_imap_plain_without_ir), cmocka_unit_test(test_pop3_apop),
-        cmocka_unit_test(test_closed_after_greeting),
+        cmocka_unit_test(test_closed_after_greeting), cmocka_unit_test(test_mech_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
