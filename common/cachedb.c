@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "procinfo.h"
 #include "timeout.h"
 
@@ -61,16 +62,12 @@ int pp_cachedb_spec_parse(const char *spec, pp_cachedb_type *type, char **path, 
     if (strncmp(spec, "proxy:", 6) == 0)
         spec += 6;
     const char *colon = strchr(spec, ':');
-    if (!colon || colon == spec || colon[1] == '\0') {
-        snprintf(err, errlen, "'%.100s' is not a TYPE:PATH map name", spec);
-        return -1;
-    }
+    if (!colon || colon == spec || colon[1] == '\0')
+        return pp_errf(err, errlen, "'%.100s' is not a TYPE:PATH map name", spec);
     size_t n = (size_t)(colon - spec);
-    if (type_of(spec, n, type) != 0) {
-        snprintf(err, errlen, "map type '%.*s' is not supported (btree, hash, lmdb or cdb)",
-                 (int)n, spec);
-        return -1;
-    }
+    if (type_of(spec, n, type) != 0)
+        return pp_errf(err, errlen, "map type '%.*s' is not supported (btree, hash, lmdb or cdb)",
+                       (int)n, spec);
     *path = pp_xstrdup(colon + 1);
     return 0;
 }
@@ -94,15 +91,11 @@ int pp_cachedb_pread(pp_cachedb *db, void *buf, size_t len, off_t off, char *err
         ssize_t n = pread(db->fd, (char *)buf + got, len - got, off + (off_t)got);
         if (n < 0 && errno == EINTR)
             continue;
-        if (n < 0) {
-            snprintf(err, errlen, "cannot read %s: %s", db->file, strerror(errno));
-            return -1;
-        }
-        if (n == 0) {
-            snprintf(err, errlen, "%s is truncated: %lld bytes", db->file,
-                     (long long)(off + (off_t)got));
-            return -1;
-        }
+        if (n < 0)
+            return pp_errf(err, errlen, "cannot read %s: %s", db->file, strerror(errno));
+        if (n == 0)
+            return pp_errf(err, errlen, "%s is truncated: %lld bytes", db->file,
+                           (long long)(off + (off_t)got));
         got += (size_t)n;
     }
     return 0;
@@ -146,10 +139,8 @@ static int take_lock(pp_cachedb *db, const pp_cachedb_lock *lock, const struct s
     for (int attempt = 0;; attempt++) {
         if (try_lock(db) == 0)
             return 0;
-        if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EACCES && errno != EINTR) {
-            snprintf(err, errlen, "cannot lock %s: %s", db->file, strerror(errno));
-            return -1;
-        }
+        if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EACCES && errno != EINTR)
+            return pp_errf(err, errlen, "cannot lock %s: %s", db->file, strerror(errno));
         if (attempt == 0)
             holder = pp_proc_lock_holder(st->st_dev, st->st_ino, comm, sizeof comm);
         if (pp_timeout_now() - start >= lock->wait ||
@@ -160,10 +151,8 @@ static int take_lock(pp_cachedb *db, const pp_cachedb_lock *lock, const struct s
     char who[128] = "another process";
     if (holder > 0)
         snprintf(who, sizeof who, "pid %ld (%s)", (long)holder, comm);
-    if (lock->required) {
-        snprintf(err, errlen, "%s is locked by %s: being rebuilt?", db->file, who);
-        return -1;
-    }
+    if (lock->required)
+        return pp_errf(err, errlen, "%s is locked by %s: being rebuilt?", db->file, who);
     db->lock_note = pp_xasprintf("read without the shared lock, held by %s", who);
     return 0;
 }

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
+
 #define BULK_SIZE (1024 * 1024)     /* records fetched per call: a multiple of 1024 */
 #define CACHE_SIZE (1024 * 1024)    /* Berkeley DB page cache */
 #define MAX_RESUMES 50              /* reopenings of a btree that grows while it is read */
@@ -55,15 +57,11 @@ static int check_header(pp_cachedb *db, char *err, size_t errlen)
 
     if (pp_cachedb_read_header(db, meta, sizeof meta, "a Berkeley DB", err, errlen) != 0)
         return -1;
-    if (pp_cachedb_bdb_header(meta, sizeof meta, &h, why, sizeof why) != 0) {
-        snprintf(err, errlen, "%s %s", db->file, why);
-        return -1;
-    }
-    if (h.type != db->type) {
-        snprintf(err, errlen, "%s is a %s file, not %s (check the map type)", db->file,
-                 pp_cachedb_type_name(h.type), pp_cachedb_type_name(db->type));
-        return -1;
-    }
+    if (pp_cachedb_bdb_header(meta, sizeof meta, &h, why, sizeof why) != 0)
+        return pp_errf(err, errlen, "%s %s", db->file, why);
+    if (h.type != db->type)
+        return pp_errf(err, errlen, "%s is a %s file, not %s (check the map type)", db->file,
+                       pp_cachedb_type_name(h.type), pp_cachedb_type_name(db->type));
     return pp_cachedb_check_size(db, h.min_size, err, errlen);
 }
 

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
+
 #define TOC_LEN 2048
 #define WINDOW 65536
 
@@ -72,10 +74,8 @@ static int cdb_open(pp_cachedb *db, char *err, size_t errlen)
     db->impl = c;
     if (pp_cachedb_read_header(db, c->toc, TOC_LEN, "a CDB", err, errlen) != 0)
         return -1;
-    if (pp_cachedb_cdb_header(c->toc, TOC_LEN, (uint64_t)db->size, &h, why, sizeof why) != 0) {
-        snprintf(err, errlen, "%s %s", db->file, why);
-        return -1;
-    }
+    if (pp_cachedb_cdb_header(c->toc, TOC_LEN, (uint64_t)db->size, &h, why, sizeof why) != 0)
+        return pp_errf(err, errlen, "%s %s", db->file, why);
     c->records_end = h.records_end;
     c->pos = TOC_LEN;
     c->win = pp_xmalloc(WINDOW);
@@ -92,11 +92,9 @@ static int cdb_next(pp_cachedb *db, pp_cachedb_item *item, char *err, size_t err
     if (!p)
         return -1;
     uint64_t klen = le32(p), dlen = le32(p + 4);
-    if (c->pos + 8 + klen + dlen > c->records_end) {
-        snprintf(err, errlen, "%s is corrupt: record at %llu runs into the hash tables", db->file,
-                 (unsigned long long)c->pos);
-        return -1;
-    }
+    if (c->pos + 8 + klen + dlen > c->records_end)
+        return pp_errf(err, errlen, "%s is corrupt: record at %llu runs into the hash tables",
+                       db->file, (unsigned long long)c->pos);
     if (!(p = window(db, c->pos + 8, (size_t)(klen + dlen), err, errlen)))
         return -1;
     pp_cachedb_set_item(db, item, p, (size_t)klen, p + klen, (size_t)dlen);

@@ -7,6 +7,8 @@
 #include <db.h>
 #include <stdio.h>
 
+#include "buf.h"
+
 /* Berkeley DB's generic meta page header (DBMETA in dbinc/db_page.h). */
 #define BDB_META_LEN 512
 #define BDB_OFF_MAGIC 12
@@ -69,10 +71,8 @@ int pp_cachedb_bdb_header(const unsigned char *buf, size_t len, pp_cachedb_heade
     } others[] = {{DB_QAMMAGIC, "queue"}, {DB_HEAPMAGIC, "heap"}};
 
     *h = (pp_cachedb_header){0};
-    if (len < BDB_META_LEN) {
-        snprintf(err, errlen, "only %zu bytes: too short for a Berkeley DB file", len);
-        return -1;
-    }
+    if (len < BDB_META_LEN)
+        return pp_errf(err, errlen, "only %zu bytes: too short for a Berkeley DB file", len);
     uint32_t magic = get32(buf + BDB_OFF_MAGIC, false);
     h->swapped = magic == bswap32(DB_BTREEMAGIC) || magic == bswap32(DB_HASHMAGIC);
     if (h->swapped)
@@ -85,13 +85,10 @@ int pp_cachedb_bdb_header(const unsigned char *buf, size_t len, pp_cachedb_heade
         h->type = PP_CACHEDB_HASH, name = "hash", cur = DB_HASHVERSION, old = DB_HASHOLDVER;
     } else {
         for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
-            if (magic == others[i].magic || magic == bswap32(others[i].magic)) {
-                snprintf(err, errlen, "is a Berkeley DB %s database, not btree or hash",
-                         others[i].name);
-                return -1;
-            }
-        snprintf(err, errlen, "is not a Berkeley DB file (magic number 0x%08x)", magic);
-        return -1;
+            if (magic == others[i].magic || magic == bswap32(others[i].magic))
+                return pp_errf(err, errlen, "is a Berkeley DB %s database, not btree or hash",
+                               others[i].name);
+        return pp_errf(err, errlen, "is not a Berkeley DB file (magic number 0x%08x)", magic);
     }
     h->version = get32(buf + BDB_OFF_VERSION, h->swapped);
     if (h->version > cur || h->version < old) {
@@ -102,14 +99,10 @@ int pp_cachedb_bdb_header(const unsigned char *buf, size_t len, pp_cachedb_heade
         return -1;
     }
     h->pagesize = get32(buf + BDB_OFF_PAGESIZE, h->swapped);
-    if (!power_of_two(h->pagesize, 512, 65536)) {
-        snprintf(err, errlen, "has a corrupt header (page size %u)", h->pagesize);
-        return -1;
-    }
-    if (buf[BDB_OFF_ENCRYPT] != 0) {
-        snprintf(err, errlen, "is encrypted; Postfix cannot have written it");
-        return -1;
-    }
+    if (!power_of_two(h->pagesize, 512, 65536))
+        return pp_errf(err, errlen, "has a corrupt header (page size %u)", h->pagesize);
+    if (buf[BDB_OFF_ENCRYPT] != 0)
+        return pp_errf(err, errlen, "is encrypted; Postfix cannot have written it");
     h->min_size = ((uint64_t)get32(buf + BDB_OFF_LAST_PGNO, h->swapped) + 1) * h->pagesize;
     return 0;
 }
@@ -118,15 +111,12 @@ int pp_cachedb_lmdb_header(const unsigned char *buf, size_t len, pp_cachedb_head
                            size_t errlen)
 {
     *h = (pp_cachedb_header){.type = PP_CACHEDB_LMDB};
-    if (len < LMDB_META_LEN) {
-        snprintf(err, errlen, "only %zu bytes: too short for an LMDB file", len);
-        return -1;
-    }
+    if (len < LMDB_META_LEN)
+        return pp_errf(err, errlen, "only %zu bytes: too short for an LMDB file", len);
     const unsigned char *m = buf + LMDB_PAGEHDR;
-    if (get32(m + LMDB_OFF_MAGIC, false) != LMDB_MAGIC) {
-        snprintf(err, errlen, "is not an LMDB file of this machine's word size and byte order");
-        return -1;
-    }
+    if (get32(m + LMDB_OFF_MAGIC, false) != LMDB_MAGIC)
+        return pp_errf(err, errlen,
+                       "is not an LMDB file of this machine's word size and byte order");
     h->version = get32(m + LMDB_OFF_VERSION, false);
     if (h->version != LMDB_DATA_VERSION) {
         snprintf(err, errlen,
@@ -136,15 +126,12 @@ int pp_cachedb_lmdb_header(const unsigned char *buf, size_t len, pp_cachedb_head
         return -1;
     }
     h->pagesize = get32(m + LMDB_OFF_PSIZE, false);
-    if (!power_of_two(h->pagesize, 512, 65536)) {
-        snprintf(err, errlen, "has a corrupt header (page size %u)", h->pagesize);
-        return -1;
-    }
+    if (!power_of_two(h->pagesize, 512, 65536))
+        return pp_errf(err, errlen, "has a corrupt header (page size %u)", h->pagesize);
     uint64_t last = get64(m + LMDB_OFF_LAST_PG);
-    if (last >= UINT64_MAX / h->pagesize) {
-        snprintf(err, errlen, "has a corrupt header (last page %llu)", (unsigned long long)last);
-        return -1;
-    }
+    if (last >= UINT64_MAX / h->pagesize)
+        return pp_errf(err, errlen, "has a corrupt header (last page %llu)",
+                       (unsigned long long)last);
     h->min_size = (last + 1) * h->pagesize;
     h->entries = get64(m + LMDB_OFF_ENTRIES);
     h->txnid = get64(m + LMDB_OFF_TXNID);
@@ -155,20 +142,17 @@ int pp_cachedb_cdb_header(const unsigned char *buf, size_t len, uint64_t file_si
                           pp_cachedb_header *h, char *err, size_t errlen)
 {
     *h = (pp_cachedb_header){.type = PP_CACHEDB_CDB};
-    if (len < CDB_TOC_LEN) {
-        snprintf(err, errlen, "only %zu bytes: too short for a CDB file", len);
-        return -1;
-    }
+    if (len < CDB_TOC_LEN)
+        return pp_errf(err, errlen, "only %zu bytes: too short for a CDB file", len);
     /* The records run from the table of contents to the first hash table; the tables follow,
      * each slot 8 bytes, to the end of the file. */
     uint64_t first = UINT64_MAX, end = CDB_TOC_LEN;
     for (size_t i = 0; i < 256; i++) {
         uint64_t pos = get32(buf + 8 * i, false), slots = get32(buf + 8 * i + 4, false);
-        if (pos < CDB_TOC_LEN || pos + 8 * slots > file_size) {
-            snprintf(err, errlen, "is truncated or not a CDB file (hash table %zu at %llu of %llu "
-                     "bytes)", i, (unsigned long long)pos, (unsigned long long)file_size);
-            return -1;
-        }
+        if (pos < CDB_TOC_LEN || pos + 8 * slots > file_size)
+            return pp_errf(err, errlen, "is truncated or not a CDB file (hash table %zu at %llu "
+                           "of %llu bytes)", i, (unsigned long long)pos,
+                           (unsigned long long)file_size);
         if (pos < first)
             first = pos;
         if (pos + 8 * slots > end)

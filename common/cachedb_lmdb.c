@@ -18,6 +18,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 
+#include "buf.h"
 #include "procinfo.h"
 
 #define META_READ 256    /* enough for the page header and MDB_meta */
@@ -61,10 +62,8 @@ static int check_header(pp_cachedb *db, char *err, size_t errlen)
 
     if (pp_cachedb_read_header(db, buf, sizeof buf, "an LMDB", err, errlen) != 0)
         return -1;
-    if (pp_cachedb_lmdb_header(buf, sizeof buf, &h0, why, sizeof why) != 0) {
-        snprintf(err, errlen, "%s %s", db->file, why);
-        return -1;
-    }
+    if (pp_cachedb_lmdb_header(buf, sizeof buf, &h0, why, sizeof why) != 0)
+        return pp_errf(err, errlen, "%s %s", db->file, why);
     const pp_cachedb_header *h = &h0;
     if ((off_t)h0.pagesize + (off_t)sizeof buf <= db->size &&
         pp_cachedb_pread(db, buf, sizeof buf, (off_t)h0.pagesize, err, errlen) == 0 &&
@@ -154,10 +153,8 @@ static int lmdb_next(pp_cachedb *db, pp_cachedb_item *item, char *err, size_t er
     l->started = true;
     if (rc == MDB_NOTFOUND)
         return 0;
-    if (rc != 0) {
-        snprintf(err, errlen, "cannot read %s: %s", db->file, mdb_strerror(rc));
-        return -1;
-    }
+    if (rc != 0)
+        return pp_errf(err, errlen, "cannot read %s: %s", db->file, mdb_strerror(rc));
     return 1;
 }
 
@@ -179,8 +176,7 @@ static int lmdb_lookup(pp_cachedb *db, const char *key, size_t klen, char *err, 
     bus_armed = 0;
     if (rc == 0 || rc == MDB_NOTFOUND)
         return rc == 0;
-    snprintf(err, errlen, "cannot read %s: %s", db->file, mdb_strerror(rc));
-    return -1;
+    return pp_errf(err, errlen, "cannot read %s: %s", db->file, mdb_strerror(rc));
 }
 
 const pp_cachedb_ops pp_cachedb_lmdb_ops = {lmdb_open, lmdb_next, lmdb_lookup, lmdb_close};

@@ -132,18 +132,14 @@ static int servers_from_spec(pp_dns *d, const char *spec, char *err, size_t errl
 {
     char host[256], port[8];
     unsigned p;
-    if (pp_dns_parse_server(spec, host, sizeof host, &p) < 0) {
-        snprintf(err, errlen, "bad DNS server '%s' (use ADDRESS, ADDRESS:PORT or [IPV6]:PORT)",
-                 spec);
-        return -1;
-    }
+    if (pp_dns_parse_server(spec, host, sizeof host, &p) < 0)
+        return pp_errf(err, errlen,
+                       "bad DNS server '%s' (use ADDRESS, ADDRESS:PORT or [IPV6]:PORT)", spec);
     snprintf(port, sizeof port, "%u", p);
     struct addrinfo hints = {.ai_socktype = SOCK_DGRAM, .ai_flags = AI_NUMERICSERV}, *res;
     int rc = getaddrinfo(host, port, &hints, &res);
-    if (rc != 0) {
-        snprintf(err, errlen, "DNS server '%s': %s", host, gai_strerror(rc));
-        return -1;
-    }
+    if (rc != 0)
+        return pp_errf(err, errlen, "DNS server '%s': %s", host, gai_strerror(rc));
     for (struct addrinfo *ai = res; ai; ai = ai->ai_next)
         if (ai->ai_family == AF_INET || ai->ai_family == AF_INET6)
             add_server(d, ai->ai_addr, ai->ai_addrlen);

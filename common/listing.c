@@ -6,14 +6,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "buf.h"
 #include "result.h"
 
 int pp_listing_format(const char *arg, void *dst, char *err, size_t errlen)
 {
-    if (strcmp(arg, "tsv") != 0 && strcmp(arg, "json") != 0) {
-        snprintf(err, errlen, "unknown format '%s' (tsv, json)", arg);
-        return -1;
-    }
+    if (strcmp(arg, "tsv") != 0 && strcmp(arg, "json") != 0)
+        return pp_errf(err, errlen, "unknown format '%s' (tsv, json)", arg);
     *(bool *)dst = strcmp(arg, "json") == 0;
     return 0;
 }

@@ -93,8 +93,7 @@ static long plain_io(int fd, char *buf, size_t len, bool out, char *err, size_t 
         return (long)n;
     if (errno == EAGAIN || errno == EINTR)
         return -1000 - (out ? POLLOUT : POLLIN);
-    snprintf(err, errlen, "%s", strerror(errno));
-    return -1;
+    return pp_errf(err, errlen, "%s", strerror(errno));
 }
 
 /* Read (out false) or write some bytes before the deadline; -2 when time is up. */

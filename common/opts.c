@@ -145,20 +145,16 @@ static int fn_timeout(const char *arg, void *dst, char *err, size_t errlen)
 
 static int fn_format(const char *arg, void *dst, char *err, size_t errlen)
 {
-    if (pp_format_parse(arg, dst) != 0) {
-        snprintf(err, errlen, "unknown format '%s' (nagios, json, openmetrics)", arg);
-        return -1;
-    }
+    if (pp_format_parse(arg, dst) != 0)
+        return pp_errf(err, errlen, "unknown format '%s' (nagios, json, openmetrics)", arg);
     return 0;
 }
 
 static int fn_port(const char *arg, void *dst, char *err, size_t errlen)
 {
     long v;
-    if (parse_long(arg, &v) != 0 || v < 1 || v > 65535) {
-        snprintf(err, errlen, "'%s' is not a port number (1-65535)", arg);
-        return -1;
-    }
+    if (parse_long(arg, &v) != 0 || v < 1 || v > 65535)
+        return pp_errf(err, errlen, "'%s' is not a port number (1-65535)", arg);
     *(long *)dst = v;
     return 0;
 }
@@ -182,26 +178,20 @@ static int apply(const pp_opt *o, const char *arg, char *err, size_t errlen)
         return 0;
     }
     case PP_OPT_INT:
-        if (parse_long(arg, o->dst) != 0) {
-            snprintf(err, errlen, "'%s' is not an integer", arg);
-            return -1;
-        }
+        if (parse_long(arg, o->dst) != 0)
+            return pp_errf(err, errlen, "'%s' is not an integer", arg);
         return 0;
     case PP_OPT_DOUBLE:
-        if (pp_parse_number(arg, o->dst) != 0) {
-            snprintf(err, errlen, "'%s' is not a number", arg);
-            return -1;
-        }
+        if (pp_parse_number(arg, o->dst) != 0)
+            return pp_errf(err, errlen, "'%s' is not a number", arg);
         return 0;
     case PP_OPT_RANGE:
         return pp_range_parse(arg, o->dst, err, errlen);
     case PP_OPT_THRESH:
         return pp_thresh_parse(arg, o->dst, err, errlen);
     case PP_OPT_STATE:
-        if (pp_state_parse(arg, o->dst) != 0) {
-            snprintf(err, errlen, "unknown state '%s' (ok, warning, critical, unknown)", arg);
-            return -1;
-        }
+        if (pp_state_parse(arg, o->dst) != 0)
+            return pp_errf(err, errlen, "unknown state '%s' (ok, warning, critical, unknown)", arg);
         return 0;
     case PP_OPT_FUNC:
         return o->fn(arg, o->dst, err, errlen);

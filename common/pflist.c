@@ -76,10 +76,8 @@ int pp_pflist_is_table(const char *item)
 int pp_pflist_read_file(const char *path, pp_pflist_fn fn, void *arg, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
-        return -1;
-    }
+    if (!f)
+        return pp_errf(err, errlen, "cannot read %s: %s", path, strerror(errno));
     char *line = NULL;
     size_t cap = 0;
     int rc = 0;
@@ -134,8 +132,7 @@ int pp_pflist_table(const char *config_dir, const char *table, pp_pflist_kv_fn f
     if (rc != 0 && !stop) {
         char why[512];
         snprintf(why, sizeof why, "%s", err);
-        snprintf(err, errlen, "cannot list %s: %s", table, why);
-        return -1;
+        return pp_errf(err, errlen, "cannot list %s: %s", table, why);
     }
     return 0;
 }

@@ -100,10 +100,8 @@ int pp_postconf_fetch(pp_postconf *pc, const char *const names[], char *err, siz
     int rc;
 
     for (n = 0; names[n]; n++)
-        if (!valid_name(names[n])) {
-            snprintf(err, errlen, "invalid Postfix parameter name '%.60s'", names[n]);
-            return -1;
-        }
+        if (!valid_name(names[n]))
+            return pp_errf(err, errlen, "invalid Postfix parameter name '%.60s'", names[n]);
     argv = pp_xcalloc(n + 5, sizeof *argv);
     argv[argc++] = "postconf";
     argv[argc++] = "-x";

@@ -16,6 +16,8 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "buf.h"
+
 /* ---- pure parsers ---- */
 
 int pp_proc_stat_parse(const char *text, size_t len, pp_proc_stat *st)
@@ -218,16 +220,12 @@ int pp_proc_pidfile(const char *path, pid_t *pid, char *err, size_t errlen)
 {
     char buf[64];
     int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
-        return -1;
-    }
+    if (fd < 0)
+        return pp_errf(err, errlen, "cannot open %s: %s", path, strerror(errno));
     ssize_t n = read(fd, buf, sizeof buf - 1);
     close(fd);
-    if (n < 0) {
-        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
-        return -1;
-    }
+    if (n < 0)
+        return pp_errf(err, errlen, "cannot read %s: %s", path, strerror(errno));
     buf[n] = '\0';
     char *p = buf, *end;
     while (*p == ' ')
@@ -235,14 +233,10 @@ int pp_proc_pidfile(const char *path, pid_t *pid, char *err, size_t errlen)
     long v = strtol(p, &end, 10);
     while (*end == ' ' || *end == '\n')
         end++;
-    if (end == p || *end != '\0' || v <= 0 || v > INT_MAX) {
-        snprintf(err, errlen, "%s holds no process id", path);
-        return -1;
-    }
-    if (kill((pid_t)v, 0) != 0 && errno == ESRCH) {
-        snprintf(err, errlen, "%s names process %ld, which is not running", path, v);
-        return -1;
-    }
+    if (end == p || *end != '\0' || v <= 0 || v > INT_MAX)
+        return pp_errf(err, errlen, "%s holds no process id", path);
+    if (kill((pid_t)v, 0) != 0 && errno == ESRCH)
+        return pp_errf(err, errlen, "%s names process %ld, which is not running", path, v);
     *pid = (pid_t)v;
     return 0;
 }

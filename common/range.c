@@ -63,15 +63,11 @@ int pp_range_parse(const char *text, pp_range *r, char *err, size_t errlen)
     int rc = -1;
 
     memset(r, 0, sizeof *r);
-    if (text == NULL || *text == '\0') {
-        snprintf(err, errlen, "empty range");
-        return -1;
-    }
+    if (text == NULL || *text == '\0')
+        return pp_errf(err, errlen, "empty range");
     copy = strdup(text);
-    if (!copy) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
+    if (!copy)
+        return pp_errf(err, errlen, "out of memory");
     p = copy;
     if (*p == '@') {
         out.inside = true;
@@ -164,10 +160,8 @@ int pp_thresh_parse(const char *text, pp_thresh *t, char *err, size_t errlen)
 {
     const char *comma = strchr(text, ',');
     pp_thresh out = {0};
-    if (!comma) {
-        snprintf(err, errlen, "expected WARN,CRIT ranges, got '%s'", text);
-        return -1;
-    }
+    if (!comma)
+        return pp_errf(err, errlen, "expected WARN,CRIT ranges, got '%s'", text);
     char *warn = pp_xstrndup(text, (size_t)(comma - text));
     int rc = 0;
     if (*warn && pp_range_parse(warn, &out.warn, err, errlen) != 0)

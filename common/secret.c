@@ -101,10 +101,8 @@ int pp_authfile_read(const char *path, pp_secret *s, char *err, size_t errlen)
     ssize_t n;
 
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) {
-        snprintf(err, errlen, "cannot open authfile %s: %s", path, strerror(errno));
-        return -1;
-    }
+    if (fd < 0)
+        return pp_errf(err, errlen, "cannot open authfile %s: %s", path, strerror(errno));
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         snprintf(err, errlen, "authfile %s is not a regular file", path);
         close(fd);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "spawn.h"
 
 #define MAX_DEPTH 16                  /* nesting of values we skip */
@@ -647,11 +648,9 @@ int pp_showq_next(pp_showq *sq, pp_showq_msg *m, char *err, size_t errlen)
             sq->at_end = true;
             return 0;
         }
-        if (rc < 0) {
-            snprintf(err, errlen, "postqueue -j line %lu: longer than %u bytes", sq->lineno,
-                     MAX_LINE);
-            return -1;
-        }
+        if (rc < 0)
+            return pp_errf(err, errlen, "postqueue -j line %lu: longer than %u bytes", sq->lineno,
+                           MAX_LINE);
         if (sq->line.len == strspn(pp_buf_str(&sq->line), " \t\r"))
             continue;
         char why[256];
@@ -660,8 +659,7 @@ int pp_showq_next(pp_showq *sq, pp_showq_msg *m, char *err, size_t errlen)
                 continue;
             return 1;
         }
-        snprintf(err, errlen, "postqueue -j line %lu: %s", sq->lineno, why);
-        return -1;
+        return pp_errf(err, errlen, "postqueue -j line %lu: %s", sq->lineno, why);
     }
 }
 

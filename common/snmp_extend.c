@@ -183,15 +183,11 @@ static pp_snmp_status lib_error(const pp_snmp *s, void *handle, netsnmp_session 
 static int make_key(const netsnmp_session *sess, const char *pass, const char *what, u_char *key,
                     size_t *key_len, char *err, size_t errlen)
 {
-    if (!pass || strlen(pass) < 8) {
-        snprintf(err, errlen, "the %s password must have at least 8 characters", what);
-        return -1;
-    }
+    if (!pass || strlen(pass) < 8)
+        return pp_errf(err, errlen, "the %s password must have at least 8 characters", what);
     if (generate_Ku(sess->securityAuthProto, (u_int)sess->securityAuthProtoLen,
-                    (const u_char *)pass, strlen(pass), key, key_len) != SNMPERR_SUCCESS) {
-        snprintf(err, errlen, "cannot make a key from the %s password", what);
-        return -1;
-    }
+                    (const u_char *)pass, strlen(pass), key, key_len) != SNMPERR_SUCCESS)
+        return pp_errf(err, errlen, "cannot make a key from the %s password", what);
     return 0;
 }
 
@@ -206,11 +202,9 @@ static int set_usm(netsnmp_session *sess, const pp_snmp_conf *c, char *err, size
         return 0;
     int at = usm_lookup_auth_type(c->auth_proto);
     oid *ao = at > 0 ? sc_get_auth_oid(at, &sess->securityAuthProtoLen) : NULL;
-    if (!ao) {
-        snprintf(err, errlen, "unknown authentication protocol '%s' (MD5, SHA, SHA-224, "
-                 "SHA-256, SHA-384, SHA-512)", c->auth_proto);
-        return -1;
-    }
+    if (!ao)
+        return pp_errf(err, errlen, "unknown authentication protocol '%s' (MD5, SHA, SHA-224, "
+                       "SHA-256, SHA-384, SHA-512)", c->auth_proto);
     sess->securityAuthProto = ao;
     sess->securityAuthKeyLen = USM_AUTH_KU_LEN;
     if (make_key(sess, c->auth_pass, "authentication", sess->securityAuthKey,
@@ -220,11 +214,9 @@ static int set_usm(netsnmp_session *sess, const pp_snmp_conf *c, char *err, size
         return 0;
     int pt = usm_lookup_priv_type(c->priv_proto);
     oid *po = pt > 0 ? sc_get_priv_oid(pt, &sess->securityPrivProtoLen) : NULL;
-    if (!po) {
-        snprintf(err, errlen, "unknown privacy protocol '%s' (DES, AES, AES-192, AES-256)",
-                 c->priv_proto);
-        return -1;
-    }
+    if (!po)
+        return pp_errf(err, errlen, "unknown privacy protocol '%s' (DES, AES, AES-192, AES-256)",
+                       c->priv_proto);
     sess->securityPrivProto = po;
     sess->securityPrivKeyLen = USM_PRIV_KU_LEN;
     return make_key(sess, c->priv_pass, "privacy", sess->securityPrivKey,

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "timeout.h"
 
 int pp_find_program(const char *name, char *path, size_t len)
@@ -48,10 +49,8 @@ int pp_spawn(const char *const argv[], int stdin_fd, pp_child *c, char *err, siz
     memset(c, 0, sizeof *c);
     c->err_fd = -1;
     snprintf(c->name, sizeof c->name, "%s", argv[0]);
-    if (pp_find_program(argv[0], path, sizeof path) != 0) {
-        snprintf(err, errlen, "%s: command not found (is Postfix installed?)", argv[0]);
-        return -1;
-    }
+    if (pp_find_program(argv[0], path, sizeof path) != 0)
+        return pp_errf(err, errlen, "%s: command not found (is Postfix installed?)", argv[0]);
     if (pipe2(out, O_CLOEXEC) != 0)
         goto fail;
     if (pipe2(errp, O_CLOEXEC) != 0) {
@@ -91,8 +90,7 @@ int pp_spawn(const char *const argv[], int stdin_fd, pp_child *c, char *err, siz
     }
     return 0;
 fail:
-    snprintf(err, errlen, "cannot run %s: %s", argv[0], strerror(errno));
-    return -1;
+    return pp_errf(err, errlen, "cannot run %s: %s", argv[0], strerror(errno));
 }
 
 static void read_all(int fd, pp_buf *into)

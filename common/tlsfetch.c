@@ -69,20 +69,16 @@ int pp_tlsfetch_file(const char *path, pp_tls_peer *p, char *err, size_t errlen)
 {
     memset(p, 0, sizeof *p);
     FILE *fp = fopen(path, "r");
-    if (!fp) {
-        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
-        return -1;
-    }
+    if (!fp)
+        return pp_errf(err, errlen, "cannot read %s: %s", path, strerror(errno));
     p->chain = sk_X509_new_null();
     X509 *x;
     while ((x = PEM_read_X509(fp, NULL, NULL, NULL)) != NULL)
         sk_X509_push(p->chain, x);
     fclose(fp);
     ERR_clear_error(); /* the end of the file reads as an error */
-    if (sk_X509_num(p->chain) == 0) {
-        snprintf(err, errlen, "no PEM certificate in %s", path);
-        return -1;
-    }
+    if (sk_X509_num(p->chain) == 0)
+        return pp_errf(err, errlen, "no PEM certificate in %s", path);
     return 0;
 }
 

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "listing.h"
 #include "opts.h"
 #include "postconf.h"
@@ -59,10 +60,8 @@ static int fn_age(const char *arg, void *dst, char *err, size_t errlen)
             mult = units[i].secs;
     double age = v * (*end ? mult : 1);
     /* Over a century is no age a queue file has, and would not fit a time_t cutoff. */
-    if (end == arg || errno || v < 0 || (*end && mult == 0) || v != v || age > 3.2e9) {
-        snprintf(err, errlen, "'%s' is not an age like 90s, 30m, 12h, 2d or 1w", arg);
-        return -1;
-    }
+    if (end == arg || errno || v < 0 || (*end && mult == 0) || v != v || age > 3.2e9)
+        return pp_errf(err, errlen, "'%s' is not an age like 90s, 30m, 12h, 2d or 1w", arg);
     *(double *)dst = age;
     return 0;
 }

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "listing.h"
 #include "opts.h"
 #include "queue_view.h"
@@ -56,10 +57,8 @@ static int fn_status(const char *arg, void *dst, char *err, size_t errlen)
         bits |= names[i].bits;
     }
     free(copy);
-    if (!bits) {
-        snprintf(err, errlen, "no status given");
-        return -1;
-    }
+    if (!bits)
+        return pp_errf(err, errlen, "no status given");
     *(unsigned *)dst = bits;
     return 0;
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "buf.h"
 #include "opts.h"
 #include "postconf.h"
 #include "queue_scan.h"
@@ -44,8 +45,7 @@ static int fn_source(const char *arg, void *dst, char *err, size_t errlen)
             *(int *)dst = i;
             return 0;
         }
-    snprintf(err, errlen, "'%s' is not a source (auto, direct, showq)", arg);
-    return -1;
+    return pp_errf(err, errlen, "'%s' is not a source (auto, direct, showq)", arg);
 }
 
 static const pp_opt opts[] = {

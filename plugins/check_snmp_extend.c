@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "buf.h"
 #include "opts.h"
 #include "plugout.h"
 #include "result.h"
@@ -30,8 +31,7 @@ static int fn_version(const char *arg, void *dst, char *err, size_t errlen)
     else if (strcmp(arg, "3") == 0 || strcasecmp(arg, "v3") == 0)
         *(long *)dst = 3;
     else {
-        snprintf(err, errlen, "'%s' is not a supported SNMP version (2c, 3)", arg);
-        return -1;
+        return pp_errf(err, errlen, "'%s' is not a supported SNMP version (2c, 3)", arg);
     }
     return 0;
 }
@@ -45,9 +45,8 @@ static int fn_level(const char *arg, void *dst, char *err, size_t errlen)
             return 0;
         }
     }
-    snprintf(err, errlen, "'%s' is not a security level (noAuthNoPriv, authNoPriv, authPriv)",
-             arg);
-    return -1;
+    return pp_errf(err, errlen, "'%s' is not a security level (noAuthNoPriv, authNoPriv, authPriv)",
+                   arg);
 }
 
 static const pp_opt opts[] = {
