@@ -268,7 +268,84 @@ int pp_tlsinspect_dane(const pp_tlsinspect_opts *o, STACK_OF(X509) *chain, char 
     return rc;
 }
 
-int pp_tlsinspect_ocsp(const pp_tls_peer *p, time_t now, char *how, size_t howlen)
+/* The issuer of chain[0]: the next certificate of the chain that signed it, or one of the
+ * trust store's; NULL when neither has it. Owned by the caller. */
+static X509 *issuer_of(STACK_OF(X509) *chain, X509_STORE *st)
+{
+    X509 *leaf = sk_X509_value(chain, 0), *found = NULL;
+    for (int i = 1; i < sk_X509_num(chain) && !found; i++)
+        if (X509_check_issued(sk_X509_value(chain, i), leaf) == X509_V_OK)
+            found = X509_dup(sk_X509_value(chain, i));
+    if (!found) {
+        X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+        if (ctx && X509_STORE_CTX_init(ctx, st, leaf, NULL) == 1 &&
+            X509_STORE_CTX_get1_issuer(&found, ctx, leaf) != 1)
+            found = NULL;
+        X509_STORE_CTX_free(ctx);
+    }
+    return found;
+}
+
+/* Is one about leaf, issued by issuer? The certificate id names the issuer by hashes made
+ * with the responder's choice of digest: make ours with the same one. */
+static bool ocsp_about(OCSP_SINGLERESP *one, X509 *leaf, X509 *issuer)
+{
+    const OCSP_CERTID *cid = OCSP_SINGLERESP_get0_id(one);
+    ASN1_OBJECT *alg = NULL;
+    OCSP_id_get0_info(NULL, &alg, NULL, NULL, (OCSP_CERTID *)cid);
+    const EVP_MD *md = alg ? EVP_get_digestbyobj(alg) : NULL;
+    OCSP_CERTID *mine = md ? OCSP_cert_to_id(md, leaf, issuer) : NULL;
+    bool same = mine && OCSP_id_cmp(mine, cid) == 0;
+    OCSP_CERTID_free(mine);
+    return same;
+}
+
+/* The status of the one response about the leaf: 0 good, 1 unknown or stale, 2 revoked. */
+static int ocsp_status(OCSP_SINGLERESP *one, time_t now, char *how, size_t howlen)
+{
+    int reason;
+    ASN1_GENERALIZEDTIME *rev, *thisu, *nextu;
+    int status = OCSP_single_get0_status(one, &reason, &rev, &thisu, &nextu);
+    double next = nextu ? difftime(asn1_to_time(nextu), now) / DAY : NAN;
+    if (status == V_OCSP_CERTSTATUS_REVOKED) {
+        snprintf(how, howlen, "OCSP: the certificate is REVOKED");
+        return 2;
+    }
+    if (status != V_OCSP_CERTSTATUS_GOOD) {
+        snprintf(how, howlen, "OCSP: the responder does not know the certificate");
+        return 1;
+    }
+    if (!OCSP_check_validity(thisu, nextu, 300, -1)) {
+        snprintf(how, howlen, "OCSP: good, but the response is stale (next update %.1f days ago)",
+                 -next);
+        return 1;
+    }
+    snprintf(how, howlen, "OCSP: good%s%.1f%s", nextu ? ", next update in " : "",
+             nextu ? next : 0, nextu ? " days" : "");
+    return 0;
+}
+
+/* The response must be signed by the leaf's issuer, or by a responder the issuer delegated
+ * to (RFC 6960 4.2.2.2), chained to a trusted root: else anybody could staple "good". */
+static bool ocsp_signed(OCSP_BASICRESP *bs, STACK_OF(X509) *chain, X509_STORE *st, char *how,
+                        size_t howlen)
+{
+    if (OCSP_basic_verify(bs, chain, st, 0) == 1)
+        return true;
+    const char *data = NULL;
+    int flags = 0;
+    unsigned long e = ERR_peek_error_data(&data, &flags);
+    bool text = data && *data && (flags & ERR_TXT_STRING);
+    if (text && strncmp(data, "Verify error:", 13) == 0)
+        data += strspn(data + 13, " ") + 13;
+    const char *reason = e ? ERR_reason_error_string(e) : NULL;
+    snprintf(how, howlen, "OCSP: the stapled response's signature is not valid (%s%s%s)",
+             reason ? reason : "unknown error", text ? ": " : "", text ? data : "");
+    return false;
+}
+
+int pp_tlsinspect_ocsp(const pp_tls_peer *p, const char *cafile, time_t now, char *how,
+                       size_t howlen)
 {
     if (!p->ocsp) {
         snprintf(how, howlen, "no OCSP response stapled");
@@ -277,6 +354,9 @@ int pp_tlsinspect_ocsp(const pp_tls_peer *p, time_t now, char *how, size_t howle
     const unsigned char *d = p->ocsp;
     OCSP_RESPONSE *resp = d2i_OCSP_RESPONSE(NULL, &d, (long)p->ocsp_len);
     OCSP_BASICRESP *bs = NULL;
+    X509_STORE *st = NULL;
+    X509 *issuer = NULL;
+    char why[256];
     int rc = 2;
     if (!resp) {
         snprintf(how, howlen, "the stapled OCSP response cannot be decoded");
@@ -285,37 +365,23 @@ int pp_tlsinspect_ocsp(const pp_tls_peer *p, time_t now, char *how, size_t howle
                  OCSP_response_status_str(OCSP_response_status(resp)));
     } else if (!(bs = OCSP_response_get1_basic(resp))) {
         snprintf(how, howlen, "the stapled OCSP response has no basic response");
+    } else if (!(st = pp_mailconn_trust_store(cafile, why, sizeof why))) {
+        snprintf(how, howlen, "OCSP: cannot check the response: %s", why);
+    } else if (!(issuer = issuer_of(p->chain, st))) {
+        snprintf(how, howlen, "OCSP: cannot check the response: the certificate's issuer is "
+                              "neither in the chain nor trusted");
     } else {
-        const ASN1_INTEGER *serial = X509_get0_serialNumber(sk_X509_value(p->chain, 0));
-        snprintf(how, howlen, "the stapled OCSP response is not about this certificate");
-        for (int i = 0; i < OCSP_resp_count(bs); i++) {
-            OCSP_SINGLERESP *one = OCSP_resp_get0(bs, i);
-            ASN1_INTEGER *sn = NULL;
-            int reason;
-            ASN1_GENERALIZEDTIME *rev, *thisu, *nextu;
-            OCSP_id_get0_info(NULL, NULL, NULL, &sn, (OCSP_CERTID *)OCSP_SINGLERESP_get0_id(one));
-            if (!sn || ASN1_INTEGER_cmp(sn, serial) != 0)
-                continue;
-            int status = OCSP_single_get0_status(one, &reason, &rev, &thisu, &nextu);
-            double next = nextu ? difftime(asn1_to_time(nextu), now) / DAY : NAN;
-            if (status == V_OCSP_CERTSTATUS_REVOKED) {
-                snprintf(how, howlen, "OCSP: the certificate is REVOKED");
-                rc = 2;
-            } else if (status != V_OCSP_CERTSTATUS_GOOD) {
-                snprintf(how, howlen, "OCSP: the responder does not know the certificate");
-                rc = 1;
-            } else if (!OCSP_check_validity(thisu, nextu, 300, -1)) {
-                snprintf(how, howlen, "OCSP: good, but the response is stale (next update %.1f "
-                                      "days ago)", -next);
-                rc = 1;
-            } else {
-                snprintf(how, howlen, "OCSP: good%s%.1f%s", nextu ? ", next update in " : "",
-                         nextu ? next : 0, nextu ? " days" : "");
-                rc = 0;
-            }
-            break;
-        }
+        OCSP_SINGLERESP *one = NULL;
+        for (int i = 0; i < OCSP_resp_count(bs) && !one; i++)
+            if (ocsp_about(OCSP_resp_get0(bs, i), sk_X509_value(p->chain, 0), issuer))
+                one = OCSP_resp_get0(bs, i);
+        if (!one)
+            snprintf(how, howlen, "the stapled OCSP response is not about this certificate");
+        else if (ocsp_signed(bs, p->chain, st, how, howlen))
+            rc = ocsp_status(one, now, how, howlen);
     }
+    X509_free(issuer);
+    X509_STORE_free(st);
     OCSP_BASICRESP_free(bs);
     OCSP_RESPONSE_free(resp);
     ERR_clear_error();
@@ -442,7 +508,7 @@ static void judge_session(judge *j, const pp_tls_peer *p, time_t now)
             low ? ": below the minimum protocol (--min-tls)" : "");
     }
     if (o->ocsp) {
-        int rc = pp_tlsinspect_ocsp(p, now, how, sizeof how);
+        int rc = pp_tlsinspect_ocsp(p, o->cafile, now, how, sizeof how);
         add(j, rc == 0 ? PP_OK : rc == 1 ? PP_WARNING : PP_CRITICAL, "%s", how);
     }
 }

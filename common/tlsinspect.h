@@ -14,7 +14,8 @@
  *			      size_t desclen);
  *	int pp_tlsinspect_dane(const pp_tlsinspect_opts *o, STACK_OF(X509) *chain, char *how,
  *			       size_t howlen);
- *	int pp_tlsinspect_ocsp(const pp_tls_peer *p, time_t now, char *how, size_t howlen);
+ *	int pp_tlsinspect_ocsp(const pp_tls_peer *p, const char *cafile, time_t now, char *how,
+ *			       size_t howlen);
  *	int pp_tlsinspect_protocol_parse(const char *text, int *version);
  * DESCRIPTION
  *	pp_tlsinspect_judge() adds a sub-result to r for each judgment, each text prefixed
@@ -33,7 +34,9 @@
  *	  - signatures made with MD5 or SHA-1 (not for self-signed roots, whose signature
  *	    nobody checks);
  *	  - the negotiated protocol below o->min_tls;
- *	  - with o->ocsp, a stapled OCSP response that must say "good" and be current;
+ *	  - with o->ocsp, a stapled OCSP response that must be signed by the leaf's issuer
+ *	    or a responder it delegated to (chained to the trusted root), be about this
+ *	    certificate (issuer and serial), say "good" and be current;
  *	  - with o->dane, the TLSA records in o->tlsa (see dane.h) must match, a DANE-TA match
  *	    only when that anchor really signed the chain; o->tlsa_note says why there are
  *	    none (the DNS status), o->tlsa_failed that the lookup itself failed (UNKNOWN:
@@ -91,7 +94,8 @@ int pp_tlsinspect_weak_digest(const X509 *x, char *alg, size_t alglen);
 int pp_tlsinspect_key(const X509 *x, const pp_tlsinspect_opts *o, char *desc, size_t desclen);
 int pp_tlsinspect_dane(const pp_tlsinspect_opts *o, STACK_OF(X509) *chain, char *how,
                        size_t howlen);
-int pp_tlsinspect_ocsp(const pp_tls_peer *p, time_t now, char *how, size_t howlen);
+int pp_tlsinspect_ocsp(const pp_tls_peer *p, const char *cafile, time_t now, char *how,
+                       size_t howlen);
 int pp_tlsinspect_protocol_parse(const char *text, int *version);
 
 #endif

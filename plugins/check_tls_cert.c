@@ -54,7 +54,8 @@ static const pp_opt opts[] = {
     {"selfsigned", 0, NULL, PP_OPT_FLAG, &opt_selfsigned, "a self-signed certificate is OK",
      NULL},
     {"ocsp", 0, NULL, PP_OPT_FLAG, &opt_ocsp,
-     "ask for OCSP stapling: CRITICAL unless a current \"good\" response is stapled", NULL},
+     "ask for OCSP stapling: the response must be signed by the issuer (or its responder) "
+     "and say \"good\"; none, revoked or forged is CRITICAL, stale or unknown WARNING", NULL},
     {"dane", 0, NULL, PP_OPT_FLAG, &opt_dane,
      "the TLSA records of _PORT._tcp.NAME must match the chain (RFC 7671, 7672)", NULL},
     {"no-dnssec", 0, NULL, PP_OPT_FLAG, &opt_no_dnssec,

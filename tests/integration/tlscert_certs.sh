@@ -86,14 +86,20 @@ judge good.postprobe.test 2 "TLSv1.2, " --min-tls 1.3
 judge good.postprobe.test 0 "TLS OK" --min-tls 1.2
 
 # OCSP stapling: responses made by `openssl ocsp` as the intermediate's responder.
+# ocsp_for NAME [SIGNER]: a response about NAME, signed by SIGNER (default: the issuer).
 ocsp_for() {
-    (cd "$D" && openssl ocsp -index db/index.txt -rsigner inter.crt -rkey inter.key \
+    local signer=${2:-inter}
+    (cd "$D" && openssl ocsp -index db/index.txt -rsigner "$signer.crt" -rkey "$signer.key" \
         -CA inter.crt -issuer inter.crt -cert "$1.crt" -ndays 2 -respout "$1.ocsp" >/dev/null 2>&1)
 }
 ocsp_for good.postprobe.test
 serve good.postprobe.test "${CHAIN[@]}" -status_file "$D/good.postprobe.test.ocsp"
 run "$P" -H 127.0.0.1 -p "$PORT" --cafile "$D/root.crt" --hostname good.postprobe.test --ocsp
 check "OCSP response stapled: good" all_of "rc_is 0" 'out_has "[OK] OCSP: good, next update in 2.0 days"'
+# "good", but signed by a certificate the issuer never made a responder (the server's own).
+ocsp_for good.postprobe.test good.postprobe.test
+serve good.postprobe.test "${CHAIN[@]}" -status_file "$D/good.postprobe.test.ocsp"
+judge good.postprobe.test 2 "TLS CRITICAL - OCSP: the stapled response's signature is not valid (" --ocsp
 openssl ca -config "$D/ca.cnf" -cert "$D/inter.crt" -keyfile "$D/inter.key" \
     -revoke "$D/revoked.postprobe.test.crt" >/dev/null 2>&1
 ocsp_for revoked.postprobe.test

@@ -271,17 +271,18 @@ static void test_dane(void **state)
     X509_free(l);
 }
 
-/* A DER OCSP response about l, signed by the intermediate. */
-static unsigned char *ocsp_response(X509 *l, int status, double next_days, size_t *len)
+/* A DER OCSP response about l as issued by issuer, signed by signer with key. */
+static unsigned char *ocsp_signed_by(X509 *l, X509 *issuer, X509 *signer, EVP_PKEY *key,
+                                     int status, double next_days, size_t *len)
 {
     OCSP_BASICRESP *bs = OCSP_BASICRESP_new();
-    OCSP_CERTID *id = OCSP_cert_to_id(EVP_sha1(), l, inter);
+    OCSP_CERTID *id = OCSP_cert_to_id(EVP_sha1(), l, issuer);
     ASN1_TIME *thisupd = X509_time_adj_ex(NULL, 0, -3600, &now);
     ASN1_TIME *nextupd = X509_time_adj_ex(NULL, 0, (long)(next_days * DAY), &now);
     ASN1_TIME *rev = X509_time_adj_ex(NULL, -1, 0, &now);
     OCSP_basic_add1_status(bs, id, status, status == V_OCSP_CERTSTATUS_REVOKED ? 1 : 0,
                            status == V_OCSP_CERTSTATUS_REVOKED ? rev : NULL, thisupd, nextupd);
-    OCSP_basic_sign(bs, inter, inter_key, EVP_sha256(), NULL, 0);
+    OCSP_basic_sign(bs, signer, key, EVP_sha256(), NULL, 0);
     OCSP_RESPONSE *resp = OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, bs);
     unsigned char *der = NULL;
     *len = (size_t)i2d_OCSP_RESPONSE(resp, &der);
@@ -294,28 +295,58 @@ static unsigned char *ocsp_response(X509 *l, int status, double next_days, size_
     return der;
 }
 
+/* A DER OCSP response about l, signed by its issuer, the intermediate. */
+static unsigned char *ocsp_response(X509 *l, int status, double next_days, size_t *len)
+{
+    return ocsp_signed_by(l, inter, inter, inter_key, status, next_days, len);
+}
+
 static void test_ocsp(void **state)
 {
     (void)state;
     char how[256];
     X509 *l = leaf(-1, 90, NULL);
     pp_tls_peer p = {.chain = chain_of(l, inter)};
-    assert_int_equal(pp_tlsinspect_ocsp(&p, now, how, sizeof how), -1);
+    assert_int_equal(pp_tlsinspect_ocsp(&p, cafile, now, how, sizeof how), -1);
     p.ocsp = ocsp_response(l, V_OCSP_CERTSTATUS_GOOD, 3, &p.ocsp_len);
-    assert_int_equal(pp_tlsinspect_ocsp(&p, now, how, sizeof how), 0);
+    assert_int_equal(pp_tlsinspect_ocsp(&p, cafile, now, how, sizeof how), 0);
     assert_non_null(strstr(how, "good, next update in 3.0 days"));
     OPENSSL_free(p.ocsp);
     p.ocsp = ocsp_response(l, V_OCSP_CERTSTATUS_REVOKED, 3, &p.ocsp_len);
-    assert_int_equal(pp_tlsinspect_ocsp(&p, now, how, sizeof how), 2);
+    assert_int_equal(pp_tlsinspect_ocsp(&p, cafile, now, how, sizeof how), 2);
     OPENSSL_free(p.ocsp);
     p.ocsp = ocsp_response(l, V_OCSP_CERTSTATUS_GOOD, -1, &p.ocsp_len);
-    assert_int_equal(pp_tlsinspect_ocsp(&p, now, how, sizeof how), 1);
+    assert_int_equal(pp_tlsinspect_ocsp(&p, cafile, now, how, sizeof how), 1);
     assert_non_null(strstr(how, "stale"));
     OPENSSL_free(p.ocsp);
+    /* "good", signed by a CA nobody trusts: a forgery */
+    X509 *stranger = make_cert(weak_key, "Stranger CA", NULL, NULL, -1, 90, EVP_sha256(), NULL,
+                               true);
+    p.ocsp = ocsp_signed_by(l, inter, stranger, weak_key, V_OCSP_CERTSTATUS_GOOD, 3,
+                            &p.ocsp_len);
+    assert_int_equal(pp_tlsinspect_ocsp(&p, cafile, now, how, sizeof how), 2);
+    assert_string_equal(how, "OCSP: the stapled response's signature is not valid (certificate "
+                             "verify error: self-signed certificate)");
+    OPENSSL_free(p.ocsp);
+    /* "good" for the same serial number from another issuer: about another certificate */
+    p.ocsp = ocsp_signed_by(l, stranger, inter, inter_key, V_OCSP_CERTSTATUS_GOOD, 3,
+                            &p.ocsp_len);
+    assert_int_equal(pp_tlsinspect_ocsp(&p, cafile, now, how, sizeof how), 2);
+    assert_string_equal(how, "the stapled OCSP response is not about this certificate");
+    OPENSSL_free(p.ocsp);
+    /* the issuer neither sent nor trusted: the response cannot be checked */
+    STACK_OF(X509) *alone = chain_of(l, NULL);
+    pp_tls_peer bare = {.chain = alone};
+    bare.ocsp = ocsp_response(l, V_OCSP_CERTSTATUS_GOOD, 3, &bare.ocsp_len);
+    assert_int_equal(pp_tlsinspect_ocsp(&bare, cafile, now, how, sizeof how), 2);
+    assert_non_null(strstr(how, "issuer is neither in the chain nor trusted"));
+    OPENSSL_free(bare.ocsp);
+    sk_X509_pop_free(alone, X509_free);
+    X509_free(stranger);
     unsigned char junk[] = {0x30, 0x03, 0x0a, 0x01};
     p.ocsp = junk;
     p.ocsp_len = sizeof junk;
-    assert_int_equal(pp_tlsinspect_ocsp(&p, now, how, sizeof how), 2);
+    assert_int_equal(pp_tlsinspect_ocsp(&p, cafile, now, how, sizeof how), 2);
     sk_X509_pop_free(p.chain, X509_free);
     X509_free(l);
 }
