@@ -100,6 +100,16 @@ check "OCSP response stapled: good" all_of "rc_is 0" 'out_has "[OK] OCSP: good, 
 ocsp_for good.postprobe.test good.postprobe.test
 serve good.postprobe.test "${CHAIN[@]}" -status_file "$D/good.postprobe.test.ocsp"
 judge good.postprobe.test 2 "TLS CRITICAL - OCSP: the stapled response's signature is not valid (" --ocsp
+# Signed by a responder the intermediate delegated to (extendedKeyUsage OCSPSigning).
+openssl req -newkey rsa:2048 -nodes -subj "/CN=pp test ocsp responder" -keyout "$D/responder.key" \
+    -out "$D/responder.csr" 2>/dev/null
+printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=OCSPSigning\n' \
+    >"$D/responder.ext"
+openssl x509 -req -in "$D/responder.csr" -CA "$D/inter.crt" -CAkey "$D/inter.key" -set_serial 77 \
+    -days 30 -extfile "$D/responder.ext" -out "$D/responder.crt" 2>/dev/null
+ocsp_for good.postprobe.test responder
+serve good.postprobe.test "${CHAIN[@]}" -status_file "$D/good.postprobe.test.ocsp"
+judge good.postprobe.test 0 "TLS OK" --ocsp
 openssl ca -config "$D/ca.cnf" -cert "$D/inter.crt" -keyfile "$D/inter.key" \
     -revoke "$D/revoked.postprobe.test.crt" >/dev/null 2>&1
 ocsp_for revoked.postprobe.test
