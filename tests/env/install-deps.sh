@@ -12,8 +12,8 @@ build_pkgs=(build-essential cmake pkg-config libpcre2-dev libdb-dev
 # The tests: clang and libFuzzer (tests/fuzz/run.sh), valgrind (valgrind_plugins), jq and
 # python3 (JSON checks in the integration scripts).
 check_pkgs=(clang libclang-rt-dev valgrind jq python3)
-stack_pkgs=(postfix postfix-lmdb postfix-pcre dovecot-imapd dovecot-pop3d dovecot-lmtpd nsd
-            snmpd snmp db5.3-util lmdb-utils openssl ldnsutils bind9-dnsutils swaks
+stack_pkgs=(postfix postfix-lmdb postfix-pcre postfix-cdb dovecot-imapd dovecot-pop3d
+            dovecot-lmtpd nsd snmpd snmp db5.3-util lmdb-utils openssl ldnsutils bind9-dnsutils swaks
             libnet-ssleay-perl curl iproute2 procps)
 # The monitoring side the nagios-cfg/ tests run: config checks, NRPE, sudo for its lines.
 monitor_pkgs=(nagios4-core icinga2-bin nagios-nrpe-server nagios-nrpe-plugin sudo)

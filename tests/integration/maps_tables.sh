@@ -2,9 +2,9 @@
 # maps_tables - check_postfix_maps against real postmap'd/postalias'd tables of every kind, in a
 # scratch copy of the stack's configuration (queue and data directories still the stack's, so
 # the reload check sees the stack's running master): all fresh, then one problem at a time -
-# a source made STALE by touch, a MISSING compiled file, a truncated .db, a partial build, a
-# duplicate key, a pcre table with a bad pattern (same line as Postfix's own warning), a table
-# changed after the last reload, a table locked by a rebuild, and a bad -C.
+# a source made STALE by touch, a MISSING compiled file, a truncated .db and .cdb, a partial
+# build, a duplicate key, a pcre table with a bad pattern (same line as Postfix's own warning),
+# a table changed after the last reload, a table locked by a rebuild, and a bad -C.
 set -euo pipefail
 . "${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env"
 PLUGIN=$PP_BUILD_DIR/plugins/check_postfix_maps
@@ -46,20 +46,22 @@ printf '# aliases\npostmaster: root\nabuse: root, \n  postmaster\n' >"$T/aliases
 printf '192.0.2.0/24 REJECT\n' >"$T/clients.cidr"
 printf '# sender checks\n/^spam@/  REJECT\n/^(.*)@bad\\.example$/ REJECT $1\n' >"$T/sender.pcre"
 printf '/^Subject: viagra/ REJECT\n' >"$T/header_checks"
+for i in $(seq 1 30); do printf 'old%d@example.com new%d@example.net\n' "$i" "$i"; done >"$T/relocated"
 postconf -c "$T/conf" -e \
     "smtpd_helo_restrictions = check_helo_access hash:$T/helo_access, check_client_access cidr:$T/clients.cidr" \
     "smtpd_sender_restrictions = check_sender_access btree:$T/senders, check_sender_access pcre:$T/sender.pcre" \
-    "canonical_maps = lmdb:$T/canonical" \
+    "canonical_maps = lmdb:$T/canonical" "relocated_maps = cdb:$T/relocated" \
     "alias_maps = hash:$T/aliases" "alias_database = hash:$T/aliases" \
     "header_checks = regexp:$T/header_checks"
 pmap hash:"$T/helo_access"
 pmap btree:"$T/senders"
 pmap lmdb:"$T/canonical"
+pmap cdb:"$T/relocated"
 postalias -c "$T/conf" hash:"$T/aliases"
 # Sources written before their compiled files, everything before Postfix last (re)loaded.
 touch -d '-30 min' "$T"/helo_access "$T"/senders "$T"/canonical "$T"/aliases \
-    "$T"/clients.cidr "$T"/sender.pcre "$T"/header_checks
-touch -d '-20 min' "$T"/*.db "$T"/*.lmdb
+    "$T"/clients.cidr "$T"/sender.pcre "$T"/header_checks "$T"/relocated
+touch -d '-20 min' "$T"/*.db "$T"/*.lmdb "$T"/*.cdb
 
 # reload_stack: postfix reload, then wait (5 s at most) until the plugin sees it: the
 # master restarts its children, and the oldest one dates the load.
@@ -84,6 +86,7 @@ expect 0 -v
 has "hash:$T/helo_access (smtpd_helo_restrictions): 50 entries"
 has "btree:$T/senders (smtpd_sender_restrictions): 3 entries"
 has "lmdb:$T/canonical (canonical_maps): 1 entries"
+has "cdb:$T/relocated (relocated_maps): 30 entries"
 has "hash:$T/aliases (alias_database): 2 entries"
 has "pcre:$T/sender.pcre (smtpd_sender_restrictions): 2 rules"
 has "regexp:$T/header_checks (header_checks): 1 rules"
@@ -121,6 +124,14 @@ touch -d '-20 min' "$T/helo_access.db"
 expect 2
 has "hash:$T/helo_access CORRUPT: $T/helo_access.db is truncated: 4096 bytes, its header says $size"
 mv "$T/helo_access.db.orig" "$T/helo_access.db"
+
+# ---- a truncated .cdb (postmap cdb: writes the hash tables last) ----
+cp -p "$T/relocated.cdb" "$T/relocated.cdb.orig"
+truncate -s 2100 "$T/relocated.cdb"
+touch -d '-20 min' "$T/relocated.cdb"
+expect 2
+has "cdb:$T/relocated CORRUPT: $T/relocated.cdb is truncated or not a CDB file"
+mv "$T/relocated.cdb.orig" "$T/relocated.cdb"
 
 # ---- a partial build: the compiled file lacks entries of the source ----
 head -n 20 "$T/helo_access" >"$T/partial"
