@@ -5,8 +5,9 @@
  * Domains come from -D or from Postfix (relay_domains and the keys of transport_maps); all
  * their MX records, and the addresses of every MX host, are looked up at once; broken setups
  * (NXDOMAIN, no MX, null MX, MX on a CNAME or an IP address, MX hosts without address,
- * SERVFAIL) are reported per kind of problem; --probe talks SMTP to each MX host; Postfix's
- * restrictions are audited for relayed domains that accept any recipient.
+ * SERVFAIL) are reported per kind of problem; --probe talks SMTP to each MX host; the
+ * restrictions of every smtpd service that takes mail from the network (master.cf overrides
+ * included) are audited for relayed domains that accept any recipient.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include <pcre2.h>
 
 #include "dns.h"
+#include "mastercf.h"
 #include "opts.h"
 #include "pflist.h"
 #include "postconf.h"
@@ -85,10 +87,13 @@ static const pp_plugin plugin = {
     .usage = "[-C CONFIG_DIR] [-D DOMAIN]... [--domains-file FILE] [-s SERVER[:PORT]] "
              "[--expect-mx HOSTS] [--probe [--probe-rcpt ADDRESS]] [-w SECONDS] [-c SECONDS]",
     .notes = "-w/-c judge the slowest DNS answer, in seconds.\n"
-             "The audit (when the domains come from Postfix, or with -C) reads relay_domains, "
-             "relay_recipient_maps, smtpd_reject_unlisted_recipient and the "
-             "smtpd_relay_restrictions and smtpd_recipient_restrictions of main.cf (not "
-             "master.cf -o overrides), and the check_recipient_access tables on the way.",
+             "The audit (when the domains come from Postfix, or with -C) judges every smtpd "
+             "service of master.cf that takes mail from the network (inet, or pass behind "
+             "postscreen) with its own settings: main.cf's unless -o overrides them. It "
+             "reads smtpd_client/relay/recipient_restrictions (restriction classes followed), "
+             "relay_recipient_maps, smtpd_reject_unlisted_recipient, receive_override_options "
+             "and the check_recipient_access tables on the way, and names the services that "
+             "accept unknown recipients of relayed domains.",
     .use = PP_USE_THRESH | PP_USE_CONFDIR,
     .thresh_what = "the slowest DNS answer (seconds)",
     .opts = opts,
@@ -196,6 +201,15 @@ static const char *setting(pp_postconf *pc, const char *name)
     return v;
 }
 
+/* The settings read, in one postconf run: the domains' and (from audit_names on) those the
+ * audit reads for each smtpd service, main.cf's unless master.cf overrides them. */
+enum { A_CLIENT, A_RELAY, A_RCPT, A_MAPS, A_UNLISTED, A_OVERRIDE, A_CLASSES, A_N };
+static const char *const postfix_names[] = {
+    "relay_domains", "transport_maps", "smtpd_client_restrictions", "smtpd_relay_restrictions",
+    "smtpd_recipient_restrictions", "relay_recipient_maps", "smtpd_reject_unlisted_recipient",
+    "receive_override_options", "smtpd_restriction_classes", NULL};
+static const char *const *const audit_names = postfix_names + 2;
+
 /*
  * The domains: from -D/--domains-file, or relay_domains plus the keys of transport_maps.
  * With Postfix's settings at hand, each domain also learns its transport_maps entry and
@@ -211,12 +225,8 @@ static void collect_domains(pp_rmx *x, pp_postconf *pc, pp_result *r, const char
     if (opt_domains_file)
         read_domains_file(x, opt_domains_file);
     if (pc) {
-        static const char *const names[] = {
-            "relay_domains", "transport_maps", "relay_recipient_maps",
-            "smtpd_reject_unlisted_recipient", "smtpd_relay_restrictions",
-            "smtpd_recipient_restrictions", NULL};
         char err[512];
-        if (pp_postconf_fetch(pc, names, err, sizeof err) < 0)
+        if (pp_postconf_fetch(pc, postfix_names, err, sizeof err) < 0)
             pp_die(PP_UNKNOWN, "%s", err);
         listing lr = {r, PP_UNKNOWN, "relay_domains"}, lt = {r, PP_OK, "transport_maps"};
         pp_pflist_expand(cdir, setting(pc, "relay_domains"), keep_pair, &relay, listing_note,
@@ -286,10 +296,88 @@ static void free_expect(pp_rmx_expect *e, pp_strlist *names)
 
 /* ---- audit ---- */
 
+/* The smtpd services with one set of effective settings, judged once. */
+typedef struct view {
+    pp_buf services; /* "smtp/inet, smtpd/pass" */
+    pp_buf key;      /* the settings, one a line */
+    const char *value[A_N];
+    pp_relay_audit_class *classes; /* ended by {NULL, NULL} */
+} view;
+
+typedef struct views {
+    view *v;
+    size_t n;
+    pp_postconf *pc;
+    const pp_mastercf_service *s; /* the service being added */
+} views;
+
+/* Parameter name for service s: its -o override, else main.cf's (NULL: Postfix knows no
+ * such parameter). */
+static const char *effective(views *vs, const char *name)
+{
+    char err[512];
+    const char *v = pp_mastercf_override(vs->s, name);
+    return v ? v : pp_postconf_get(vs->pc, name, err, sizeof err);
+}
+
+static int add_class(const char *name, void *arg)
+{
+    views *vs = arg;
+    view *v = &vs->v[vs->n];
+    const char *list = effective(vs, name);
+    size_t n = 0;
+    while (v->classes[n].name)
+        n++;
+    v->classes = pp_xrealloc(v->classes, (n + 2) * sizeof *v->classes);
+    v->classes[n] = (pp_relay_audit_class){pp_xstrdup(name), list ? list : ""};
+    v->classes[n + 1] = (pp_relay_audit_class){NULL, NULL};
+    pp_buf_printf(&v->key, "%s = %s\n", name, list ? list : "");
+    return 0;
+}
+
+static void free_view(view *v)
+{
+    for (size_t i = 0; v->classes[i].name; i++)
+        free((char *)v->classes[i].name);
+    free(v->classes);
+    pp_buf_free(&v->services);
+    pp_buf_free(&v->key);
+}
+
+/* Adds service s to the view with its settings, or to a new one. */
+static void add_service(views *vs, const pp_mastercf_service *s)
+{
+    view *v;
+    vs->s = s;
+    vs->v = pp_xrealloc(vs->v, (vs->n + 1) * sizeof *vs->v);
+    v = memset(&vs->v[vs->n], 0, sizeof *v);
+    v->classes = pp_xcalloc(1, sizeof *v->classes);
+    for (size_t i = 0; i < A_N; i++) {
+        const char *value = effective(vs, audit_names[i]);
+        v->value[i] = value ? value : "";
+        pp_buf_printf(&v->key, "%s\n", v->value[i]);
+    }
+    pp_pflist_split(v->value[A_CLASSES], add_class, vs);
+    for (size_t i = 0; i < vs->n; i++)
+        if (strcmp(vs->v[i].key.s, v->key.s) == 0) {
+            pp_buf_printf(&vs->v[i].services, ", %s/%s", s->name, s->type);
+            free_view(v);
+            return;
+        }
+    pp_buf_printf(&v->services, "%s/%s", s->name, s->type);
+    vs->n++;
+}
+
+typedef struct verifying {
+    pairs *keys;
+    const pp_relay_audit_class *classes;
+} verifying;
+
 static int keep_verifying(const char *key, const char *value, void *arg)
 {
-    if (pp_relay_audit_verifies(value))
-        keep_pair(key, NULL, arg);
+    verifying *v = arg;
+    if (pp_relay_audit_verifies(value, v->classes))
+        keep_pair(key, NULL, v->keys);
     return 0;
 }
 
@@ -308,56 +396,123 @@ static bool covered(const pairs *keys, const char *domain)
     return false;
 }
 
+/* The relayed domains that view v's services accept any recipient for: those its
+ * check_recipient_access tables do not send to reject_unverified_recipient. */
+static void note_exposed(pp_rmx *x, pp_result *r, const char *cdir, const view *v,
+                         const pp_relay_audit_verdict *vd)
+{
+    pairs keys = {0};
+    verifying ctx = {&keys, v->classes};
+    size_t relayed = 0, exposed = 0;
+    char err[512];
+
+    for (size_t t = 0; t < vd->ntables; t++)
+        if (pp_pflist_table(cdir, vd->tables[t], keep_verifying, &ctx, err, sizeof err) < 0)
+            pp_result_add(r, PP_UNKNOWN, "audit: %s", err);
+    for (size_t i = 0; i < x->ndom; i++) {
+        pp_rmx_domain *d = &x->dom[i];
+        relayed += d->relayed;
+        if (!d->relayed || covered(&keys, d->name))
+            continue;
+        exposed++;
+        pp_rmx_note(d, PP_RMX_BACKSCATTER, "%s: %s", v->services.s, vd->why);
+    }
+    if (relayed > exposed)
+        pp_result_add(r, PP_OK, "%s: relayed domains with reject_unverified_recipient in a "
+                      "check_recipient_access table: %zu", v->services.s, relayed - exposed);
+    free_pairs(&keys);
+}
+
+static void judge_view(pp_rmx *x, pp_result *r, const char *cdir, const view *v)
+{
+    pp_relay_audit_settings set = {v->value[A_CLIENT], v->value[A_RELAY], v->value[A_RCPT],
+                                   v->value[A_MAPS],   v->value[A_UNLISTED],
+                                   v->value[A_OVERRIDE], v->classes};
+    pp_relay_audit_verdict vd;
+
+    pp_relay_audit_judge(&set, &vd);
+    if (vd.loop)
+        pp_result_add(r, PP_WARNING, "%s: restriction class %s loops (contains itself, or "
+                      "nests more than %d deep): smtpd cannot evaluate it", v->services.s,
+                      vd.loop, PP_RELAY_AUDIT_DEPTH);
+    if (vd.safe_by)
+        pp_result_add(r, PP_OK, "%s: unknown recipients of relayed domains refused (%s)",
+                      v->services.s, vd.safe_by);
+    else
+        note_exposed(x, r, cdir, v, &vd);
+    pp_relay_audit_verdict_free(&vd);
+}
+
+static int want_class(const char *name, void *arg)
+{
+    pp_strlist *names = arg;
+    if (strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") ==
+        strlen(name)) {
+        names->items = pp_xrealloc(names->items, (names->n + 2) * sizeof *names->items);
+        names->items[names->n++] = pp_xstrdup(name);
+        names->items[names->n] = NULL;
+    }
+    return 0;
+}
+
+/* The main.cf values of every restriction class, in one postconf run. */
+static void fetch_classes(pp_postconf *pc, const pp_mastercf *m)
+{
+    pp_strlist names = {0};
+    char err[512];
+    pp_buf all;
+
+    pp_buf_init(&all);
+    pp_buf_printf(&all, "%s", setting(pc, audit_names[A_CLASSES]));
+    for (size_t i = 0; i < m->n; i++) {
+        const char *v = pp_mastercf_override(&m->v[i], audit_names[A_CLASSES]);
+        if (v && pp_mastercf_smtpd_listener(&m->v[i]))
+            pp_buf_printf(&all, " %s", v);
+    }
+    pp_pflist_split(all.s, want_class, &names);
+    if (names.n && pp_postconf_fetch(pc, names.items, err, sizeof err) < 0)
+        pp_die(PP_UNKNOWN, "%s", err);
+    for (size_t i = 0; i < names.n; i++)
+        free((char *)names.items[i]);
+    pp_strlist_free(&names);
+    pp_buf_free(&all);
+}
+
 /*
- * Relayed domains are safe from backscatter with relay_recipient_maps (enforced) or with
- * reject_unverified_recipient on the way of mail from outside, globally or per domain from
- * a check_recipient_access table.
+ * Relayed domains are safe from backscatter when every smtpd service that takes mail from
+ * the network (master.cf inet and postscreen pass services; main.cf settings unless -o
+ * overrides them) refuses their unknown recipients: with relay_recipient_maps (enforced),
+ * or with reject_unverified_recipient on the way of mail from outside, globally or per
+ * domain from a check_recipient_access table.
  */
 static void audit(pp_rmx *x, pp_postconf *pc, pp_result *r, const char *cdir)
 {
-    pp_relay_audit_path rel, rcpt;
-    pairs keys = {0};
-    pp_relay_audit_walk(setting(pc, "smtpd_relay_restrictions"), &rel);
-    pp_relay_audit_walk(setting(pc, "smtpd_recipient_restrictions"), &rcpt);
-    bool maps = setting(pc, "relay_recipient_maps")[0] != '\0';
-    bool unlisted = rel.unlisted || rcpt.unlisted ||
-                    strcasecmp(setting(pc, "smtpd_reject_unlisted_recipient"), "yes") == 0;
-    const char *how = rel.closed || rcpt.closed ? "nothing is relayed from outside"
-                      : rel.verify || rcpt.verify ? "reject_unverified_recipient"
-                      : maps && unlisted          ? "relay_recipient_maps"
-                                                  : NULL;
-    size_t nrelayed = 0, exposed = 0;
+    pp_mastercf m;
+    views vs = {.pc = pc};
+    char err[512];
+    size_t relayed = 0;
+
     for (size_t i = 0; i < x->ndom; i++)
-        nrelayed += x->dom[i].relayed;
-    if (how) {
-        if (nrelayed)
-            pp_result_add(r, PP_OK, "relayed domains: unknown recipients refused (%s)", how);
-    } else {
-        char err[512];
-        const pp_relay_audit_path *paths[] = {&rel, &rcpt};
-        for (int p = 0; p < 2; p++)
-            for (size_t t = 0; t < paths[p]->ntables; t++)
-                if (pp_pflist_table(cdir, paths[p]->tables[t], keep_verifying, &keys, err,
-                                    sizeof err) < 0)
-                    pp_result_add(r, PP_UNKNOWN, "audit: %s", err);
-        const char *stop = rcpt.stopped_by ? rcpt.stopped_by : rel.stopped_by;
-        for (size_t i = 0; i < x->ndom; i++) {
-            pp_rmx_domain *d = &x->dom[i];
-            if (!d->relayed || covered(&keys, d->name))
-                continue;
-            exposed++;
-            pp_rmx_note(d, PP_RMX_BACKSCATTER,
-                        "%s and no reject_unverified_recipient%s%s",
-                        maps ? "relay_recipient_maps not enforced" : "no relay_recipient_maps",
-                        stop ? " before " : "", stop ? stop : "");
-        }
-        if (nrelayed > exposed)
-            pp_result_add(r, PP_OK, "relayed domains with reject_unverified_recipient in a "
-                          "check_recipient_access table: %zu", nrelayed - exposed);
+        relayed += x->dom[i].relayed;
+    if (relayed == 0)
+        return;
+    if (pp_mastercf_load(&m, cdir, err, sizeof err) < 0) {
+        pp_result_add(r, PP_UNKNOWN, "audit: %s", err);
+        return;
     }
-    free_pairs(&keys);
-    pp_relay_audit_path_free(&rel);
-    pp_relay_audit_path_free(&rcpt);
+    fetch_classes(pc, &m);
+    for (size_t i = 0; i < m.n; i++)
+        if (pp_mastercf_smtpd_listener(&m.v[i]))
+            add_service(&vs, &m.v[i]);
+    if (vs.n == 0)
+        pp_result_add(r, PP_OK, "relayed domains: no smtpd service in master.cf takes mail "
+                      "from the network");
+    for (size_t i = 0; i < vs.n; i++) {
+        judge_view(x, r, cdir, &vs.v[i]);
+        free_view(&vs.v[i]);
+    }
+    free(vs.v);
+    pp_mastercf_free(&m);
 }
 
 /* ---- report ---- */

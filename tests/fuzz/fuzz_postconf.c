@@ -3,13 +3,16 @@
  * line through pp_postconf_parse_line() (common/postconf.c), and each value it accepts
  * through the parsers of parameter values: pp_pflist_split() (lists), pp_maprefs_scan()
  * (tables a value names, under the line's parameter name) and pp_relay_audit_walk() /
- * pp_relay_audit_verifies() (restriction lists). A parsed name is never empty, and holds no
- * blank; every list item handed out is non-empty.
+ * pp_relay_audit_verifies() (restriction lists, with the value as a restriction class and a
+ * class that contains itself); each line also through pp_mastercf_parse_line() (postconf
+ * -M lines). A parsed name is never empty, and holds no blank; every list item handed out
+ * is non-empty.
  *
  *   ./fuzz_postconf -max_len=4096 corpus/postconf
  */
 #include "fuzz_util.h"
 #include "maprefs.h"
+#include "mastercf.h"
 #include "pflist.h"
 #include "postconf.h"
 #include "relay_audit.h"
@@ -36,11 +39,18 @@ static void one_line(void *ctx, const char *line, size_t len)
         (void)pp_pflist_split(value, on_item, &n);
         if (!pp_maprefs_ignored(name))
             pp_maprefs_scan(refs, name, value);
+        const pp_relay_audit_class classes[] = {{"c", value}, {"loop", "loop"}, {NULL, NULL}};
         pp_relay_audit_path p;
         memset(&p, 0, sizeof p);
-        pp_relay_audit_walk(value, &p);
+        pp_relay_audit_walk(value, classes, &p);
         pp_relay_audit_path_free(&p);
-        (void)pp_relay_audit_verifies(value);
+        (void)pp_relay_audit_verifies(value, classes);
+    }
+    memcpy(s, line, len);
+    pp_mastercf_service svc;
+    if (pp_mastercf_parse_line(s, &svc) == 0) {
+        FUZZ_CHECK(svc.name[0] != '\0' && svc.command[0] != '\0');
+        pp_mastercf_service_free(&svc);
     }
     free(s);
 }

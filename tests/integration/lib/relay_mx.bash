@@ -4,6 +4,13 @@
 #   P                          the plugin
 #   S                          the stack's nsd as a -s argument (127.0.0.1:PORT)
 #   Z R                        the test zone, the relay domain the stack's Postfix relays
+#   SMTP4 SMTP6 SMTPD          the stack's port-25 smtpd services as the audit names them
+#                              (SMTPD: both, as one line names them)
+#   scratch_config             makes $T, a directory removed on exit
+#   variant SETTING...         $T becomes a copy of the stack's config directory with these
+#                              main.cf settings (postconf -e); the running instance is never
+#                              changed
+#   override SVC/TYPE/NAME=V...  master.cf -o overrides in $T (postconf -P; no blanks in V)
 # shellcheck disable=SC2034 # the variables are for the scripts that source this
 # shellcheck source=lib/common.bash
 . "$(dirname "${BASH_SOURCE[0]}")/common.bash"
@@ -11,3 +18,28 @@ P=$PP_BUILD_DIR/plugins/check_relay_mx
 S=127.0.0.1:$PP_DNS_PORT
 Z=$PP_DNS_ZONE
 R=$PP_RELAY_DOMAIN
+SMTP4="127.0.0.1:$PP_SMTP_PORT/inet"
+SMTP6="[::1]:$PP_SMTP_PORT/inet"
+SMTPD="$SMTP4, $SMTP6"
+
+scratch_config() {
+    T=$(mktemp -d "/tmp/$(basename "$0" .sh).XXXXXX")
+    trap 'rm -rf "$T"' EXIT
+}
+
+# Postfix waits until a configuration file is a second old before it reads it: date the
+# copies back so that each run does not wait.
+age_config() { touch -d '-5 sec' "$T/main.cf" "$T/master.cf"; }
+
+variant() {
+    rm -rf "${T:?}"/*
+    cp -a "$PP_POSTFIX_CONFIG_DIR"/. "$T"/
+    sed -i '/^config_directory/d' "$T/main.cf"
+    [ $# -eq 0 ] || postconf -c "$T" -e "$@"
+    age_config
+}
+
+override() {
+    postconf -c "$T" -P "$@"
+    age_config
+}

@@ -1,0 +1,153 @@
+/*
+ * mastercf.c - the services of master.cf through postconf -Mx. See mastercf.h.
+ */
+#include "mastercf.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "spawn.h"
+
+#define FIELDS 8 /* name type private unpriv chroot wakeup maxproc command */
+
+/* The next word of line at *pos (NULL at the end): blanks separate words, except inside
+ * braces. */
+static char *next_word(const char *line, size_t *pos)
+{
+    const char *p = line + *pos;
+    while (*p && isspace((unsigned char)*p))
+        p++;
+    if (!*p)
+        return NULL;
+    const char *start = p;
+    int depth = 0;
+    for (; *p && (depth > 0 || !isspace((unsigned char)*p)); p++) {
+        if (*p == '{')
+            depth++;
+        else if (*p == '}' && depth > 0)
+            depth--;
+    }
+    *pos = (size_t)(p - line);
+    return pp_xstrndup(start, (size_t)(p - start));
+}
+
+/* s without blanks at both ends, in place. */
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && isspace((unsigned char)s[n - 1]))
+        s[--n] = '\0';
+    return s;
+}
+
+/* Adds the override of one -o argument, "name=value" or "{ name = value }". */
+static void add_override(pp_mastercf_service *s, char *arg)
+{
+    size_t n = strlen(arg);
+    if (n >= 2 && arg[0] == '{' && arg[n - 1] == '}') {
+        arg[n - 1] = '\0';
+        arg++;
+    }
+    char *eq = strchr(arg, '=');
+    if (!eq)
+        return;
+    *eq = '\0';
+    char *name = trim(arg);
+    if (!*name)
+        return;
+    s->params = pp_xrealloc(s->params, (s->nparams + 1) * sizeof *s->params);
+    s->values = pp_xrealloc(s->values, (s->nparams + 1) * sizeof *s->values);
+    s->params[s->nparams] = pp_xstrdup(name);
+    s->values[s->nparams++] = pp_xstrdup(trim(eq + 1));
+}
+
+int pp_mastercf_parse_line(const char *line, pp_mastercf_service *s)
+{
+    char *field[FIELDS], *word;
+    size_t pos = 0, n = 0;
+
+    while (n < FIELDS && (field[n] = next_word(line, &pos)) != NULL)
+        n++;
+    if (n < FIELDS) {
+        while (n > 0)
+            free(field[--n]);
+        return -1;
+    }
+    memset(s, 0, sizeof *s);
+    s->name = field[0];
+    s->type = field[1];
+    const char *base = strrchr(field[7], '/');
+    s->command = pp_xstrdup(base ? base + 1 : field[7]);
+    for (size_t i = 2; i < FIELDS; i++)
+        free(field[i]);
+    bool option = false;
+    while ((word = next_word(line, &pos)) != NULL) {
+        if (option)
+            add_override(s, word);
+        option = !option && strcmp(word, "-o") == 0;
+        free(word);
+    }
+    return 0;
+}
+
+const char *pp_mastercf_override(const pp_mastercf_service *s, const char *param)
+{
+    for (size_t i = s->nparams; i > 0; i--)
+        if (strcmp(s->params[i - 1], param) == 0)
+            return s->values[i - 1];
+    return NULL;
+}
+
+bool pp_mastercf_smtpd_listener(const pp_mastercf_service *s)
+{
+    return strcmp(s->command, "smtpd") == 0 &&
+           (strcmp(s->type, "inet") == 0 || strcmp(s->type, "pass") == 0);
+}
+
+int pp_mastercf_load(pp_mastercf *m, const char *config_dir, char *err, size_t errlen)
+{
+    const char *argv[] = {"postconf", "-M", "-x", config_dir ? "-c" : NULL, config_dir, NULL};
+    pp_buf out;
+
+    memset(m, 0, sizeof *m);
+    pp_buf_init(&out);
+    if (pp_run(argv, &out, err, errlen) != 0) {
+        pp_buf_free(&out);
+        return -1;
+    }
+    char *save = NULL;
+    for (char *line = strtok_r(out.s ? out.s : (char[]){""}, "\n", &save); line;
+         line = strtok_r(NULL, "\n", &save)) {
+        m->v = pp_xrealloc(m->v, (m->n + 1) * sizeof *m->v);
+        if (pp_mastercf_parse_line(line, &m->v[m->n]) == 0)
+            m->n++;
+    }
+    pp_buf_free(&out);
+    return 0;
+}
+
+void pp_mastercf_service_free(pp_mastercf_service *s)
+{
+    for (size_t i = 0; i < s->nparams; i++) {
+        free(s->params[i]);
+        free(s->values[i]);
+    }
+    free(s->params);
+    free(s->values);
+    free(s->name);
+    free(s->type);
+    free(s->command);
+    memset(s, 0, sizeof *s);
+}
+
+void pp_mastercf_free(pp_mastercf *m)
+{
+    for (size_t i = 0; i < m->n; i++)
+        pp_mastercf_service_free(&m->v[i]);
+    free(m->v);
+    memset(m, 0, sizeof *m);
+}
