@@ -72,7 +72,10 @@ int pp_mastercf_parse_line(const char *line, pp_mastercf_service *s)
 
     while (n < FIELDS && (field[n] = next_word(line, &pos)) != NULL)
         n++;
-    if (n < FIELDS) {
+    const char *base = n == FIELDS ? field[7] : "", *slash = strrchr(base, '/');
+    if (slash)
+        base = slash + 1;
+    if (!*base) { /* too few fields, or a command "dir/" without a name */
         while (n > 0)
             free(field[--n]);
         return -1;
@@ -80,8 +83,7 @@ int pp_mastercf_parse_line(const char *line, pp_mastercf_service *s)
     memset(s, 0, sizeof *s);
     s->name = field[0];
     s->type = field[1];
-    const char *base = strrchr(field[7], '/');
-    s->command = pp_xstrdup(base ? base + 1 : field[7]);
+    s->command = pp_xstrdup(base);
     for (size_t i = 2; i < FIELDS; i++)
         free(field[i]);
     bool option = false;

@@ -18,7 +18,7 @@
  *	the program's base name; every "-o name=value" argument (or "-o {name = value}", outer
  *	braces and the blanks inside them and around "=" removed) goes to s->params and
  *	s->values in order. It returns 0, or -1 (s untouched) for a line with fewer than eight
- *	fields.
+ *	fields or a command path without a name ("dir/").
  *	pp_mastercf_override() is the value the service's last "-o param=..." sets, or NULL.
  *	pp_mastercf_smtpd_listener() is true for an smtpd(8) service that takes connections
  *	from the network: type inet, or pass (handed connections by postscreen(8)).

@@ -85,6 +85,8 @@ static void test_short_lines(void **state)
     assert_int_equal(pp_mastercf_parse_line("", &s), -1);
     assert_int_equal(pp_mastercf_parse_line("smtp inet n - y - -", &s), -1);
     assert_int_equal(pp_mastercf_parse_line("   {smtp inet n - y - - smtpd}", &s), -1);
+    /* a command path without a program name (found by fuzz_postconf) */
+    assert_int_equal(pp_mastercf_parse_line("smtp inet n - y - - /usr/lib/", &s), -1);
     assert_null(s.name);
 }
 
