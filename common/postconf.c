@@ -85,7 +85,10 @@ int pp_postconf_parse_line(char *line, char **name, char **value)
     size_t len = strlen(v);
     while (len && (v[len - 1] == '\n' || v[len - 1] == '\r'))
         v[--len] = '\0';
-    if (!valid_name(line))
+    /* postconf -P names a service's parameter "service/type/name", and a service may be
+     * "127.0.0.1:10025" or "[::1]:587": only the parameter's own name is a Postfix name. */
+    char *param = strrchr(line, '/');
+    if (!valid_name(param ? param + 1 : line) || (param && strpbrk(line, " \t") != NULL))
         return -1;
     *name = line;
     *value = v;

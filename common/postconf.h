@@ -16,7 +16,8 @@
  *	err "unknown parameter NAME". Both return -1/NULL with err naming postconf's complaint
  *	(a missing config directory, say) when postconf fails.
  *	pp_postconf_parse_line() splits one "name = value" line in place (pure, for tests and
- *	fuzzing); it returns 0, or -1 for a line of another shape.
+ *	fuzzing), name also as postconf -P prints it ("127.0.0.1:10025/inet/name"); it
+ *	returns 0, or -1 for a line of another shape.
  */
 #ifndef PP_POSTCONF_H
 #define PP_POSTCONF_H

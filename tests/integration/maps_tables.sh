@@ -53,6 +53,11 @@ postconf -c "$T/conf" -e \
     "canonical_maps = lmdb:$T/canonical" "relocated_maps = cdb:$T/relocated" \
     "alias_maps = hash:$T/aliases" "alias_database = hash:$T/aliases" \
     "header_checks = regexp:$T/header_checks"
+# A table named only in a master.cf -o of a service named by its address (postconf -P).
+svc=$(postconf -c "$T/conf" -M | awk '$2 == "inet" && $8 == "smtpd" && $1 ~ /:/ { print $1; exit }')
+printf 'x.example REJECT\n' >"$T/svc_helo"
+postconf -c "$T/conf" -P "$svc/inet/smtpd_helo_restrictions=check_helo_access,hash:$T/svc_helo"
+pmap hash:"$T/svc_helo"
 pmap hash:"$T/helo_access"
 pmap btree:"$T/senders"
 pmap lmdb:"$T/canonical"
@@ -60,7 +65,7 @@ pmap cdb:"$T/relocated"
 postalias -c "$T/conf" hash:"$T/aliases"
 # Sources written before their compiled files, everything before Postfix last (re)loaded.
 touch -d '-30 min' "$T"/helo_access "$T"/senders "$T"/canonical "$T"/aliases \
-    "$T"/clients.cidr "$T"/sender.pcre "$T"/header_checks "$T"/relocated
+    "$T"/clients.cidr "$T"/sender.pcre "$T"/header_checks "$T"/relocated "$T"/svc_helo
 touch -d '-20 min' "$T"/*.db "$T"/*.lmdb "$T"/*.cdb
 
 # reload_stack: postfix reload, then wait (5 s at most) until the plugin sees it: the
@@ -87,6 +92,7 @@ has "hash:$T/helo_access (smtpd_helo_restrictions): 50 entries"
 has "btree:$T/senders (smtpd_sender_restrictions): 3 entries"
 has "lmdb:$T/canonical (canonical_maps): 1 entries"
 has "cdb:$T/relocated (relocated_maps): 30 entries"
+has "hash:$T/svc_helo ($svc/inet/smtpd_helo_restrictions): 1 entries"
 has "hash:$T/aliases (alias_database): 2 entries"
 has "pcre:$T/sender.pcre (smtpd_sender_restrictions): 2 rules"
 has "regexp:$T/header_checks (header_checks): 1 rules"

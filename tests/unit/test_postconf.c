@@ -79,6 +79,17 @@ static void test_parse_line(void **state)
     assert_int_equal(pp_postconf_parse_line(e, &n, &v), -1);
     char f[] = "";
     assert_int_equal(pp_postconf_parse_line(f, &n, &v), -1);
+    /* postconf -P: service/type/name, the service an address */
+    char g[] = "127.0.0.1:10025/inet/smtpd_recipient_restrictions = permit_mynetworks";
+    assert_int_equal(pp_postconf_parse_line(g, &n, &v), 0);
+    assert_string_equal(n, "127.0.0.1:10025/inet/smtpd_recipient_restrictions");
+    char h[] = "[::1]:587/inet/header_checks = regexp:/etc/postfix/hc";
+    assert_int_equal(pp_postconf_parse_line(h, &n, &v), 0);
+    assert_string_equal(v, "regexp:/etc/postfix/hc");
+    char i[] = "postconf: warning: /etc/postfix/main.cf: unused parameter: a = b";
+    assert_int_equal(pp_postconf_parse_line(i, &n, &v), -1);
+    char j[] = "smtp/inet/bad-name = x";
+    assert_int_equal(pp_postconf_parse_line(j, &n, &v), -1);
 }
 
 static void test_fetch_once(void **state)
