@@ -10,6 +10,7 @@
  * included) are audited for relayed domains that accept any recipient.
  */
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -605,13 +606,17 @@ static void report(pp_result *r, pp_rmx *x, const pp_common *c)
                       "answer %.1f ms", x->ndom, x->ndom == 1 ? "" : "s", failing, warned,
                       x->slowest * 1000);
     pp_perf p = pp_perf_make("domains", (double)x->ndom, "");
+    pp_perf_minmax(&p, true, 0, false, 0);
     pp_result_perf(r, &p);
     p = pp_perf_make("failing", (double)failing, "");
+    pp_perf_minmax(&p, true, 0, true, (double)x->ndom);
     pp_result_perf(r, &p);
     p = pp_perf_make("warnings", (double)warned, "");
+    pp_perf_minmax(&p, true, 0, true, (double)x->ndom);
     pp_result_perf(r, &p);
-    p = pp_perf_make("dns_slowest", x->slowest, "s");
+    p = pp_perf_make("dns_slowest", round(x->slowest * 1e6) / 1e6, "s");
     pp_perf_thresh(&p, &c->thresh);
+    pp_perf_minmax(&p, true, 0, false, 0);
     pp_result_perf(r, &p);
 }
 
