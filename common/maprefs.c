@@ -97,39 +97,33 @@ void pp_maprefs_scan(pp_maprefs *r, const char *param, const char *value)
     }
 }
 
-/* Runs postconf with the given options and feeds every "name = value" line to the scan. */
+/* One "name = value" line of postconf, or of postconf -P ("service/type/name = value"). */
+static void scan_line(char *line, void *ctx)
+{
+    pp_maprefs *r = ctx;
+    char *name, *value;
+    if (pp_postconf_parse_line(line, &name, &value) != 0)
+        return;
+    if (strcmp(name, "data_directory") == 0)
+        r->data_directory = pp_xstrdup(value);
+    else if (strcmp(name, "queue_directory") == 0)
+        r->queue_directory = pp_xstrdup(value);
+    else
+        pp_maprefs_scan(r, name, value);
+}
+
+/* Runs postconf -x with opt (or none) and scans every line. */
 static int run(pp_maprefs *r, const char *config_dir, const char *opt, char *err, size_t errlen)
 {
     const char *argv[6] = {"postconf", "-x"};
     size_t argc = 2;
-    pp_buf out;
-
     if (opt)
         argv[argc++] = opt;
     if (config_dir) {
         argv[argc++] = "-c";
         argv[argc++] = config_dir;
     }
-    pp_buf_init(&out);
-    if (pp_run(argv, &out, err, errlen) != 0) {
-        pp_buf_free(&out);
-        return -1;
-    }
-    char *save = NULL;
-    for (char *line = strtok_r(out.s ? out.s : (char[]){""}, "\n", &save); line;
-         line = strtok_r(NULL, "\n", &save)) {
-        char *name, *value;
-        if (pp_postconf_parse_line(line, &name, &value) != 0)
-            continue;
-        if (!opt && strcmp(name, "data_directory") == 0)
-            r->data_directory = pp_xstrdup(value);
-        else if (!opt && strcmp(name, "queue_directory") == 0)
-            r->queue_directory = pp_xstrdup(value);
-        else
-            pp_maprefs_scan(r, name, value);
-    }
-    pp_buf_free(&out);
-    return 0;
+    return pp_run_lines(argv, scan_line, r, err, errlen);
 }
 
 int pp_maprefs_load(pp_maprefs *r, const char *config_dir, char *err, size_t errlen)

@@ -110,26 +110,19 @@ bool pp_mastercf_smtpd_listener(const pp_mastercf_service *s)
            (strcmp(s->type, "inet") == 0 || strcmp(s->type, "pass") == 0);
 }
 
+static void add_line(char *line, void *ctx)
+{
+    pp_mastercf *m = ctx;
+    m->v = pp_xrealloc(m->v, (m->n + 1) * sizeof *m->v);
+    if (pp_mastercf_parse_line(line, &m->v[m->n]) == 0)
+        m->n++;
+}
+
 int pp_mastercf_load(pp_mastercf *m, const char *config_dir, char *err, size_t errlen)
 {
     const char *argv[] = {"postconf", "-M", "-x", config_dir ? "-c" : NULL, config_dir, NULL};
-    pp_buf out;
-
     memset(m, 0, sizeof *m);
-    pp_buf_init(&out);
-    if (pp_run(argv, &out, err, errlen) != 0) {
-        pp_buf_free(&out);
-        return -1;
-    }
-    char *save = NULL;
-    for (char *line = strtok_r(out.s ? out.s : (char[]){""}, "\n", &save); line;
-         line = strtok_r(NULL, "\n", &save)) {
-        m->v = pp_xrealloc(m->v, (m->n + 1) * sizeof *m->v);
-        if (pp_mastercf_parse_line(line, &m->v[m->n]) == 0)
-            m->n++;
-    }
-    pp_buf_free(&out);
-    return 0;
+    return pp_run_lines(argv, add_line, m, err, errlen);
 }
 
 void pp_mastercf_service_free(pp_mastercf_service *s)

@@ -95,51 +95,48 @@ int pp_postconf_parse_line(char *line, char **name, char **value)
     return 0;
 }
 
+typedef struct fetch {
+    pp_postconf *pc;
+    const char **asked;
+    size_t nasked;
+} fetch;
+
+static void store_line(char *line, void *ctx)
+{
+    fetch *f = ctx;
+    char *name, *value;
+    if (pp_postconf_parse_line(line, &name, &value) != 0)
+        return;
+    for (size_t i = 0; i < f->nasked; i++)
+        if (strcmp(f->asked[i], name) == 0)
+            store(f->pc, name, value);
+}
+
 int pp_postconf_fetch(pp_postconf *pc, const char *const names[], char *err, size_t errlen)
 {
-    const char **argv;
     size_t n = 0, argc = 0;
-    pp_buf out;
-    int rc;
 
     for (n = 0; names[n]; n++)
         if (!valid_name(names[n]))
             return pp_errf(err, errlen, "invalid Postfix parameter name '%.60s'", names[n]);
-    argv = pp_xcalloc(n + 5, sizeof *argv);
+    const char **argv = pp_xcalloc(n + 5, sizeof *argv);
     argv[argc++] = "postconf";
     argv[argc++] = "-x";
     if (pc->config_dir) {
         argv[argc++] = "-c";
         argv[argc++] = pc->config_dir;
     }
-    size_t asked = 0;
+    fetch f = {pc, argv + argc, 0};
     for (size_t i = 0; i < n; i++)
         if (!lookup(pc, names[i]))
-            argv[argc + asked++] = names[i];
-    if (asked == 0) {
-        free(argv);
-        return 0;
-    }
-    pp_buf_init(&out);
-    rc = pp_run(argv, &out, err, errlen);
-    if (rc != 0) {
-        free(argv);
-        pp_buf_free(&out);
-        return -1;
-    }
+            argv[argc + f.nasked++] = names[i];
+    int rc = f.nasked ? pp_run_lines(argv, store_line, &f, err, errlen) : 0;
     /* Everything asked for is cached, as unknown unless postconf printed it. */
-    for (size_t i = 0; i < asked; i++)
-        store(pc, argv[argc + i], NULL);
-    char *save = NULL;
-    for (char *line = strtok_r(out.s ? out.s : "", "\n", &save); line;
-         line = strtok_r(NULL, "\n", &save)) {
-        char *name, *value;
-        if (pp_postconf_parse_line(line, &name, &value) == 0 && lookup(pc, name))
-            store(pc, name, value);
-    }
+    for (size_t i = 0; rc == 0 && i < f.nasked; i++)
+        if (!lookup(pc, f.asked[i]))
+            store(pc, f.asked[i], NULL);
     free(argv);
-    pp_buf_free(&out);
-    return 0;
+    return rc;
 }
 
 const char *pp_postconf_get(pp_postconf *pc, const char *name, char *err, size_t errlen)

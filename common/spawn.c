@@ -183,3 +183,17 @@ int pp_run(const char *const argv[], pp_buf *out, char *err, size_t errlen)
     pp_buf_free(&errbuf);
     return rc;
 }
+
+int pp_run_lines(const char *const argv[], void (*fn)(char *line, void *ctx), void *ctx,
+                 char *err, size_t errlen)
+{
+    pp_buf out;
+    pp_buf_init(&out);
+    int rc = pp_run(argv, &out, err, errlen) != 0 ? -1 : 0;
+    char *save = NULL;
+    for (char *line = strtok_r(rc == 0 && out.s ? out.s : (char[]){""}, "\n", &save); line;
+         line = strtok_r(NULL, "\n", &save))
+        fn(line, ctx);
+    pp_buf_free(&out);
+    return rc;
+}

@@ -6,6 +6,10 @@
  *	int pp_spawn(const char *const argv[], int stdin_fd, pp_child *c, char *err, size_t errlen);
  *	int pp_spawn_finish(pp_child *c, pp_buf *errout, char *err, size_t errlen);
  *	int pp_run(const char *const argv[], pp_buf *out, char *err, size_t errlen);
+int pp_run_lines(const char *const argv[], void (*fn)(char *line, void *ctx), void *ctx,
+                 char *err, size_t errlen);
+ *	int pp_run_lines(const char *const argv[], void (*fn)(char *line, void *ctx), void *ctx,
+ *			 char *err, size_t errlen);
  * DESCRIPTION
  *	No shell is involved: argv goes to execv() as it is. pp_find_program() looks for name in
  *	PATH and then in /usr/sbin, /usr/local/sbin and /sbin (Nagios and NRPE often run with a
@@ -18,6 +22,9 @@
  *	not be run (err then names the program and the reason, with its first stderr line).
  *	pp_run() runs a command to completion, collecting stdout in out; it returns the exit
  *	status, or -1 with err set. A non-zero status also sets err from the command's stderr.
+ *	pp_run_lines() runs a command the same way and, when it exits 0, hands each non-empty
+ *	line of its output (without the newline, writable) to fn; it returns 0, or -1 with err
+ *	set (a non-zero exit status included), fn not called.
  */
 #ifndef PP_SPAWN_H
 #define PP_SPAWN_H
@@ -38,5 +45,7 @@ int pp_find_program(const char *name, char *path, size_t len);
 int pp_spawn(const char *const argv[], int stdin_fd, pp_child *c, char *err, size_t errlen);
 int pp_spawn_finish(pp_child *c, pp_buf *errout, char *err, size_t errlen);
 int pp_run(const char *const argv[], pp_buf *out, char *err, size_t errlen);
+int pp_run_lines(const char *const argv[], void (*fn)(char *line, void *ctx), void *ctx,
+                 char *err, size_t errlen);
 
 #endif

@@ -6,7 +6,7 @@
 # the cmocka unit tests (label unit) and the integration tests against the loopback stack
 # (label integration; ctest's stack_up/stack_down fixture brings it up and down), valgrind
 # included (valgrind_plugins, in the normal build); then runs every libFuzzer harness for
-# FUZZ_SECONDS (default 20) each under ASan+UBSan (tests/fuzz/run.sh, clang, build-fuzz/).
+# FUZZ_SECONDS (default 60) each under ASan+UBSan (tests/fuzz/run.sh, clang, build-fuzz/).
 #
 # Usage: tests/run-all.sh [--unit-only] [--no-asan] [--no-fuzz]
 set -euo pipefail
@@ -47,7 +47,7 @@ if $asan; then
     run_suite build-asan -DPOSTPROBE_SANITIZE=ON
 fi
 if $fuzz; then
-    echo "== fuzzing, ${FUZZ_SECONDS:-20} s per harness"
+    echo "== fuzzing, ${FUZZ_SECONDS:-60} s per harness (tests/fuzz/run.sh)"
     FUZZ_BUILD_DIR=$PWD/build-fuzz tests/fuzz/run.sh
 fi
 echo "run-all: all tests passed"

@@ -4,7 +4,7 @@
 #   tests/fuzz/run.sh [NAME...]        (default: every fuzz_*.c; NAME is e.g. queue_record)
 #
 # Builds (or updates) the clang fuzz build in $FUZZ_BUILD_DIR (default build-fuzz/, configured
-# with -DPOSTPROBE_FUZZ=ON), then runs each harness for $FUZZ_SECONDS seconds (default 20),
+# with -DPOSTPROBE_FUZZ=ON), then runs each harness for $FUZZ_SECONDS seconds (default 60),
 # $FUZZ_JOBS at a time (default: the number of CPUs), starting from the seed corpus in
 # tests/fuzz/corpus/NAME. New inputs go to a scratch corpus under $FUZZ_OUT (default a
 # temporary directory, removed at the end unless something crashed); the seed corpus in the
@@ -18,7 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 src=$PWD/tests/fuzz
 build=${FUZZ_BUILD_DIR:-$PWD/build-fuzz}
-seconds=${FUZZ_SECONDS:-20}
+seconds=${FUZZ_SECONDS:-60}
 jobs=${FUZZ_JOBS:-$(nproc)}
 seed=${FUZZ_SEED:-1}
 
