@@ -2,8 +2,9 @@
  * queue_scan.c - parallel walk of the Postfix queue directories. See queue_scan.h.
  *
  * One shared directory walker (under a lock) hands out file names; each thread opens,
- * checks and parses its file outside the lock, then calls the callback under it. The
- * walker keeps one open directory per level of hashing, never a list of files.
+ * checks and parses its file outside the lock, then calls the callback under a second lock,
+ * so that one thread's callback overlaps the other's walking and reading. The walker keeps
+ * one open directory per level of hashing, never a list of files.
  */
 #include "queue_scan.h"
 
@@ -12,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,7 +58,8 @@ typedef struct frame {
 typedef struct walker {
     const pp_qscan_opts *o;
     pp_qscan_result *res;
-    pthread_mutex_t lock;
+    pthread_mutex_t lock;         /* the walk, res->errors and first_error */
+    pthread_mutex_t fn_lock;      /* the callback, res->files and stopped */
     int qfd;                      /* the queue directory */
     int dirfd[PP_QUEUE_COUNT];    /* opened up front, consumed by the walk */
     int next_queue;
@@ -64,7 +67,7 @@ typedef struct walker {
     frame stack[MAX_DEPTH];
     int depth;
     char path[PATH_LEN];
-    bool stop;
+    atomic_bool stop;
     ino_t *seen;                  /* open-addressing set of incoming/active inodes, 0 = free */
     size_t nseen;
 } walker;
@@ -270,17 +273,21 @@ static void *worker(void *arg)
     while (next_file(w, &j, &c)) {
         pthread_mutex_unlock(&w->lock);
         int got = read_file(w, &j, &st, &m, &c, &err);
-        pthread_mutex_lock(&w->lock);
-        if (err) {
-            note_error(w, "cannot read", j.path, err);
-        } else if (got && !w->stop) {
-            pp_qscan_file f = {.queue = j.queue, .id = j.id, .path = j.path,
-                               .file_size = (uint64_t)st.st_size, .mtime = st.st_mtime,
-                               .uid = st.st_uid};
-            w->res->files++;
-            if (w->o->fn(w->o->ctx, &f, &m) != 0)
-                w->stop = w->res->stopped = true;
+        if (got && !err) {
+            pthread_mutex_lock(&w->fn_lock);
+            if (!w->stop) {
+                pp_qscan_file f = {.queue = j.queue, .id = j.id, .path = j.path,
+                                   .file_size = (uint64_t)st.st_size, .mtime = st.st_mtime,
+                                   .uid = st.st_uid};
+                w->res->files++;
+                if (w->o->fn(w->o->ctx, &f, &m) != 0)
+                    w->stop = w->res->stopped = true;
+            }
+            pthread_mutex_unlock(&w->fn_lock);
         }
+        pthread_mutex_lock(&w->lock);
+        if (err)
+            note_error(w, "cannot read", j.path, err);
     }
     w->res->incomplete += c.incomplete;
     w->res->ignored += c.ignored;
@@ -347,6 +354,7 @@ int pp_qscan_run(const pp_qscan_opts *o, pp_qscan_result *res, char *err, size_t
     if (o->queues & (PP_QUEUE_BIT(PP_QUEUE_INCOMING) | PP_QUEUE_BIT(PP_QUEUE_ACTIVE)))
         w.seen = pp_xcalloc(SEEN_MAX, sizeof *w.seen);
     pthread_mutex_init(&w.lock, NULL);
+    pthread_mutex_init(&w.fn_lock, NULL);
     if (n > MAX_THREADS)
         n = MAX_THREADS;
     /* This thread is one of the workers. */
@@ -356,6 +364,7 @@ int pp_qscan_run(const pp_qscan_opts *o, pp_qscan_result *res, char *err, size_t
     for (int i = 0; i < started; i++)
         pthread_join(tids[i], NULL);
     pthread_mutex_destroy(&w.lock);
+    pthread_mutex_destroy(&w.fn_lock);
     close_all(&w);
     free(w.seen);
     return 0;
