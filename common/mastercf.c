@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "pflist.h"
 #include "spawn.h"
 
 #define FIELDS 8 /* name type private unpriv chroot wakeup maxproc command */
@@ -16,21 +17,12 @@
  * braces. */
 static char *next_word(const char *line, size_t *pos)
 {
-    const char *p = line + *pos;
-    while (*p && isspace((unsigned char)*p))
-        p++;
-    if (!*p)
+    const char *p = line + *pos, *start;
+    size_t len;
+    if (!(start = pp_pflist_word(&p, false, &len)))
         return NULL;
-    const char *start = p;
-    int depth = 0;
-    for (; *p && (depth > 0 || !isspace((unsigned char)*p)); p++) {
-        if (*p == '{')
-            depth++;
-        else if (*p == '}' && depth > 0)
-            depth--;
-    }
     *pos = (size_t)(p - line);
-    return pp_xstrndup(start, (size_t)(p - start));
+    return pp_xstrndup(start, len);
 }
 
 /* s without blanks at both ends, in place. */

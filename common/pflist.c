@@ -14,11 +14,6 @@
 
 #define MAX_FILE_DEPTH 4
 
-static int is_sep(int c)
-{
-    return c == ',' || isspace(c);
-}
-
 /* Removes the outer braces of a whole "{ ... }" element and the blanks inside them. */
 static void strip_braces(char *s)
 {
@@ -35,28 +30,39 @@ static void strip_braces(char *s)
     memmove(s, p, n + 1);
 }
 
+const char *pp_pflist_word(const char **p, bool commas, size_t *len)
+{
+    const char *s = *p;
+    while (*s && (isspace((unsigned char)*s) || (commas && *s == ',')))
+        s++;
+    if (!*s) {
+        *p = s;
+        return NULL;
+    }
+    const char *start = s;
+    int depth = 0;
+    for (; *s && (depth > 0 || !(isspace((unsigned char)*s) || (commas && *s == ','))); s++) {
+        if (*s == '{')
+            depth++;
+        else if (*s == '}' && depth > 0)
+            depth--;
+    }
+    *p = s;
+    *len = (size_t)(s - start);
+    return start;
+}
+
 int pp_pflist_split(const char *value, pp_pflist_fn fn, void *arg)
 {
-    const char *p = value;
+    const char *p = value ? value : "", *start;
+    size_t len;
     pp_buf item;
     int rc = 0;
 
     pp_buf_init(&item);
-    while (p && *p && rc == 0) {
-        while (*p && is_sep((unsigned char)*p))
-            p++;
-        if (!*p)
-            break;
-        const char *start = p;
-        int depth = 0;
-        for (; *p && (depth > 0 || !is_sep((unsigned char)*p)); p++) {
-            if (*p == '{')
-                depth++;
-            else if (*p == '}' && depth > 0)
-                depth--;
-        }
+    while (rc == 0 && (start = pp_pflist_word(&p, true, &len)) != NULL) {
         pp_buf_reset(&item);
-        pp_buf_add(&item, start, (size_t)(p - start));
+        pp_buf_add(&item, start, len);
         strip_braces(item.s);
         if (item.s[0])
             rc = fn(item.s, arg);

@@ -3,6 +3,7 @@
  *	pflist - Postfix parameter lists and the entries of lookup tables
  * SYNOPSIS
  *	int pp_pflist_split(const char *value, pp_pflist_fn fn, void *arg);
+ *	const char *pp_pflist_word(const char **p, bool commas, size_t *len);
  *	int pp_pflist_table(const char *config_dir, const char *table, pp_pflist_kv_fn fn,
  *			    void *arg, char *err, size_t errlen);
  *	int pp_pflist_expand(const char *config_dir, const char *value, pp_pflist_kv_fn fn,
@@ -16,6 +17,10 @@
  *	group kept whole (outer braces of a whole element removed, so "inline:{a=b, c=d}" and
  *	"{ a b }" stay one element). It calls fn(element, arg) for each and stops early when
  *	fn returns non-zero, returning that value; otherwise 0. Pure.
+ *	pp_pflist_word() is its scanner, for other Postfix syntax (master.cf): the next word at
+ *	or after *p, separated by white space (and commas when commas is true), a "{...}" group
+ *	part of its word; it returns the word's start with its length in *len and moves *p past
+ *	it, or NULL at the end. Pure.
  *	pp_pflist_table() lists every entry of the lookup table "type:name" through
  *	"postmap [-c config_dir] -s" (hash, btree, lmdb, texthash, inline, ... : what Postfix
  *	itself reads; a "proxy:" prefix is dropped) and calls fn(key, value, arg) for each. It
@@ -34,12 +39,14 @@
 #ifndef PP_PFLIST_H
 #define PP_PFLIST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef int (*pp_pflist_fn)(const char *item, void *arg);
 typedef int (*pp_pflist_kv_fn)(const char *key, const char *value, void *arg);
 
 int pp_pflist_split(const char *value, pp_pflist_fn fn, void *arg);
+const char *pp_pflist_word(const char **p, bool commas, size_t *len);
 int pp_pflist_table(const char *config_dir, const char *table, pp_pflist_kv_fn fn, void *arg,
                     char *err, size_t errlen);
 int pp_pflist_expand(const char *config_dir, const char *value, pp_pflist_kv_fn fn, void *arg,

@@ -63,14 +63,14 @@ static void store(pp_postconf *pc, const char *name, const char *value)
     e->value = value ? pp_xstrdup(value) : NULL;
 }
 
-static int valid_name(const char *s)
+bool pp_postconf_name_ok(const char *s)
 {
     if (!*s)
-        return 0;
+        return false;
     for (; *s; s++)
         if (!isalnum((unsigned char)*s) && *s != '_' && *s != '/')
-            return 0;
-    return 1;
+            return false;
+    return true;
 }
 
 int pp_postconf_parse_line(char *line, char **name, char **value)
@@ -88,7 +88,7 @@ int pp_postconf_parse_line(char *line, char **name, char **value)
     /* postconf -P names a service's parameter "service/type/name", and a service may be
      * "127.0.0.1:10025" or "[::1]:587": only the parameter's own name is a Postfix name. */
     char *param = strrchr(line, '/');
-    if (!valid_name(param ? param + 1 : line) || (param && strpbrk(line, " \t") != NULL))
+    if (!pp_postconf_name_ok(param ? param + 1 : line) || (param && strpbrk(line, " \t") != NULL))
         return -1;
     *name = line;
     *value = v;
@@ -117,7 +117,7 @@ int pp_postconf_fetch(pp_postconf *pc, const char *const names[], char *err, siz
     size_t n = 0, argc = 0;
 
     for (n = 0; names[n]; n++)
-        if (!valid_name(names[n]))
+        if (!pp_postconf_name_ok(names[n]))
             return pp_errf(err, errlen, "invalid Postfix parameter name '%.60s'", names[n]);
     const char **argv = pp_xcalloc(n + 5, sizeof *argv);
     argv[argc++] = "postconf";

@@ -7,6 +7,7 @@
  *	const char *pp_postconf_get(pp_postconf *pc, const char *name, char *err, size_t errlen);
  *	void pp_postconf_free(pp_postconf *pc);
  *	int pp_postconf_parse_line(char *line, char **name, char **value);
+ *	bool pp_postconf_name_ok(const char *name);
  * DESCRIPTION
  *	Postfix's own reader is the only one that knows every default, $name expansion and
  *	multi-instance rule, so settings come from "postconf -x [-c config_dir] name...".
@@ -17,11 +18,13 @@
  *	(a missing config directory, say) when postconf fails.
  *	pp_postconf_parse_line() splits one "name = value" line in place (pure, for tests and
  *	fuzzing), name also as postconf -P prints it ("127.0.0.1:10025/inet/name"); it
- *	returns 0, or -1 for a line of another shape.
+ *	returns 0, or -1 for a line of another shape. pp_postconf_name_ok() tells a name
+ *	postconf can be asked for: letters, digits, '_' and the '/' of "service/type/name".
  */
 #ifndef PP_POSTCONF_H
 #define PP_POSTCONF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct pp_postconf pp_postconf;
@@ -31,5 +34,6 @@ int pp_postconf_fetch(pp_postconf *pc, const char *const names[], char *err, siz
 const char *pp_postconf_get(pp_postconf *pc, const char *name, char *err, size_t errlen);
 void pp_postconf_free(pp_postconf *pc);
 int pp_postconf_parse_line(char *line, char **name, char **value);
+bool pp_postconf_name_ok(const char *name);
 
 #endif

@@ -447,8 +447,7 @@ static void judge_view(pp_rmx *x, pp_result *r, const char *cdir, const view *v)
 static int want_class(const char *name, void *arg)
 {
     pp_strlist *names = arg;
-    if (strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") ==
-        strlen(name)) {
+    if (pp_postconf_name_ok(name)) {
         names->items = pp_xrealloc(names->items, (names->n + 2) * sizeof *names->items);
         names->items[names->n++] = pp_xstrdup(name);
         names->items[names->n] = NULL;

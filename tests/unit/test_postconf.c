@@ -90,6 +90,11 @@ static void test_parse_line(void **state)
     assert_int_equal(pp_postconf_parse_line(i, &n, &v), -1);
     char j[] = "smtp/inet/bad-name = x";
     assert_int_equal(pp_postconf_parse_line(j, &n, &v), -1);
+    assert_true(pp_postconf_name_ok("smtpd_restriction_classes"));
+    assert_true(pp_postconf_name_ok("smtp/inet/smtpd_tls_security_level"));
+    assert_false(pp_postconf_name_ok(""));
+    assert_false(pp_postconf_name_ok("verify-it"));
+    assert_false(pp_postconf_name_ok("$x"));
 }
 
 static void test_fetch_once(void **state)
