@@ -367,6 +367,7 @@ int pp_tlsinspect_ocsp(const pp_tls_peer *p, const char *cafile, time_t now, cha
         snprintf(how, howlen, "the stapled OCSP response has no basic response");
     } else if (!(st = pp_mailconn_trust_store(cafile, why, sizeof why))) {
         snprintf(how, howlen, "OCSP: cannot check the response: %s", why);
+        rc = -2; /* the CA file, not the server */
     } else if (!(issuer = issuer_of(p->chain, st))) {
         snprintf(how, howlen, "OCSP: cannot check the response: the certificate's issuer is "
                               "neither in the chain nor trusted");
@@ -509,7 +510,8 @@ static void judge_session(judge *j, const pp_tls_peer *p, time_t now)
     }
     if (o->ocsp) {
         int rc = pp_tlsinspect_ocsp(p, o->cafile, now, how, sizeof how);
-        add(j, rc == 0 ? PP_OK : rc == 1 ? PP_WARNING : PP_CRITICAL, "%s", how);
+        add(j, rc == 0 ? PP_OK : rc == 1 ? PP_WARNING : rc == -2 ? PP_UNKNOWN : PP_CRITICAL, "%s",
+            how);
     }
 }
 

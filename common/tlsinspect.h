@@ -51,8 +51,8 @@
  *	did), 0 when not (how lists the names the certificate has); weak_digest 1 for MD5/SHA-1
  *	(alg names the algorithm); key 0 or -1 when too small (desc: "RSA 2048 bits");
  *	dane 1 matched, 0 not, -1 no usable record; ocsp 0 good, 1 unknown or stale, 2 revoked
- *	or unusable, -1 none stapled. pp_tlsinspect_protocol_parse() takes "1", "1.0", "1.1",
- *	"1.2", "1.3" (or "TLSv1.2").
+ *	or unusable, -1 none stapled, -2 the CA file cannot be used (judged UNKNOWN).
+ *	pp_tlsinspect_protocol_parse() takes "1", "1.0", "1.1", "1.2", "1.3" (or "TLSv1.2").
  */
 #ifndef PP_TLSINSPECT_H
 #define PP_TLSINSPECT_H

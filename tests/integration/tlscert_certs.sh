@@ -96,6 +96,12 @@ ocsp_for good.postprobe.test
 serve good.postprobe.test "${CHAIN[@]}" -status_file "$D/good.postprobe.test.ocsp"
 run "$P" -H 127.0.0.1 -p "$PORT" --cafile "$D/root.crt" --hostname good.postprobe.test --ocsp
 check "OCSP response stapled: good" all_of "rc_is 0" 'out_has "[OK] OCSP: good, next update in 2.0 days"'
+# A CA file that is no PEM: neither the chain nor the response can be checked (UNKNOWN, not a
+# verdict on the server).
+printf 'not a certificate\n' >"$D/junk.pem"
+run "$P" -H 127.0.0.1 -p "$PORT" --cafile "$D/junk.pem" --hostname good.postprobe.test --ocsp
+check "OCSP with an unusable CA file" all_of "rc_is 3" \
+    'out_has "[UNKNOWN] OCSP: cannot check the response: cannot use CA file $D/junk.pem"'
 # "good", but signed by a certificate the issuer never made a responder (the server's own).
 ocsp_for good.postprobe.test good.postprobe.test
 serve good.postprobe.test "${CHAIN[@]}" -status_file "$D/good.postprobe.test.ocsp"

@@ -311,6 +311,9 @@ static void test_ocsp(void **state)
     p.ocsp = ocsp_response(l, V_OCSP_CERTSTATUS_GOOD, 3, &p.ocsp_len);
     assert_int_equal(pp_tlsinspect_ocsp(&p, cafile, now, how, sizeof how), 0);
     assert_non_null(strstr(how, "good, next update in 3.0 days"));
+    /* an unusable CA file: the check cannot be made, the server is not at fault */
+    assert_int_equal(pp_tlsinspect_ocsp(&p, "/nonexistent/ca.pem", now, how, sizeof how), -2);
+    assert_non_null(strstr(how, "OCSP: cannot check the response: cannot use CA file"));
     OPENSSL_free(p.ocsp);
     p.ocsp = ocsp_response(l, V_OCSP_CERTSTATUS_REVOKED, 3, &p.ocsp_len);
     assert_int_equal(pp_tlsinspect_ocsp(&p, cafile, now, how, sizeof how), 2);
