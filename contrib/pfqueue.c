@@ -2,8 +2,8 @@
  * pfqueue - the Postfix queue one message a line, filtered, counted, and acted upon
  *
  * Lists each queued message with its envelope and the headers an operator looks at, read
- * from the queue files in one pass (common/queue_scan, common/queue_view), or through
- * "postqueue -j" where the files cannot be read (common/showq). PCRE2 filters select
+ * from the queue files in one pass (common/queue/queue_scan, common/queue/queue_view), or through
+ * "postqueue -j" where the files cannot be read (common/queue/showq). PCRE2 filters select
  * messages; --stat counts them by sender, recipient and relay; --hold, --release,
  * --requeue and --delete hand exactly the selected queue ids to postsuper on its stdin,
  * after a dry run unless --yes is given. The ids are kept in an unlinked temporary file,
@@ -19,17 +19,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "listing.h"
-#include "opts.h"
-#include "postconf.h"
-#include "queue_scan.h"
-#include "queue_view.h"
-#include "result.h"
-#include "showq.h"
-#include "spawn.h"
-#include "stat_table.h"
-#include "timefmt.h"
+#include "core/buf.h"
+#include "core/listing.h"
+#include "core/opts.h"
+#include "postfix/postconf.h"
+#include "queue/queue_scan.h"
+#include "queue/queue_view.h"
+#include "core/result.h"
+#include "queue/showq.h"
+#include "core/spawn.h"
+#include "core/stat_table.h"
+#include "core/timefmt.h"
 
 #define SCAN_QUEUES                                                                          \
     (PP_QUEUE_BIT(PP_QUEUE_INCOMING) | PP_QUEUE_BIT(PP_QUEUE_ACTIVE) |                       \

@@ -4,7 +4,7 @@
  * Prints each entry of the verify(8) cache (address_verify_map, or --map) with its last
  * update, status, address, outstanding probe and reason, selected by PCRE2 expressions on the
  * address and the text and by status, optionally sorted by time, as tab-separated lines or
- * JSON objects. Reads the cache read-only like check_postfix_verify (common/verify_cache).
+ * JSON objects. Reads the cache read-only like check_postfix_verify (common/cache/verify_cache).
  * Sorting keeps the formatted lines in an unlinked temporary file and only the time and
  * position of each (16 bytes) in memory.
  */
@@ -17,13 +17,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "listing.h"
-#include "opts.h"
-#include "queue_view.h"
-#include "result.h"
-#include "timefmt.h"
-#include "verify_cache.h"
+#include "core/buf.h"
+#include "core/listing.h"
+#include "core/opts.h"
+#include "queue/queue_view.h"
+#include "core/result.h"
+#include "core/timefmt.h"
+#include "cache/verify_cache.h"
 
 /* ---- options ---- */
 

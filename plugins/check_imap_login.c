@@ -8,9 +8,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "logincheck.h"
-#include "mailproto.h"
-#include "timeout.h"
+#include "mail/logincheck.h"
+#include "mail/mailproto.h"
+#include "core/timeout.h"
 
 static const char *opt_mailbox = "INBOX";
 static pp_thresh opt_messages, opt_unseen;

@@ -6,11 +6,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "mailleg.h"
-#include "mailmsg.h"
-#include "mailsend.h"
-#include "probewatch.h"
-#include "timeout.h"
+#include "e2e/mailleg.h"
+#include "e2e/mailmsg.h"
+#include "e2e/mailsend.h"
+#include "e2e/probewatch.h"
+#include "core/timeout.h"
 
 static pp_maillegs legs = {.tag = "mail_roundtrip", .max_age = 3600};
 static const char *opt_from, *opt_to, *opt_echo;

@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "logincheck.h"
-#include "mailproto.h"
-#include "timeout.h"
+#include "mail/logincheck.h"
+#include "mail/mailproto.h"
+#include "core/timeout.h"
 
 static pp_thresh opt_messages;
 static bool opt_fetch;

@@ -1,12 +1,12 @@
 /*
  * check_postfix_maps - are the lookup tables Postfix uses what their sources say?
  *
- * Every file-based table main.cf and master.cf name (common/maprefs) is checked: an indexed
+ * Every file-based table main.cf and master.cf name (common/postfix/maprefs) is checked: an indexed
  * table (hash, btree, lmdb, cdb) is MISSING without its compiled file, STALE when its source
- * is newer, and its keys are counted against the source's entries (common/cachedb,
- * common/mapsrc); a pcre or regexp table has every rule parsed and compiled as Postfix does
- * (common/rxtable); a table Postfix reads whole at start-up (pcre, regexp, cidr, texthash)
- * changed since Postfix last started or reloaded needs "postfix reload" (common/procinfo).
+ * is newer, and its keys are counted against the source's entries (common/cache/cachedb,
+ * common/postfix/mapsrc); a pcre or regexp table has every rule parsed and compiled as Postfix does
+ * (common/postfix/rxtable); a table Postfix reads whole at start-up (pcre, regexp, cidr, texthash)
+ * changed since Postfix last started or reloaded needs "postfix reload" (common/core/procinfo).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -16,15 +16,15 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "cachedb.h"
-#include "mapsrc.h"
-#include "maprefs.h"
-#include "opts.h"
-#include "procinfo.h"
-#include "result.h"
-#include "rxtable.h"
-#include "timefmt.h"
-#include "timeout.h"
+#include "cache/cachedb.h"
+#include "postfix/mapsrc.h"
+#include "postfix/maprefs.h"
+#include "core/opts.h"
+#include "core/procinfo.h"
+#include "core/result.h"
+#include "postfix/rxtable.h"
+#include "core/timefmt.h"
+#include "core/timeout.h"
 
 #define MAX_SHOWN 3 /* problems of one table named in its line; -v lists all */
 

@@ -1,10 +1,10 @@
 /*
  * check_postfix_queue - the Postfix queue as qshape sees it, with thresholds and perfdata
  *
- * Reads the queue files themselves (common/queue_scan, common/queue_record) or, where the
+ * Reads the queue files themselves (common/queue/queue_scan, common/queue/queue_record) or, where the
  * queue directories are closed to the plugin's user, the same data from showq through
- * "postqueue -j" (common/showq); counts per queue, age bucket and domain in
- * common/queue_stats, judges, prints.
+ * "postqueue -j" (common/queue/showq); counts per queue, age bucket and domain in
+ * common/queue/queue_stats, judges, prints.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -12,14 +12,14 @@
 #include <string.h>
 #include <time.h>
 
-#include "buf.h"
-#include "opts.h"
-#include "postconf.h"
-#include "queue_scan.h"
-#include "queue_stats.h"
-#include "result.h"
-#include "showq.h"
-#include "timefmt.h"
+#include "core/buf.h"
+#include "core/opts.h"
+#include "postfix/postconf.h"
+#include "queue/queue_scan.h"
+#include "queue/queue_stats.h"
+#include "core/result.h"
+#include "queue/showq.h"
+#include "core/timefmt.h"
 
 enum source { SRC_AUTO, SRC_DIRECT, SRC_SHOWQ };
 

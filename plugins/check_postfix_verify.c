@@ -1,8 +1,8 @@
 /*
  * check_postfix_verify - the health of Postfix's address verification cache (verify(8)):
  * entries by status, probes outstanding and lost, the newest result, the last cleanup, and
- * entries the cleanup should have removed. Reads the cache read-only (common/verify_cache,
- * common/cachedb) without disturbing Postfix.
+ * entries the cleanup should have removed. Reads the cache read-only (common/cache/verify_cache,
+ * common/cache/cachedb) without disturbing Postfix.
  */
 #include <errno.h>
 #include <math.h>
@@ -11,11 +11,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "linereader.h"
-#include "opts.h"
-#include "result.h"
-#include "timefmt.h"
-#include "verify_cache.h"
+#include "mail/linereader.h"
+#include "core/opts.h"
+#include "core/result.h"
+#include "core/timefmt.h"
+#include "cache/verify_cache.h"
 
 #define MAX_FAILURES 100
 #define RETRIES 3 /* a cache read without its lock may be caught mid-write by verify(8) */

@@ -20,14 +20,14 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
-#include "dns.h"
-#include "mastercf.h"
-#include "opts.h"
-#include "pflist.h"
-#include "postconf.h"
-#include "relay_audit.h"
-#include "relay_mx.h"
-#include "result.h"
+#include "dns/dns.h"
+#include "postfix/mastercf.h"
+#include "core/opts.h"
+#include "postfix/pflist.h"
+#include "postfix/postconf.h"
+#include "relay/relay_audit.h"
+#include "relay/relay_mx.h"
+#include "core/result.h"
 
 #define NAMES_IN_STATUS 5 /* domains named per problem in the status line */
 #define DESCRIBED_MAX 20  /* domains described in the long output without -v */

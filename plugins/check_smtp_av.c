@@ -8,11 +8,11 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "dns.h"
-#include "mailleg.h"
-#include "mailmsg.h"
-#include "mailsend.h"
-#include "probewatch.h"
+#include "dns/dns.h"
+#include "e2e/mailleg.h"
+#include "e2e/mailmsg.h"
+#include "e2e/mailsend.h"
+#include "e2e/probewatch.h"
 
 #define MAX_TARGETS 16
 

@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "logincheck.h"
-#include "mailproto.h"
+#include "mail/logincheck.h"
+#include "mail/mailproto.h"
 
 static const char *opt_fqdn, *opt_from, *opt_rcpt, *opt_expect_rcpt;
 

@@ -10,12 +10,12 @@
 #include <string.h>
 #include <strings.h>
 
-#include "buf.h"
-#include "opts.h"
-#include "plugout.h"
-#include "result.h"
-#include "secret.h"
-#include "snmp_extend.h"
+#include "core/buf.h"
+#include "core/opts.h"
+#include "core/plugout.h"
+#include "core/result.h"
+#include "core/secret.h"
+#include "snmp/snmp_extend.h"
 
 static const char *opt_community, *opt_user, *opt_auth_pass, *opt_priv_pass, *opt_authfile;
 static const char *opt_auth_proto = "SHA", *opt_priv_proto = "AES";

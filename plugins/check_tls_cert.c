@@ -10,11 +10,11 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include "dns.h"
-#include "opts.h"
-#include "result.h"
-#include "tlsfetch.h"
-#include "tlsinspect.h"
+#include "dns/dns.h"
+#include "core/opts.h"
+#include "core/result.h"
+#include "tls/tlsfetch.h"
+#include "tls/tlsinspect.h"
 
 static const char *opt_host, *opt_starttls, *opt_cafile, *opt_name, *opt_file, *opt_compare;
 static const char *opt_min_tls, *opt_mx, *opt_server;

@@ -1,11 +1,11 @@
 /*
- * fuzz_authfile - libFuzzer harness for pp_authfile_parse() (common/secret.c): any text as
+ * fuzz_authfile - libFuzzer harness for pp_authfile_parse() (common/core/secret.c): any text as
  * an authfile. It returns 0, or -1 with a reason; a value never runs past its line.
  *
  *   ./fuzz_authfile -max_len=1024 corpus/authfile
  */
 #include "fuzz_util.h"
-#include "secret.h"
+#include "core/secret.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

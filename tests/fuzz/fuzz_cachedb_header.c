@@ -1,5 +1,5 @@
 /*
- * fuzz_cachedb_header - libFuzzer harness for the file header checks of common/cachedb.c
+ * fuzz_cachedb_header - libFuzzer harness for the file header checks of common/cache/cachedb.c
  * (cachedb_format.c), which decide whether a verify cache or compiled map file is what its
  * name says before any library opens it: any bytes as the start of a Berkeley DB, LMDB and
  * CDB file, and as a "type:/path" map name for pp_cachedb_spec_parse(). Each returns 0 or
@@ -8,7 +8,7 @@
  *
  *   ./fuzz_cachedb_header -max_len=8192 corpus/cachedb_header
  */
-#include "cachedb.h"
+#include "cache/cachedb.h"
 #include "fuzz_util.h"
 
 static void checked(int rc, const char *err)

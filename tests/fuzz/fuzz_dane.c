@@ -1,5 +1,5 @@
 /*
- * fuzz_dane - libFuzzer harness for common/dane.c, TLSA records matched against the chain
+ * fuzz_dane - libFuzzer harness for common/tls/dane.c, TLSA records matched against the chain
  * a server presents: the input is cut into up to 4 TLSA records (usage, selector, matching
  * type, a length byte, data) and up to 3 certificates (DER and SPKI, each a 2-byte length
  * and bytes), all from the attacker (the DNS answer and the TLS peer). Results stay in
@@ -8,7 +8,7 @@
  *
  *   ./fuzz_dane -max_len=2048 corpus/dane
  */
-#include "dane.h"
+#include "tls/dane.h"
 #include "fuzz_util.h"
 
 typedef struct cursor {

@@ -1,5 +1,5 @@
 /*
- * fuzz_dns_answer - libFuzzer harness for pp_dns_parse() (common/dns_parse.c): any bytes as
+ * fuzz_dns_answer - libFuzzer harness for pp_dns_parse() (common/dns/dns_parse.c): any bytes as
  * a DNS response. The parser must return 0 or -1 (with a reason); on 0 every name it hands
  * out is a NUL-terminated string of at most 1024 characters and every TLSA data pointer
  * covers datalen readable bytes.
@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "dns.h"
+#include "dns/dns.h"
 
 static size_t checked_len(const char *s)
 {

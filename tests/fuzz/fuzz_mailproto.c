@@ -1,5 +1,5 @@
 /*
- * fuzz_mailproto - libFuzzer harness for common/mailproto.c and common/linereader.c: any
+ * fuzz_mailproto - libFuzzer harness for common/mail/mailproto.c and common/mail/linereader.c: any
  * bytes as what an SMTP, IMAP or POP3 server sends. The first byte picks the protocol and
  * how many bytes each recv() returns; the rest is served through a pp_linereader to the
  * reply readers (as the login checks read it: SMTP replies, the IMAP greeting and tagged
@@ -11,7 +11,7 @@
  *   ./fuzz_mailproto -max_len=8192 corpus/mailproto
  */
 #include "fuzz_util.h"
-#include "mailproto.h"
+#include "mail/mailproto.h"
 
 static void printable(const char *text)
 {

@@ -1,5 +1,5 @@
 /*
- * fuzz_mapsrc - libFuzzer harness for common/mapsrc.c and common/rxtable.c, the readers of
+ * fuzz_mapsrc - libFuzzer harness for common/postfix/mapsrc.c and common/postfix/rxtable.c, the readers of
  * lookup table sources: the input's lines (the first byte picks postmap, postalias or
  * pcre/regexp rule format) through pp_mapsrc_line()/pp_mapsrc_end(), each logical line of
  * a rule table through pp_rxtable_rule(), and the whole input through pp_mapsrc_count().
@@ -9,8 +9,8 @@
  *   ./fuzz_mapsrc -max_len=4096 corpus/mapsrc
  */
 #include "fuzz_util.h"
-#include "mapsrc.h"
-#include "rxtable.h"
+#include "postfix/mapsrc.h"
+#include "postfix/rxtable.h"
 
 typedef struct run {
     pp_mapsrc src;

@@ -1,5 +1,5 @@
 /*
- * fuzz_plugout - libFuzzer harness for common/plugout.c, the reader of another plugin's
+ * fuzz_plugout - libFuzzer harness for common/core/plugout.c, the reader of another plugin's
  * output (check_snmp_extend relays what an extend printed): any bytes through
  * pp_plugout_split() and every perfdata item of both perfdata parts through
  * pp_plugout_perf_next(). Parts lie inside the input, the cursor only moves forward and
@@ -8,7 +8,7 @@
  *   ./fuzz_plugout -max_len=4096 corpus/plugout
  */
 #include "fuzz_util.h"
-#include "plugout.h"
+#include "core/plugout.h"
 
 static void perf_items(const char *part, size_t len, pp_buf *label, pp_buf *uom)
 {

@@ -1,6 +1,6 @@
 /*
  * fuzz_postconf - libFuzzer harness for what postprobe reads from postconf(1) output: each
- * line through pp_postconf_parse_line() (common/postconf.c), and each value it accepts
+ * line through pp_postconf_parse_line() (common/postfix/postconf.c), and each value it accepts
  * through the parsers of parameter values: pp_pflist_split() (lists), pp_maprefs_scan()
  * (tables a value names, under the line's parameter name) and pp_relay_audit_walk() /
  * pp_relay_audit_verifies() (restriction lists, with the value as a restriction class and a
@@ -11,11 +11,11 @@
  *   ./fuzz_postconf -max_len=4096 corpus/postconf
  */
 #include "fuzz_util.h"
-#include "maprefs.h"
-#include "mastercf.h"
-#include "pflist.h"
-#include "postconf.h"
-#include "relay_audit.h"
+#include "postfix/maprefs.h"
+#include "postfix/mastercf.h"
+#include "postfix/pflist.h"
+#include "postfix/postconf.h"
+#include "relay/relay_audit.h"
 
 static int on_item(const char *item, void *arg)
 {

@@ -1,15 +1,15 @@
 /*
  * fuzz_probebox - libFuzzer harness for what check_mail_roundtrip and check_smtp_av read
- * back from the IMAP server: each line through the pure parsers of common/probebox_parse.c
+ * back from the IMAP server: each line through the pure parsers of common/e2e/probebox_parse.c
  * (SEARCH, FETCH with the ENVELOPE subject, CAPABILITY) and the subject through
- * pp_probeid_find() (common/probeid.c). Uids counted match the callbacks, the subject and
+ * pp_probeid_find() (common/e2e/probeid.c). Uids counted match the callbacks, the subject and
  * the id are NUL-terminated within their buffers, and a found id parses back.
  *
  *   ./fuzz_probebox -max_len=4096 corpus/probebox
  */
 #include "fuzz_util.h"
-#include "probebox.h"
-#include "probeid.h"
+#include "e2e/probebox.h"
+#include "e2e/probeid.h"
 
 static void on_uid(void *ctx, uint32_t uid)
 {

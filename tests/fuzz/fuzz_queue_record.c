@@ -1,5 +1,5 @@
 /*
- * fuzz_queue_record - libFuzzer harness for common/queue_record.c: any bytes as a Postfix
+ * fuzz_queue_record - libFuzzer harness for common/queue/queue_record.c: any bytes as a Postfix
  * queue file, read envelope-only and with the message headers (the header callback sees
  * every header once, within header_max bytes), and the record header decoder at every
  * offset of the first bytes. On PP_QREC_OK the sender and every recipient must be readable
@@ -8,7 +8,7 @@
  *   ./fuzz_queue_record -max_len=8192 corpus/queue_record
  */
 #include "fuzz_util.h"
-#include "queue_record.h"
+#include "queue/queue_record.h"
 
 #define HDR_MAX 64
 

@@ -1,5 +1,5 @@
 /*
- * fuzz_queue_view - libFuzzer harness for the pure parts of common/queue_view.c: any bytes
+ * fuzz_queue_view - libFuzzer harness for the pure parts of common/queue/queue_view.c: any bytes
  * as a Received: value, as a header value with RFC 2047 words, and through the tsv and
  * JSON escapers (the JSON output must be valid UTF-8 without raw control bytes).
  *
@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "queue_view.h"
+#include "queue/queue_view.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -1,5 +1,5 @@
 /*
- * fuzz_range - libFuzzer harness for common/range.c, the values behind -w/-c and every
+ * fuzz_range - libFuzzer harness for common/core/range.c, the values behind -w/-c and every
  * RANGE, THRESH ("W,C") and DOUBLE option: any text through pp_range_parse(),
  * pp_thresh_parse() and pp_parse_number(). A parsed range must print (pp_range_format)
  * as text that parses back to a range judging the same values; a failure must say why;
@@ -10,7 +10,7 @@
 #include <math.h>
 
 #include "fuzz_util.h"
-#include "range.h"
+#include "core/range.h"
 
 /* The text keeps 9 decimals: values that close to an end may be judged either way. */
 static int near(double v, double end)

@@ -1,5 +1,5 @@
 /*
- * fuzz_showq_line - libFuzzer harness for pp_showq_parse_line() (common/showq.c): any bytes
+ * fuzz_showq_line - libFuzzer harness for pp_showq_parse_line() (common/queue/showq.c): any bytes
  * as one "postqueue -j" line. Whatever it is given, the parser must return 0 or -1, and on
  * 0 every string it hands out must be readable and NUL-terminated.
  *
@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "showq.h"
+#include "queue/showq.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

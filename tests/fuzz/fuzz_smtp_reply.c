@@ -1,7 +1,7 @@
 /*
- * fuzz_smtp_reply - libFuzzer harness for the SMTP reply parser of common/mailproto.c
+ * fuzz_smtp_reply - libFuzzer harness for the SMTP reply parser of common/mail/mailproto.c
  * (pp_mailproto_smtp_reply over a pp_linereader, pp_mailproto_smtp_line), which the login
- * checks and check_relay_mx's MX probes (common/smtp_probe.c) read replies with: any bytes
+ * checks and check_relay_mx's MX probes (common/mail/smtp_probe.c) read replies with: any bytes
  * as what an SMTP server sent, served a few bytes per recv() and read reply after reply.
  * A status stays in its set; a reply has a code of 100-599, every line of it parses with
  * that code and only its last line ends it; the text is NUL-terminated and printable.
@@ -11,7 +11,7 @@
  * 1.8 million runs in 1 minute found nothing (Debian 12, clang 14).
  */
 #include "fuzz_util.h"
-#include "mailproto.h"
+#include "mail/mailproto.h"
 
 typedef struct reply_lines {
     int code;

@@ -5,7 +5,7 @@
  * strings must see exactly the fuzzer's bytes, with a NUL where a NUL came); fuzz_lines()
  * calls fn for each '\n'-separated piece, as line-fed parsers are driven; FUZZ_CHECK traps
  * when an invariant of the parser's contract does not hold, so the fuzzer reports it.
- * fuzz_feed is a byte stream for a pp_linereader (common/linereader.h): fuzz_feed_recv()
+ * fuzz_feed is a byte stream for a pp_linereader (common/mail/linereader.h): fuzz_feed_recv()
  * hands out the input at most chunk bytes at a time, then end of stream; fuzz_feed_send()
  * takes whatever is sent.
  */

@@ -1,5 +1,5 @@
 /*
- * fuzz_verify_value - libFuzzer harness for the pure parts of common/verify_cache.c: any
+ * fuzz_verify_value - libFuzzer harness for the pure parts of common/cache/verify_cache.c: any
  * bytes as a verify(8) cache value ("status:probed:updated:text", not NUL-terminated) and
  * as a Postfix time value ("31d", "3600"). A parsed entry has a status 0-3, its text inside
  * the value, and the judgments on it answer for any "now".
@@ -7,7 +7,7 @@
  *   ./fuzz_verify_value -max_len=256 corpus/verify_value
  */
 #include "fuzz_util.h"
-#include "verify_cache.h"
+#include "cache/verify_cache.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

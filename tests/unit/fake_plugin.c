@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "opts.h"
-#include "result.h"
-#include "spawn.h"
+#include "core/opts.h"
+#include "core/result.h"
+#include "core/spawn.h"
 
 static double opt_sleep;
 static bool opt_spin;

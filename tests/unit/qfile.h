@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "buf.h"
+#include "core/buf.h"
 
 static inline void qf_rec(pp_buf *b, int type, const char *data, size_t len)
 {

@@ -1,0 +1,110 @@
+/*
+ * timeout.c - the hard -t limit. See timeout.h.
+ */
+#include "core/timeout.h"
+
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/result.h"
+
+#define MAX_CHILDREN 8
+
+static char *g_message;
+static size_t g_message_len;
+static volatile sig_atomic_t g_exit_state = PP_UNKNOWN;
+static volatile pid_t g_children[MAX_CHILDREN];
+static struct timespec g_deadline;
+static int g_armed;
+
+static void on_alarm(int sig)
+{
+    (void)sig;
+    for (int i = 0; i < MAX_CHILDREN; i++)
+        if (g_children[i] > 0)
+            kill(g_children[i], SIGKILL);
+    if (g_message) {
+        ssize_t r = write(STDOUT_FILENO, g_message, g_message_len);
+        (void)r;
+    }
+    _exit(g_exit_state);
+}
+
+void pp_timeout_arm(double seconds, pp_state state)
+{
+    char secs[32];
+    pp_buf out;
+    struct sigaction sa;
+    struct itimerval it;
+
+    pp_fmt_num(seconds, secs, sizeof secs);
+    pp_result *r = pp_result_new();
+    pp_result_add(r, state, "timed out after %s s", secs);
+    pp_buf_init(&out);
+    pp_result_render(r, &out);
+    pp_result_free(r);
+    free(g_message);
+    g_message = out.s; /* kept for the handler */
+    g_message_len = out.len;
+    g_exit_state = state;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_alarm;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGALRM, &sa, NULL);
+
+    memset(&it, 0, sizeof it);
+    it.it_value.tv_sec = (time_t)seconds;
+    it.it_value.tv_usec = (suseconds_t)((seconds - floor(seconds)) * 1e6);
+    if (it.it_value.tv_sec == 0 && it.it_value.tv_usec == 0)
+        it.it_value.tv_usec = 1;
+    clock_gettime(CLOCK_MONOTONIC, &g_deadline);
+    g_deadline.tv_sec += it.it_value.tv_sec;
+    g_deadline.tv_nsec += it.it_value.tv_usec * 1000L;
+    if (g_deadline.tv_nsec >= 1000000000L) {
+        g_deadline.tv_sec++;
+        g_deadline.tv_nsec -= 1000000000L;
+    }
+    g_armed = 1;
+    setitimer(ITIMER_REAL, &it, NULL);
+}
+
+double pp_timeout_left(void)
+{
+    struct timespec now;
+    if (!g_armed)
+        return 1e9;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double left = (double)(g_deadline.tv_sec - now.tv_sec) +
+                  (double)(g_deadline.tv_nsec - now.tv_nsec) / 1e9;
+    return left > 0 ? left : 0;
+}
+
+double pp_timeout_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+void pp_timeout_child(pid_t pid)
+{
+    for (int i = 0; i < MAX_CHILDREN; i++) {
+        if (g_children[i] <= 0) {
+            g_children[i] = pid;
+            return;
+        }
+    }
+}
+
+void pp_timeout_child_done(pid_t pid)
+{
+    for (int i = 0; i < MAX_CHILDREN; i++)
+        if (g_children[i] == pid)
+            g_children[i] = 0;
+}

@@ -1,0 +1,134 @@
+/*
+ * NAME
+ *	mailsession - a timed SMTP, IMAP or POP3 login, as a mail client makes it
+ * SYNOPSIS
+ *	pp_mail_session *pp_mail_new(const pp_mail_opts *o);
+ *	int pp_mail_login(pp_mail_session *s);
+ *	pp_linereader *pp_mail_conn(pp_mail_session *s);
+ *	const char *pp_mail_tag(pp_mail_session *s);
+ *	void pp_mail_fail(pp_mail_session *s, int status, const char *cmd, const char *text);
+ *	int pp_mail_quit(pp_mail_session *s);
+ *	void pp_mail_free(pp_mail_session *s);
+ *
+ *	const char *pp_mail_error(const pp_mail_session *s);
+ *	pp_state pp_mail_error_state(const pp_mail_session *s);
+ *	bool pp_mail_timed_out(const pp_mail_session *s);
+ *	double pp_mail_time(const pp_mail_session *s, pp_mail_phase p);
+ *	const char *pp_mail_phase_name(pp_mail_phase p);
+ *	const char *pp_mail_banner(const pp_mail_session *s);
+ *	const char *pp_mail_caps(const pp_mail_session *s);
+ *	const char *pp_mail_mech(const pp_mail_session *s);
+ *	const char *pp_mail_tls_info(const pp_mail_session *s);
+ *	const char *pp_mail_transcript(const pp_mail_session *s);
+ *	SSL *pp_mail_ssl(const pp_mail_session *s);
+ *	const char *pp_mail_addr(const pp_mail_session *s);
+ *
+ *	int pp_mail_mech_check(pp_mail_proto proto, const char *mech, char *err, size_t errlen);
+ * DESCRIPTION
+ *	pp_mail_login() connects (common/mail/mailconn), reads the banner or greeting, asks for the
+ *	capabilities (EHLO, CAPABILITY, CAPA), does STARTTLS (STLS) or implicit TLS, verifying
+ *	the chain and the name unless o->insecure or o->inspect, asks again for the
+ *	capabilities, and, when o->user is set, authenticates: with o->mech, a SASL mechanism
+ *	(common/mail/sasl: PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-1, SCRAM-SHA-256), "+LOGIN" (the IMAP
+ *	LOGIN command), "+USER" (POP3 USER/PASS) or "+APOP"; without one, the best mechanism
+ *	the server offers (IMAP LOGIN, POP3 USER/PASS when it offers no SASL). With
+ *	PP_MAIL_NONE there is no protocol: connect and, for implicit TLS, the handshake
+ *	(o->inspect accepts any certificate and protocol, o->ocsp asks for stapling; the
+ *	chain is then in pp_mail_ssl()).
+ *	Every wait is limited by the -t time left. The session remembers when each phase
+ *	started and ended; pp_mail_time() gives the seconds a phase took (TOTAL: from the start
+ *	to the reply to QUIT) or NAN when it did not happen.
+ *	After a login the connection is the caller's: pp_mail_conn() for mailproto's readers,
+ *	pp_mail_tag() for a fresh IMAP tag; pp_mail_quit() says QUIT or LOGOUT and returns the
+ *	PP_LR_* or PP_MP_GARBAGE status of the reply.
+ *	Failures are put in words with the state they deserve: "connection to HOST port N
+ *	refused", "timed out after 2.8 s waiting for the banner" (or in the TLS handshake, or
+ *	waiting for the reply to EHLO...), "unexpected banner: 554 ...", "server does not
+ *	offer STARTTLS", "certificate verification failed: <reason>", "AUTH PLAIN rejected for
+ *	USER: <the server's reply>", "server offers no AUTH before STARTTLS (use -S)". A CA file
+ *	that cannot be used and a mechanism this module does not speak are UNKNOWN, everything
+ *	else CRITICAL; pp_mail_timed_out() tells a failure that was a wait running out of time
+ *	(the plugin may give it the state of -t SECONDS:STATE). pp_mail_fail() puts a failed command of the caller (a PP_LR_* or
+ *	PP_MP_GARBAGE status of mailproto) into the same words.
+ *	pp_mail_mech_check() is 0 when the session can log in to a proto server with mech (a
+ *	SASL mechanism of common/mail/sasl, "+LOGIN" for IMAP, "+USER" or "+APOP" for POP3), else
+ *	-1 with "MECH: not a mechanism ... speaks (the list)" in err: the plugins call it
+ *	when parsing options, so that a typo is UNKNOWN before any connection.
+ *	The transcript has one line per line of the conversation ("C: ...", "S: ..."), with
+ *	every secret replaced by "***" (mailproto's redaction), for -vvv.
+ */
+#ifndef PP_MAILSESSION_H
+#define PP_MAILSESSION_H
+
+#include <openssl/ssl.h>
+#include <stdbool.h>
+
+#include "mail/linereader.h"
+#include "core/state.h"
+
+typedef enum pp_mail_proto {
+    PP_MAIL_SMTP,
+    PP_MAIL_IMAP,
+    PP_MAIL_POP3,
+    PP_MAIL_NONE
+} pp_mail_proto;
+
+typedef enum pp_mail_tls {
+    PP_MAIL_PLAIN,
+    PP_MAIL_STARTTLS,
+    PP_MAIL_IMPLICIT
+} pp_mail_tls;
+
+typedef enum pp_mail_phase {
+    PP_PHASE_DNS,
+    PP_PHASE_CONNECT,
+    PP_PHASE_TLS,
+    PP_PHASE_BANNER,
+    PP_PHASE_AUTH,
+    PP_PHASE_TOTAL,
+    PP_PHASE_N
+} pp_mail_phase;
+
+typedef struct pp_mail_opts {
+    pp_mail_proto proto;
+    pp_mail_tls tls;
+    const char *host;
+    long port;
+    int family;           /* AF_UNSPEC, AF_INET, AF_INET6 */
+    const char *sni;      /* name for SNI and the certificate check; NULL: host */
+    const char *cafile;   /* NULL: the system's trust store */
+    bool insecure;        /* do not verify the certificate */
+    bool inspect;         /* accept any certificate and protocol (check_tls_cert) */
+    bool ocsp;            /* ask for a stapled OCSP response */
+    const char *user;     /* NULL: no login */
+    const char *password;
+    const char *mech;     /* NULL: the best offered */
+    const char *helo;     /* SMTP EHLO name; NULL: this host's name */
+} pp_mail_opts;
+
+typedef struct pp_mail_session pp_mail_session;
+
+pp_mail_session *pp_mail_new(const pp_mail_opts *o);
+int pp_mail_login(pp_mail_session *s);
+pp_linereader *pp_mail_conn(pp_mail_session *s);
+const char *pp_mail_tag(pp_mail_session *s);
+void pp_mail_fail(pp_mail_session *s, int status, const char *cmd, const char *text);
+int pp_mail_quit(pp_mail_session *s);
+void pp_mail_free(pp_mail_session *s);
+
+const char *pp_mail_error(const pp_mail_session *s);
+pp_state pp_mail_error_state(const pp_mail_session *s);
+bool pp_mail_timed_out(const pp_mail_session *s);
+double pp_mail_time(const pp_mail_session *s, pp_mail_phase p);
+const char *pp_mail_phase_name(pp_mail_phase p);
+const char *pp_mail_banner(const pp_mail_session *s);
+const char *pp_mail_caps(const pp_mail_session *s);
+const char *pp_mail_mech(const pp_mail_session *s);
+const char *pp_mail_tls_info(const pp_mail_session *s);
+const char *pp_mail_transcript(const pp_mail_session *s);
+SSL *pp_mail_ssl(const pp_mail_session *s);
+const char *pp_mail_addr(const pp_mail_session *s);
+
+int pp_mail_mech_check(pp_mail_proto proto, const char *mech, char *err, size_t errlen);
+
+#endif

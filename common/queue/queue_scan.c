@@ -1,0 +1,371 @@
+/*
+ * queue_scan.c - parallel walk of the Postfix queue directories. See queue_scan.h.
+ *
+ * One shared directory walker (under a lock) hands out file names; each thread opens,
+ * checks and parses its file outside the lock, then calls the callback under a second lock,
+ * so that one thread's callback overlaps the other's walking and reading. The walker keeps
+ * one open directory per level of hashing, never a list of files.
+ */
+#include "queue/queue_scan.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/buf.h"
+
+#define DEFAULT_THREADS 2
+#define MAX_THREADS 16
+#define MAX_DEPTH 8 /* hashed subdirectory levels followed (Postfix allows far fewer) */
+#define PATH_LEN 256
+#define ID_MIN 6
+#define SEEN_MAX (1u << 18) /* inodes remembered from incoming/active: 2 MB at most */
+
+static const char *const queue_names[PP_QUEUE_COUNT] = {
+    [PP_QUEUE_INCOMING] = "incoming", [PP_QUEUE_ACTIVE] = "active",
+    [PP_QUEUE_DEFERRED] = "deferred", [PP_QUEUE_HOLD] = "hold",
+    [PP_QUEUE_MAILDROP] = "maildrop", [PP_QUEUE_CORRUPT] = "corrupt",
+};
+
+const char *pp_queue_name(pp_queue q)
+{
+    return (unsigned)q < PP_QUEUE_COUNT ? queue_names[q] : "?";
+}
+
+int pp_queue_parse(const char *name, pp_queue *q)
+{
+    for (int i = 0; i < PP_QUEUE_COUNT; i++)
+        if (strcmp(name, queue_names[i]) == 0) {
+            *q = (pp_queue)i;
+            return 0;
+        }
+    return -1;
+}
+
+typedef struct frame {
+    DIR *dir;
+    size_t plen; /* length of walker.path for this directory */
+} frame;
+
+typedef struct walker {
+    const pp_qscan_opts *o;
+    pp_qscan_result *res;
+    pthread_mutex_t lock;         /* the walk, res->errors and first_error */
+    pthread_mutex_t fn_lock;      /* the callback, res->files and stopped */
+    int qfd;                      /* the queue directory */
+    int dirfd[PP_QUEUE_COUNT];    /* opened up front, consumed by the walk */
+    int next_queue;
+    pp_queue queue;               /* the queue being walked */
+    frame stack[MAX_DEPTH];
+    int depth;
+    char path[PATH_LEN];
+    atomic_bool stop;
+    ino_t *seen;                  /* open-addressing set of incoming/active inodes, 0 = free */
+    size_t nseen;
+} walker;
+
+typedef struct counts {
+    unsigned long incomplete, ignored, vanished;
+} counts;
+
+typedef struct job {
+    pp_queue queue;
+    char path[PATH_LEN];
+    const char *id;
+} job;
+
+/* ---- the walk (called with the lock held) ---- */
+
+static void note_error(walker *w, const char *what, const char *path, int err)
+{
+    w->res->errors++;
+    if (!w->res->first_error[0])
+        snprintf(w->res->first_error, sizeof w->res->first_error, "%s %s/%s: %s", what,
+                 w->o->queue_dir, path, strerror(err));
+}
+
+static bool queue_id(const char *name)
+{
+    size_t n = 0;
+    for (; name[n]; n++)
+        if (!isalnum((unsigned char)name[n]))
+            return false;
+    return n >= ID_MIN;
+}
+
+static bool push(walker *w, int fd, const char *name)
+{
+    size_t plen = w->depth ? w->stack[w->depth - 1].plen : 0;
+    int n = snprintf(w->path + plen, sizeof w->path - plen, "%s%s", plen ? "/" : "", name);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!d || n < 0 || (size_t)n >= sizeof w->path - plen) {
+        note_error(w, "cannot read", w->path, d ? ENAMETOOLONG : errno);
+        if (d)
+            closedir(d);
+        else if (fd >= 0)
+            close(fd);
+        w->path[plen] = '\0';
+        return false;
+    }
+    w->stack[w->depth++] = (frame){d, plen + (size_t)n};
+    return true;
+}
+
+static void pop(walker *w)
+{
+    closedir(w->stack[--w->depth].dir);
+    w->path[w->depth ? w->stack[w->depth - 1].plen : 0] = '\0';
+}
+
+/* A hashed subdirectory: a single-character name, as Postfix's mail_scan_dir_next(). */
+static void descend(walker *w, const char *name, counts *c)
+{
+    frame *top = &w->stack[w->depth - 1];
+    if (w->queue == PP_QUEUE_MAILDROP || w->depth == MAX_DEPTH) {
+        c->ignored++;
+        return;
+    }
+    int fd = openat(dirfd(top->dir), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    int e = errno;
+    if (fd < 0 && e != ENOENT && e != ENOTDIR && e != ELOOP) {
+        char sub[PATH_LEN + 4];
+        snprintf(sub, sizeof sub, "%s/%c", w->path, name[0]);
+        note_error(w, "cannot read", sub, e);
+        return;
+    }
+    if (fd < 0)
+        c->ignored += e != ENOENT;
+    else
+        push(w, fd, name);
+}
+
+/*
+ * Postfix renames a queue file from one queue to the next (incoming -> active -> deferred,
+ * postsuper -h -> hold), keeping its inode. The queues are walked in that order, so a file
+ * met in incoming or active may be met again further on if it moved meanwhile: remember
+ * those inodes and skip them when they come back. The set is bounded by the active queue's
+ * size (qmgr_message_active_limit), not the whole queue's; past SEEN_MAX it stops growing.
+ */
+static bool seen_before(walker *w, ino_t ino)
+{
+    bool remember = w->queue == PP_QUEUE_INCOMING || w->queue == PP_QUEUE_ACTIVE;
+    if (ino == 0 || !w->seen)
+        return false;
+    size_t i = (size_t)(ino * 0x9E3779B97F4A7C15ull) & (SEEN_MAX - 1);
+    for (size_t probes = 0; probes < SEEN_MAX && w->seen[i]; probes++) {
+        if (w->seen[i] == ino)
+            return w->queue != PP_QUEUE_INCOMING; /* a repeat within incoming is not a move */
+        i = (i + 1) & (SEEN_MAX - 1);
+    }
+    if (remember && w->nseen < SEEN_MAX / 2) {
+        w->seen[i] = ino;
+        w->nseen++;
+    }
+    return false;
+}
+
+static bool next_file(walker *w, job *j, counts *c)
+{
+    while (!w->stop) {
+        if (w->depth == 0) {
+            while (w->next_queue < PP_QUEUE_COUNT && w->dirfd[w->next_queue] < 0)
+                w->next_queue++;
+            if (w->next_queue == PP_QUEUE_COUNT)
+                return false;
+            w->queue = (pp_queue)w->next_queue;
+            int fd = w->dirfd[w->next_queue];
+            w->dirfd[w->next_queue++] = -1;
+            push(w, fd, queue_names[w->queue]);
+            continue;
+        }
+        struct dirent *e = readdir(w->stack[w->depth - 1].dir);
+        if (!e) {
+            pop(w);
+            continue;
+        }
+        const char *name = e->d_name;
+        if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+            continue;
+        if (name[1] == '\0') {
+            descend(w, name, c);
+            continue;
+        }
+        int n = snprintf(j->path, sizeof j->path, "%s/%s", w->path, name);
+        if (!queue_id(name) || n < 0 || (size_t)n >= sizeof j->path) {
+            c->ignored++;
+            continue;
+        }
+        if (w->queue <= PP_QUEUE_HOLD && seen_before(w, e->d_ino)) {
+            c->vanished++; /* counted where it was first met */
+            continue;
+        }
+        j->queue = w->queue;
+        j->id = j->path + strlen(w->path) + 1;
+        return true;
+    }
+    return false;
+}
+
+/* ---- one file (without the lock) ---- */
+
+static int open_file(int qfd, const char *path)
+{
+    int flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;
+    int fd = openat(qfd, path, flags | O_NOATIME);
+    if (fd < 0 && errno == EPERM) /* O_NOATIME needs the file's owner or root */
+        fd = openat(qfd, path, flags);
+    return fd;
+}
+
+/* Returns 1 when *m holds a parsed file for the callback, 0 when the file is skipped. */
+static int read_file(walker *w, const job *j, struct stat *st, pp_qmsg *m, counts *c, int *err)
+{
+    int fd = open_file(w->qfd, j->path);
+    *err = 0;
+    if (fd < 0) {
+        if (errno == ENOENT)
+            c->vanished++;
+        else if (errno == ELOOP)
+            c->ignored++;
+        else
+            *err = errno;
+        return 0;
+    }
+    int rc = 0;
+    if (fstat(fd, st) != 0) {
+        *err = errno;
+    } else if (!S_ISREG(st->st_mode)) {
+        c->ignored++;
+    } else if ((st->st_mode & 0733) != 0700) {
+        c->incomplete++;
+    } else {
+        pp_qrec_read_fd(fd, (uint64_t)st->st_size, w->o->rec, m);
+        if (m->status == PP_QREC_OK && m->size < 0)
+            m->size = (int64_t)st->st_size;
+        if (m->status == PP_QREC_IO)
+            *err = m->sys_errno; /* the disk, not the file's content */
+        else
+            rc = 1;
+    }
+    close(fd);
+    return rc;
+}
+
+static void *worker(void *arg)
+{
+    walker *w = arg;
+    counts c = {0};
+    job j;
+    pp_qmsg m;
+    struct stat st;
+    int err;
+
+    pp_qmsg_init(&m);
+    pthread_mutex_lock(&w->lock);
+    while (next_file(w, &j, &c)) {
+        pthread_mutex_unlock(&w->lock);
+        int got = read_file(w, &j, &st, &m, &c, &err);
+        if (got && !err) {
+            pthread_mutex_lock(&w->fn_lock);
+            if (!w->stop) {
+                pp_qscan_file f = {.queue = j.queue, .id = j.id, .path = j.path,
+                                   .file_size = (uint64_t)st.st_size, .mtime = st.st_mtime,
+                                   .uid = st.st_uid};
+                w->res->files++;
+                if (w->o->fn(w->o->ctx, &f, &m) != 0)
+                    w->stop = w->res->stopped = true;
+            }
+            pthread_mutex_unlock(&w->fn_lock);
+        }
+        pthread_mutex_lock(&w->lock);
+        if (err)
+            note_error(w, "cannot read", j.path, err);
+    }
+    w->res->incomplete += c.incomplete;
+    w->res->ignored += c.ignored;
+    w->res->vanished += c.vanished;
+    pthread_mutex_unlock(&w->lock);
+    pp_qmsg_free(&m);
+    return NULL;
+}
+
+/* ---- setup ---- */
+
+static int open_queues(walker *w, char *err, size_t errlen)
+{
+    int rc = 0;
+    w->qfd = open(w->o->queue_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (w->qfd < 0) {
+        snprintf(err, errlen, "cannot open %s: %s", w->o->queue_dir, strerror(errno));
+        for (int q = 0; q < PP_QUEUE_COUNT; q++)
+            w->res->dir_errno[q] = errno;
+        return -1;
+    }
+    for (int q = 0; q < PP_QUEUE_COUNT; q++) {
+        w->dirfd[q] = -1;
+        if (!(w->o->queues & PP_QUEUE_BIT(q)))
+            continue;
+        w->dirfd[q] = openat(w->qfd, queue_names[q], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (w->dirfd[q] >= 0)
+            continue;
+        w->res->dir_errno[q] = errno;
+        if (errno != ENOENT && rc == 0) {
+            snprintf(err, errlen, "cannot open %s/%s: %s", w->o->queue_dir, queue_names[q],
+                     strerror(errno));
+            rc = -1;
+        }
+    }
+    return rc;
+}
+
+static void close_all(walker *w)
+{
+    while (w->depth > 0)
+        pop(w);
+    for (int q = 0; q < PP_QUEUE_COUNT; q++)
+        if (w->dirfd[q] >= 0)
+            close(w->dirfd[q]);
+    if (w->qfd >= 0)
+        close(w->qfd);
+}
+
+int pp_qscan_run(const pp_qscan_opts *o, pp_qscan_result *res, char *err, size_t errlen)
+{
+    walker w = {.o = o, .res = res, .qfd = -1};
+    pthread_t tids[MAX_THREADS];
+    int n = o->threads > 0 ? o->threads : DEFAULT_THREADS;
+    int started = 0;
+
+    memset(res, 0, sizeof *res);
+    for (int q = 0; q < PP_QUEUE_COUNT; q++)
+        w.dirfd[q] = -1;
+    if (open_queues(&w, err, errlen) != 0) {
+        close_all(&w);
+        return -1;
+    }
+    if (o->queues & (PP_QUEUE_BIT(PP_QUEUE_INCOMING) | PP_QUEUE_BIT(PP_QUEUE_ACTIVE)))
+        w.seen = pp_xcalloc(SEEN_MAX, sizeof *w.seen);
+    pthread_mutex_init(&w.lock, NULL);
+    pthread_mutex_init(&w.fn_lock, NULL);
+    if (n > MAX_THREADS)
+        n = MAX_THREADS;
+    /* This thread is one of the workers. */
+    while (started < n - 1 && pthread_create(&tids[started], NULL, worker, &w) == 0)
+        started++;
+    worker(&w);
+    for (int i = 0; i < started; i++)
+        pthread_join(tids[i], NULL);
+    pthread_mutex_destroy(&w.lock);
+    pthread_mutex_destroy(&w.fn_lock);
+    close_all(&w);
+    free(w.seen);
+    return 0;
+}

@@ -1,0 +1,589 @@
+/*
+ * tlsinspect.c - certificate chain judgments. See tlsinspect.h.
+ */
+#include "tls/tlsinspect.h"
+
+#include <arpa/inet.h>
+#include <math.h>
+#include <openssl/err.h>
+#include <openssl/ocsp.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/buf.h"
+#include "dns/dns.h"
+#include "mail/mailconn.h"
+
+#define DAY 86400.0
+
+/* ---- names and times for messages ---- */
+
+static void cert_name(const X509 *x, char *out, size_t len)
+{
+    const X509_NAME *n = X509_get_subject_name(x);
+    char cn[256];
+    if (X509_NAME_get_text_by_NID((X509_NAME *)n, NID_commonName, cn, sizeof cn) > 0)
+        snprintf(out, len, "CN=%s", cn);
+    else
+        X509_NAME_oneline(n, out, (int)len);
+}
+
+static time_t asn1_to_time(const ASN1_TIME *t)
+{
+    struct tm tm;
+    if (!t || !ASN1_TIME_to_tm(t, &tm))
+        return (time_t)-1;
+    return timegm(&tm);
+}
+
+static void time_text(const ASN1_TIME *t, char *out, size_t len)
+{
+    struct tm tm;
+    if (!t || !ASN1_TIME_to_tm(t, &tm))
+        snprintf(out, len, "?");
+    else
+        strftime(out, len, "%Y-%m-%d %H:%M UTC", &tm);
+}
+
+double pp_tlsinspect_days_left(const X509 *x, time_t now)
+{
+    time_t end = asn1_to_time(X509_get0_notAfter(x));
+    return end == (time_t)-1 ? NAN : difftime(end, now) / DAY;
+}
+
+double pp_tlsinspect_days_valid_in(const X509 *x, time_t now)
+{
+    time_t start = asn1_to_time(X509_get0_notBefore(x));
+    return start == (time_t)-1 ? NAN : difftime(start, now) / DAY;
+}
+
+static void serial_text(const X509 *x, char *out, size_t len)
+{
+    BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL);
+    char *hex = bn ? BN_bn2hex(bn) : NULL;
+    snprintf(out, len, "%s", hex ? hex : "?");
+    OPENSSL_free(hex);
+    BN_free(bn);
+}
+
+/* ---- single judgments ---- */
+
+/* Verify chain[0] with chain as intermediates against st; 0 or -1 with the reason. */
+static int verify_with(X509_STORE *st, STACK_OF(X509) *chain, unsigned long flags, char *why,
+                       size_t whylen)
+{
+    X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+    int ok = ctx && X509_STORE_CTX_init(ctx, st, sk_X509_value(chain, 0), chain);
+    if (ok) {
+        X509_VERIFY_PARAM *vp = X509_STORE_CTX_get0_param(ctx);
+        X509_VERIFY_PARAM_set_flags(vp, flags);
+        X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_SSL_SERVER);
+        ok = X509_verify_cert(ctx) == 1;
+        char at[256];
+        if (ok) {
+            STACK_OF(X509) *v = X509_STORE_CTX_get0_chain(ctx);
+            cert_name(sk_X509_value(v, sk_X509_num(v) - 1), at, sizeof at);
+            snprintf(why, whylen, "%s", at);
+        } else {
+            X509 *cur = X509_STORE_CTX_get_current_cert(ctx);
+            if (cur)
+                cert_name(cur, at, sizeof at);
+            snprintf(why, whylen, "%s%s%s", X509_verify_cert_error_string(
+                                                X509_STORE_CTX_get_error(ctx)),
+                     cur ? " at " : "", cur ? at : "");
+        }
+    }
+    X509_STORE_CTX_free(ctx);
+    ERR_clear_error();
+    return ok ? 0 : -1;
+}
+
+int pp_tlsinspect_verify(STACK_OF(X509) *chain, const char *cafile, char *why, size_t whylen)
+{
+    X509_STORE *st = pp_mailconn_trust_store(cafile, why, whylen);
+    if (!st)
+        return -2;
+    int rc = verify_with(st, chain, X509_V_FLAG_NO_CHECK_TIME, why, whylen);
+    X509_STORE_free(st);
+    return rc;
+}
+
+/* The names a certificate is for: its SANs, or its CN without any. */
+static void cert_names(X509 *x, char *out, size_t len)
+{
+    pp_buf b;
+    pp_buf_init(&b);
+    GENERAL_NAMES *gens = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
+    for (int i = 0; gens && i < sk_GENERAL_NAME_num(gens) && b.len < len; i++) {
+        const GENERAL_NAME *g = sk_GENERAL_NAME_value(gens, i);
+        if (g->type == GEN_DNS) {
+            pp_buf_printf(&b, "%sDNS:%.*s", b.len ? ", " : "", ASN1_STRING_length(g->d.dNSName),
+                          (const char *)ASN1_STRING_get0_data(g->d.dNSName));
+        } else if (g->type == GEN_IPADD) {
+            char ip[64] = "?";
+            int n = ASN1_STRING_length(g->d.iPAddress);
+            inet_ntop(n == 16 ? AF_INET6 : AF_INET, ASN1_STRING_get0_data(g->d.iPAddress), ip,
+                      sizeof ip);
+            pp_buf_printf(&b, "%sIP:%s", b.len ? ", " : "", ip);
+        }
+    }
+    GENERAL_NAMES_free(gens);
+    if (b.len == 0)
+        cert_name(x, out, len);
+    else
+        snprintf(out, len, "%s", b.s);
+    pp_buf_free(&b);
+}
+
+int pp_tlsinspect_name(X509 *leaf, const char *name, char *how, size_t howlen)
+{
+    char *n = pp_xstrdup(name);
+    size_t l = strlen(n);
+    if (l > 1 && n[l - 1] == '.')
+        n[l - 1] = '\0';
+    char *peer = NULL;
+    int rc = pp_dns_is_address(n) ? X509_check_ip_asc(leaf, n, 0)
+                           : X509_check_host(leaf, n, 0, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS,
+                                             &peer);
+    if (rc == 1)
+        snprintf(how, howlen, "%s", peer ? peer : n);
+    else
+        cert_names(leaf, how, howlen);
+    OPENSSL_free(peer);
+    free(n);
+    ERR_clear_error();
+    return rc == 1;
+}
+
+int pp_tlsinspect_weak_digest(const X509 *x, char *alg, size_t alglen)
+{
+    int sig = X509_get_signature_nid(x), md = NID_undef, pk = NID_undef;
+    snprintf(alg, alglen, "%s", OBJ_nid2ln(sig) ? OBJ_nid2ln(sig) : "?");
+    if (!OBJ_find_sigid_algs(sig, &md, &pk))
+        return 0;
+    return md == NID_md5 || md == NID_sha1 || md == NID_md4 || md == NID_md2;
+}
+
+int pp_tlsinspect_key(const X509 *x, const pp_tlsinspect_opts *o, char *desc, size_t desclen)
+{
+    EVP_PKEY *k = X509_get0_pubkey(x);
+    if (!k) {
+        snprintf(desc, desclen, "unreadable key");
+        return -1;
+    }
+    int id = EVP_PKEY_get_base_id(k), bits = EVP_PKEY_get_bits(k);
+    char group[64] = "";
+    const char *type = "?";
+    long min = 0;
+    switch (id) {
+    case EVP_PKEY_RSA:
+    case EVP_PKEY_RSA_PSS:
+        type = "RSA";
+        min = o->min_rsa_bits;
+        break;
+    case EVP_PKEY_DSA:
+        type = "DSA";
+        min = o->min_rsa_bits;
+        break;
+    case EVP_PKEY_EC:
+        type = "EC";
+        min = o->min_ec_bits;
+        EVP_PKEY_get_group_name(k, group, sizeof group, NULL);
+        break;
+    case EVP_PKEY_ED25519:
+        type = "Ed25519";
+        break;
+    case EVP_PKEY_ED448:
+        type = "Ed448";
+        break;
+    default:
+        break;
+    }
+    snprintf(desc, desclen, "%s %d bits%s%s%s", type, bits, group[0] ? " (" : "", group,
+             group[0] ? ")" : "");
+    return bits < min ? -1 : 0;
+}
+
+/* Does anchor (chain[depth]) really sign its way down to the leaf? */
+static int anchor_signs(STACK_OF(X509) *chain, int depth, char *why, size_t whylen)
+{
+    X509_STORE *st = X509_STORE_new();
+    STACK_OF(X509) *part = sk_X509_new_null();
+    for (int i = 0; i <= depth; i++)
+        sk_X509_push(part, sk_X509_value(chain, i));
+    X509_STORE_add_cert(st, sk_X509_value(chain, depth));
+    int rc = verify_with(st, part, X509_V_FLAG_NO_CHECK_TIME | X509_V_FLAG_PARTIAL_CHAIN, why,
+                         whylen);
+    sk_X509_free(part);
+    X509_STORE_free(st);
+    return rc;
+}
+
+int pp_tlsinspect_dane(const pp_tlsinspect_opts *o, STACK_OF(X509) *chain, char *how,
+                       size_t howlen)
+{
+    int n = sk_X509_num(chain);
+    pp_dane_cert *certs = pp_xcalloc((size_t)n, sizeof *certs);
+    for (int i = 0; i < n; i++) {
+        X509 *x = sk_X509_value(chain, i);
+        unsigned char *der = NULL, *spki = NULL;
+        int dl = i2d_X509(x, &der), sl = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x), &spki);
+        certs[i] = (pp_dane_cert){der, dl > 0 ? (size_t)dl : 0, spki, sl > 0 ? (size_t)sl : 0};
+    }
+    pp_dane_result res;
+    int matched = pp_dane_match(o->tlsa, o->ntlsa, certs, (size_t)n, &res);
+    char rec[96], why[256], at[256];
+    int rc;
+    if (res.usable == 0) {
+        snprintf(how, howlen, "none of the %zu TLSA records is usable for SMTP (usage 2 or 3, "
+                              "selector 0 or 1, matching type 0, 1 or 2)", o->ntlsa);
+        rc = -1;
+    } else if (!matched) {
+        pp_dane_format(&o->tlsa[0], rec, sizeof rec);
+        snprintf(how, howlen, "no TLSA record matches the certificates (%zu usable, e.g. %s)",
+                 res.usable, rec);
+        rc = 0;
+    } else {
+        pp_dane_format(&o->tlsa[res.record], rec, sizeof rec);
+        cert_name(sk_X509_value(chain, (int)res.depth), at, sizeof at);
+        rc = 1;
+        if (res.depth > 0 && anchor_signs(chain, (int)res.depth, why, sizeof why) != 0) {
+            snprintf(how, howlen, "TLSA %s matches %s, but the chain does not verify up to it: "
+                                  "%s", rec, at, why);
+            rc = 0;
+        } else {
+            snprintf(how, howlen, "TLSA %s matches %s%s", rec, res.depth ? "the trust anchor "
+                                                                        : "the leaf ", at);
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        OPENSSL_free((void *)certs[i].der);
+        OPENSSL_free((void *)certs[i].spki);
+    }
+    free(certs);
+    return rc;
+}
+
+/* The issuer of chain[0]: the next certificate of the chain that signed it, or one of the
+ * trust store's; NULL when neither has it. Owned by the caller. */
+static X509 *issuer_of(STACK_OF(X509) *chain, X509_STORE *st)
+{
+    X509 *leaf = sk_X509_value(chain, 0), *found = NULL;
+    for (int i = 1; i < sk_X509_num(chain) && !found; i++)
+        if (X509_check_issued(sk_X509_value(chain, i), leaf) == X509_V_OK)
+            found = X509_dup(sk_X509_value(chain, i));
+    if (!found) {
+        X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+        if (ctx && X509_STORE_CTX_init(ctx, st, leaf, NULL) == 1 &&
+            X509_STORE_CTX_get1_issuer(&found, ctx, leaf) != 1)
+            found = NULL;
+        X509_STORE_CTX_free(ctx);
+    }
+    return found;
+}
+
+/* Is one about leaf, issued by issuer? The certificate id names the issuer by hashes made
+ * with the responder's choice of digest: make ours with the same one. */
+static bool ocsp_about(OCSP_SINGLERESP *one, X509 *leaf, X509 *issuer)
+{
+    const OCSP_CERTID *cid = OCSP_SINGLERESP_get0_id(one);
+    ASN1_OBJECT *alg = NULL;
+    OCSP_id_get0_info(NULL, &alg, NULL, NULL, (OCSP_CERTID *)cid);
+    const EVP_MD *md = alg ? EVP_get_digestbyobj(alg) : NULL;
+    OCSP_CERTID *mine = md ? OCSP_cert_to_id(md, leaf, issuer) : NULL;
+    bool same = mine && OCSP_id_cmp(mine, cid) == 0;
+    OCSP_CERTID_free(mine);
+    return same;
+}
+
+/* The status of the one response about the leaf: 0 good, 1 unknown or stale, 2 revoked. */
+static int ocsp_status(OCSP_SINGLERESP *one, time_t now, char *how, size_t howlen)
+{
+    int reason;
+    ASN1_GENERALIZEDTIME *rev, *thisu, *nextu;
+    int status = OCSP_single_get0_status(one, &reason, &rev, &thisu, &nextu);
+    double next = nextu ? difftime(asn1_to_time(nextu), now) / DAY : NAN;
+    if (status == V_OCSP_CERTSTATUS_REVOKED) {
+        snprintf(how, howlen, "OCSP: the certificate is REVOKED");
+        return 2;
+    }
+    if (status != V_OCSP_CERTSTATUS_GOOD) {
+        snprintf(how, howlen, "OCSP: the responder does not know the certificate");
+        return 1;
+    }
+    if (!OCSP_check_validity(thisu, nextu, 300, -1)) {
+        snprintf(how, howlen, "OCSP: good, but the response is stale (next update %.1f days ago)",
+                 -next);
+        return 1;
+    }
+    snprintf(how, howlen, "OCSP: good%s%.1f%s", nextu ? ", next update in " : "",
+             nextu ? next : 0, nextu ? " days" : "");
+    return 0;
+}
+
+/* The response must be signed by the leaf's issuer, or by a responder the issuer delegated
+ * to (RFC 6960 4.2.2.2), chained to a trusted root: else anybody could staple "good". */
+static bool ocsp_signed(OCSP_BASICRESP *bs, STACK_OF(X509) *chain, X509_STORE *st, char *how,
+                        size_t howlen)
+{
+    if (OCSP_basic_verify(bs, chain, st, 0) == 1)
+        return true;
+    const char *data = NULL;
+    int flags = 0;
+    unsigned long e = ERR_peek_error_data(&data, &flags);
+    bool text = data && *data && (flags & ERR_TXT_STRING);
+    if (text && strncmp(data, "Verify error:", 13) == 0)
+        data += strspn(data + 13, " ") + 13;
+    const char *reason = e ? ERR_reason_error_string(e) : NULL;
+    snprintf(how, howlen, "OCSP: the stapled response's signature is not valid (%s%s%s)",
+             reason ? reason : "unknown error", text ? ": " : "", text ? data : "");
+    return false;
+}
+
+int pp_tlsinspect_ocsp(const pp_tls_peer *p, const char *cafile, time_t now, char *how,
+                       size_t howlen)
+{
+    if (!p->ocsp) {
+        snprintf(how, howlen, "no OCSP response stapled");
+        return -1;
+    }
+    const unsigned char *d = p->ocsp;
+    OCSP_RESPONSE *resp = d2i_OCSP_RESPONSE(NULL, &d, (long)p->ocsp_len);
+    OCSP_BASICRESP *bs = NULL;
+    X509_STORE *st = NULL;
+    X509 *issuer = NULL;
+    char why[256];
+    int rc = 2;
+    if (!resp) {
+        snprintf(how, howlen, "the stapled OCSP response cannot be decoded");
+    } else if (OCSP_response_status(resp) != OCSP_RESPONSE_STATUS_SUCCESSFUL) {
+        snprintf(how, howlen, "stapled OCSP response: %s",
+                 OCSP_response_status_str(OCSP_response_status(resp)));
+    } else if (!(bs = OCSP_response_get1_basic(resp))) {
+        snprintf(how, howlen, "the stapled OCSP response has no basic response");
+    } else if (!(st = pp_mailconn_trust_store(cafile, why, sizeof why))) {
+        snprintf(how, howlen, "OCSP: cannot check the response: %s", why);
+        rc = -2; /* the CA file, not the server */
+    } else if (!(issuer = issuer_of(p->chain, st))) {
+        snprintf(how, howlen, "OCSP: cannot check the response: the certificate's issuer is "
+                              "neither in the chain nor trusted");
+    } else {
+        OCSP_SINGLERESP *one = NULL;
+        for (int i = 0; i < OCSP_resp_count(bs) && !one; i++)
+            if (ocsp_about(OCSP_resp_get0(bs, i), sk_X509_value(p->chain, 0), issuer))
+                one = OCSP_resp_get0(bs, i);
+        if (!one)
+            snprintf(how, howlen, "the stapled OCSP response is not about this certificate");
+        else if (ocsp_signed(bs, p->chain, st, how, howlen))
+            rc = ocsp_status(one, now, how, howlen);
+    }
+    X509_free(issuer);
+    X509_STORE_free(st);
+    OCSP_BASICRESP_free(bs);
+    OCSP_RESPONSE_free(resp);
+    ERR_clear_error();
+    return rc;
+}
+
+int pp_tlsinspect_protocol_parse(const char *text, int *version)
+{
+    static const struct {
+        const char *name;
+        int v;
+    } v[] = {{"1", TLS1_VERSION},     {"1.0", TLS1_VERSION}, {"1.1", TLS1_1_VERSION},
+             {"1.2", TLS1_2_VERSION}, {"1.3", TLS1_3_VERSION}};
+    if (strncasecmp(text, "TLSv", 4) == 0)
+        text += 4;
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+        if (strcmp(text, v[i].name) == 0) {
+            *version = v[i].v;
+            return 0;
+        }
+    return -1;
+}
+
+/* ---- the whole judgment ---- */
+
+typedef struct judge {
+    const pp_tlsinspect_opts *o;
+    const char *who;
+    pp_result *r;
+} judge;
+
+static pp_sub *add(judge *j, pp_state st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static pp_sub *add(judge *j, pp_state st, const char *fmt, ...)
+{
+    char text[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    return pp_result_add(j->r, st, "%s%s%s", j->who ? j->who : "", j->who ? ": " : "", text);
+}
+
+static pp_state days_state(const pp_tlsinspect_opts *o, double left)
+{
+    return left < o->crit_days ? PP_CRITICAL : left < o->warn_days ? PP_WARNING : PP_OK;
+}
+
+/* Validity of one certificate: the leaf always gets its line, others only when wrong. */
+static void judge_dates(judge *j, X509 *x, int depth, time_t now)
+{
+    char name[256], what[300], until[64], from[64];
+    cert_name(x, name, sizeof name);
+    if (depth == 0)
+        snprintf(what, sizeof what, "certificate %s", name);
+    else
+        snprintf(what, sizeof what, "chain certificate %d (%s)", depth, name);
+    time_text(X509_get0_notAfter(x), until, sizeof until);
+    time_text(X509_get0_notBefore(x), from, sizeof from);
+    double left = pp_tlsinspect_days_left(x, now), valid_in = pp_tlsinspect_days_valid_in(x, now);
+    if (valid_in > 0)
+        add(j, PP_CRITICAL, "%s is not valid before %s (in %.1f days)", what, from, valid_in);
+    else if (isnan(left) || left < 0)
+        add(j, PP_CRITICAL, "%s expired %.1f days ago (%s)", what, -left, until);
+    else if (depth == 0 || days_state(j->o, left) != PP_OK)
+        add(j, days_state(j->o, left), "%s expires in %.1f days (%s)", what, left, until);
+}
+
+/* Key and signature of one certificate; a line of detail for -v. */
+static void judge_crypto(judge *j, X509 *x, int depth, time_t now, pp_sub *detail_to)
+{
+    char name[256], key[96], alg[96], until[64];
+    cert_name(x, name, sizeof name);
+    if (pp_tlsinspect_key(x, j->o, key, sizeof key) != 0)
+        add(j, PP_CRITICAL, "%s has a weak key: %s", name, key);
+    bool root = depth > 0 && X509_self_signed(x, 0) == 1;
+    if (pp_tlsinspect_weak_digest(x, alg, sizeof alg) && !root)
+        add(j, PP_CRITICAL, "%s is signed with a weak digest (%s)", name, alg);
+    time_text(X509_get0_notAfter(x), until, sizeof until);
+    pp_sub_detail(detail_to, "%d: %s, %.1f days left (%s), key %s, signature %s", depth, name,
+                  pp_tlsinspect_days_left(x, now), until, key, alg);
+}
+
+static void judge_chain(judge *j, STACK_OF(X509) *chain, time_t now)
+{
+    const pp_tlsinspect_opts *o = j->o;
+    char why[512];
+    int n = sk_X509_num(chain);
+    int rc = pp_tlsinspect_verify(chain, o->cafile, why, sizeof why);
+    pp_sub *sub;
+    if (rc == 0)
+        sub = add(j, PP_OK, "chain of %d verified up to %s", n, why);
+    else
+        sub = add(j, rc == -2 ? PP_UNKNOWN : PP_CRITICAL, "chain of %d not verified: %s", n, why);
+    for (int i = 0; i < n; i++) {
+        judge_dates(j, sk_X509_value(chain, i), i, now);
+        judge_crypto(j, sk_X509_value(chain, i), i, now, sub);
+    }
+    X509 *leaf = sk_X509_value(chain, 0);
+    if (X509_self_signed(leaf, 1) == 1)
+        add(j, o->allow_self_signed ? PP_OK : PP_CRITICAL, "certificate is self-signed%s",
+            o->allow_self_signed ? " (allowed)" : "");
+    ERR_clear_error();
+}
+
+static void judge_name(judge *j, X509 *leaf)
+{
+    char how[512];
+    if (!j->o->name)
+        return;
+    if (pp_tlsinspect_name(leaf, j->o->name, how, sizeof how))
+        add(j, PP_OK, "name %s matches %s", j->o->name, how);
+    else
+        add(j, PP_CRITICAL, "name %s does not match the certificate (%s)", j->o->name, how);
+}
+
+static void judge_session(judge *j, const pp_tls_peer *p, time_t now)
+{
+    const pp_tlsinspect_opts *o = j->o;
+    char how[512];
+    if (p->version) {
+        bool low = o->min_tls && p->version < o->min_tls;
+        add(j, low ? PP_CRITICAL : PP_OK, "%s, %s%s", p->version_name, p->cipher,
+            low ? ": below the minimum protocol (--min-tls)" : "");
+    }
+    if (o->ocsp) {
+        int rc = pp_tlsinspect_ocsp(p, o->cafile, now, how, sizeof how);
+        add(j, rc == 0 ? PP_OK : rc == 1 ? PP_WARNING : rc == -2 ? PP_UNKNOWN : PP_CRITICAL, "%s",
+            how);
+    }
+}
+
+static void judge_dane(judge *j, STACK_OF(X509) *chain)
+{
+    const pp_tlsinspect_opts *o = j->o;
+    char how[768];
+    if (!o->dane)
+        return;
+    if (o->ntlsa == 0 && o->tlsa_failed) {
+        add(j, PP_UNKNOWN, "TLSA lookup for %s failed: %s", o->tlsa_name ? o->tlsa_name : "?",
+            o->tlsa_note ? o->tlsa_note : "?");
+        return;
+    }
+    if (o->ntlsa == 0) {
+        add(j, PP_CRITICAL, "no TLSA records for %s (%s)", o->tlsa_name ? o->tlsa_name : "?",
+            o->tlsa_note ? o->tlsa_note : "none");
+        return;
+    }
+    int rc = pp_tlsinspect_dane(o, chain, how, sizeof how);
+    add(j, rc == 1 ? PP_OK : PP_CRITICAL, "DANE: %s", how);
+    if (o->tlsa_insecure)
+        add(j, PP_WARNING, "the TLSA records for %s are not DNSSEC-validated (no AD bit): "
+                           "Postfix would not use them", o->tlsa_name ? o->tlsa_name : "?");
+}
+
+static void judge_compare(judge *j, X509 *leaf)
+{
+    const pp_tlsinspect_opts *o = j->o;
+    char s1[128], s2[128], e1[64], e2[64];
+    if (!o->compare)
+        return;
+    if (X509_cmp(leaf, o->compare) == 0) {
+        add(j, PP_OK, "the certificate is the one in %s", o->compare_file);
+        return;
+    }
+    serial_text(leaf, s1, sizeof s1);
+    serial_text(o->compare, s2, sizeof s2);
+    time_text(X509_get0_notAfter(leaf), e1, sizeof e1);
+    time_text(X509_get0_notAfter(o->compare), e2, sizeof e2);
+    add(j, PP_CRITICAL, "the server presents serial %s (until %s) but %s holds serial %s "
+                        "(until %s): not reloaded since the renewal?", s1, e1,
+        o->compare_file, s2, e2);
+}
+
+static void add_days_perf(judge *j, const char *label, double days)
+{
+    char full[300];
+    snprintf(full, sizeof full, "%s%s%s", j->who ? j->who : "", j->who ? " " : "", label);
+    pp_perf pf = pp_perf_make(full, round(days * 1000) / 1000, "");
+    pf.warn = (pp_range){.set = true, .start = j->o->warn_days, .end_inf = true};
+    pf.crit = (pp_range){.set = true, .start = j->o->crit_days, .end_inf = true};
+    pp_result_perf(j->r, &pf);
+}
+
+void pp_tlsinspect_judge(const pp_tlsinspect_opts *o, const pp_tls_peer *p, time_t now,
+                         const char *who, pp_result *r)
+{
+    judge j = {o, who, r};
+    X509 *leaf = sk_X509_value(p->chain, 0);
+    judge_chain(&j, p->chain, now);
+    judge_name(&j, leaf);
+    judge_session(&j, p, now);
+    judge_dane(&j, p->chain);
+    judge_compare(&j, leaf);
+    add_days_perf(&j, "days_leaf", pp_tlsinspect_days_left(leaf, now));
+    double soonest = NAN;
+    for (int i = 1; i < sk_X509_num(p->chain); i++) {
+        double d = pp_tlsinspect_days_left(sk_X509_value(p->chain, i), now);
+        if (isnan(soonest) || d < soonest)
+            soonest = d;
+    }
+    if (!isnan(soonest))
+        add_days_perf(&j, "days_chain", soonest);
+}

@@ -1,0 +1,101 @@
+/*
+ * NAME
+ *	tlsinspect - judging a certificate chain as a postmaster would
+ * SYNOPSIS
+ *	void pp_tlsinspect_judge(const pp_tlsinspect_opts *o, const pp_tls_peer *p, time_t now,
+ *				 const char *who, pp_result *r);
+ *	double pp_tlsinspect_days_left(const X509 *x, time_t now);
+ *	double pp_tlsinspect_days_valid_in(const X509 *x, time_t now);
+ *	int pp_tlsinspect_verify(STACK_OF(X509) *chain, const char *cafile, char *why,
+ *				 size_t whylen);
+ *	int pp_tlsinspect_name(X509 *leaf, const char *name, char *how, size_t howlen);
+ *	int pp_tlsinspect_weak_digest(const X509 *x, char *alg, size_t alglen);
+ *	int pp_tlsinspect_key(const X509 *x, const pp_tlsinspect_opts *o, char *desc,
+ *			      size_t desclen);
+ *	int pp_tlsinspect_dane(const pp_tlsinspect_opts *o, STACK_OF(X509) *chain, char *how,
+ *			       size_t howlen);
+ *	int pp_tlsinspect_ocsp(const pp_tls_peer *p, const char *cafile, time_t now, char *how,
+ *			       size_t howlen);
+ *	int pp_tlsinspect_protocol_parse(const char *text, int *version);
+ * DESCRIPTION
+ *	pp_tlsinspect_judge() adds a sub-result to r for each judgment, each text prefixed
+ *	with who ("mx1.example.org: ") when not NULL, and the perfdata days_leaf and
+ *	days_chain (the soonest-expiring certificate above the leaf), labels prefixed too:
+ *	  - expiry of the leaf and of every chain certificate in fractional days: CRITICAL
+ *	    below o->crit_days (or expired), WARNING below o->warn_days; not yet valid:
+ *	    CRITICAL;
+ *	  - the chain verified up to a trusted root (o->cafile, or the system's store; time is
+ *	    left out of this test as the expiry has its own);
+ *	  - the name (o->name, when set) against the leaf's SANs, wildcards in the left-most
+ *	    label only, the subject CN only when there is no DNS SAN (X509_check_host), or an
+ *	    IP SAN for an address;
+ *	  - a self-signed leaf (CRITICAL unless o->allow_self_signed);
+ *	  - keys: RSA and DSA below o->min_rsa_bits, EC below o->min_ec_bits;
+ *	  - signatures made with MD5 or SHA-1 (not for self-signed roots, whose signature
+ *	    nobody checks);
+ *	  - the negotiated protocol below o->min_tls;
+ *	  - with o->ocsp, a stapled OCSP response that must be signed by the leaf's issuer
+ *	    or a responder it delegated to (chained to the trusted root), be about this
+ *	    certificate (issuer and serial), say "good" and be current;
+ *	  - with o->dane, the TLSA records in o->tlsa (see dane.h) must match, a DANE-TA match
+ *	    only when that anchor really signed the chain; o->tlsa_note says why there are
+ *	    none (the DNS status), o->tlsa_failed that the lookup itself failed (UNKNOWN:
+ *	    whether there are records is not known) and o->tlsa_insecure that the answer was
+ *	    not validated;
+ *	  - with o->compare, the leaf must be that certificate (a renewed certificate that a
+ *	    "postfix reload" has not loaded yet).
+ *	The other functions are the single judgments, usable alone: days left (negative once
+ *	expired) and days until the certificate becomes valid (positive when not yet valid);
+ *	pp_tlsinspect_verify() returns 0 or -1 with OpenSSL's reason and the certificate it
+ *	stopped at; pp_tlsinspect_name() 1 when the name matches (how names the SAN or CN that
+ *	did), 0 when not (how lists the names the certificate has); weak_digest 1 for MD5/SHA-1
+ *	(alg names the algorithm); key 0 or -1 when too small (desc: "RSA 2048 bits");
+ *	dane 1 matched, 0 not, -1 no usable record; ocsp 0 good, 1 unknown or stale, 2 revoked
+ *	or unusable, -1 none stapled, -2 the CA file cannot be used (judged UNKNOWN).
+ *	pp_tlsinspect_protocol_parse() takes "1", "1.0", "1.1", "1.2", "1.3" (or "TLSv1.2").
+ */
+#ifndef PP_TLSINSPECT_H
+#define PP_TLSINSPECT_H
+
+#include <openssl/x509.h>
+#include <stdbool.h>
+#include <time.h>
+
+#include "tls/dane.h"
+#include "core/result.h"
+#include "tls/tlsfetch.h"
+
+typedef struct pp_tlsinspect_opts {
+    double warn_days, crit_days;
+    const char *cafile;       /* NULL: the system's trust store */
+    const char *name;         /* NULL: no name check */
+    bool allow_self_signed;
+    long min_rsa_bits, min_ec_bits;
+    int min_tls;              /* 0: no minimum */
+    bool ocsp;
+    bool dane;
+    const pp_dane_tlsa *tlsa;
+    size_t ntlsa;
+    const char *tlsa_name;    /* _25._tcp.mx.example.org */
+    const char *tlsa_note;    /* why there are no records */
+    bool tlsa_failed;         /* the lookup failed (timeout, SERVFAIL, ...): see tlsa_note */
+    bool tlsa_insecure;       /* the answer was not DNSSEC-validated */
+    X509 *compare;            /* the certificate the server should present */
+    const char *compare_file;
+} pp_tlsinspect_opts;
+
+void pp_tlsinspect_judge(const pp_tlsinspect_opts *o, const pp_tls_peer *p, time_t now,
+                         const char *who, pp_result *r);
+double pp_tlsinspect_days_left(const X509 *x, time_t now);
+double pp_tlsinspect_days_valid_in(const X509 *x, time_t now);
+int pp_tlsinspect_verify(STACK_OF(X509) *chain, const char *cafile, char *why, size_t whylen);
+int pp_tlsinspect_name(X509 *leaf, const char *name, char *how, size_t howlen);
+int pp_tlsinspect_weak_digest(const X509 *x, char *alg, size_t alglen);
+int pp_tlsinspect_key(const X509 *x, const pp_tlsinspect_opts *o, char *desc, size_t desclen);
+int pp_tlsinspect_dane(const pp_tlsinspect_opts *o, STACK_OF(X509) *chain, char *how,
+                       size_t howlen);
+int pp_tlsinspect_ocsp(const pp_tls_peer *p, const char *cafile, time_t now, char *how,
+                       size_t howlen);
+int pp_tlsinspect_protocol_parse(const char *text, int *version);
+
+#endif
