@@ -10,8 +10,8 @@ set -euo pipefail
 build_pkgs=(build-essential cmake pkg-config libpcre2-dev libdb-dev
             libsnmp-dev libssl-dev liblmdb-dev libcmocka-dev)
 # The tests: clang and libFuzzer (tests/fuzz/run.sh), valgrind (valgrind_plugins), jq and
-# python3 (JSON checks in the integration scripts).
-check_pkgs=(clang libclang-rt-dev valgrind jq python3)
+# python3 (JSON checks in the integration scripts), stress-ng (the loaded runs of tests/README.md).
+check_pkgs=(clang libclang-rt-dev valgrind jq python3 stress-ng)
 stack_pkgs=(postfix postfix-lmdb postfix-pcre postfix-cdb dovecot-imapd dovecot-pop3d
             dovecot-lmtpd nsd snmpd snmp db5.3-util lmdb-utils openssl ldnsutils bind9-dnsutils swaks
             libnet-ssleay-perl curl iproute2 procps)

@@ -17,8 +17,8 @@ IMAP=(--imap-port "$PP_IMAP_PORT" --imap-authfile "$PP_ALICE_AUTHFILE")
 
 for mode in silent drip longline reject busy; do
     case $mode in
-    silent | drip) smtp_why="timed out after 1.8 s waiting for the banner"
-                   imap_why="timed out after 1.8 s waiting for the greeting" ;;
+    silent | drip) smtp_why="timed out after {s} s waiting for the banner"
+                   imap_why="timed out after {s} s waiting for the greeting" ;;
     longline) smtp_why="server sent an overlong line as its banner" imap_why=$smtp_why ;;
     reject) smtp_why="unexpected banner: 554 5.3.2" imap_why="unexpected greeting: * BYE" ;;
     busy) smtp_why="unexpected banner: 421 4.3.2" imap_why="unexpected greeting: * BYE" ;;

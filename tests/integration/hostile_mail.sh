@@ -36,13 +36,13 @@ for proto in smtp imap pop3; do
           tls_refuse="-ERR" tls_busy="-ERR" ;;
     esac
     hostile_up "$proto" silent
-    login "$proto" silent "timed out after 1.8 s waiting for the $greet"
-    login "$proto" silent "timed out after 1.8 s waiting for the $greet" -S
-    tlscert "$proto" silent "timed out after 1.8 s"
+    login "$proto" silent "timed out after {s} s waiting for the $greet"
+    login "$proto" silent "timed out after {s} s waiting for the $greet" -S
+    tlscert "$proto" silent "timed out after {s} s"
     hostile_down
     hostile_up "$proto" drip
-    login "$proto" drip "timed out after 1.8 s waiting for the $greet"
-    tlscert "$proto" drip "timed out after 1.8 s"
+    login "$proto" drip "timed out after {s} s waiting for the $greet"
+    tlscert "$proto" drip "timed out after {s} s"
     hostile_down
     hostile_up "$proto" longline
     login "$proto" longline "server sent an overlong line"
@@ -69,7 +69,7 @@ done
 # Implicit TLS (SMTPS, IMAPS, POP3S).
 for mode in silent tls-close tls-garbage; do
     case $mode in
-    silent) text="timed out after 1.8 s in the TLS handshake" ;;
+    silent) text="timed out after {s} s in the TLS handshake" ;;
     tls-close) text="connection closed by the server in the TLS handshake" ;;
     tls-garbage) text="TLS handshake failed" ;;
     esac

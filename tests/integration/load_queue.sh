@@ -60,7 +60,7 @@ while [ $SECONDS -lt $end ]; do
             bad=$((bad + 1))
             [ -n "$first" ] || first="run $runs ($src): $why rc=$RC ${OUT%%$'\n'*} $ERR"
         fi
-        t=$(grep -oE 'total=[0-9]+' <<<"$OUT" | head -1 | cut -d= -f2)
+        t=$(grep -m1 -oE 'total=[0-9]+' <<<"$OUT" | cut -d= -f2)
         [ "${t:-0}" -le "$seen_max" ] || seen_max=$t
     done
     # Go on until the filling is over and its messages have been deferred.

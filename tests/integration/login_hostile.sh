@@ -34,9 +34,9 @@ done
 hostile_up smtp silent
 run "$P/check_smtp_login" -H 127.0.0.1 -p "$HPORT" -t $T:warning
 expect_state "-t $T:warning gives a silent server that state" 1 SMTP \
-    "timed out after 1.8 s waiting for the banner"
+    "timed out after {s} s waiting for the banner"
 run "$PP_BUILD_DIR/plugins/check_tls_cert" -H 127.0.0.1 -p "$HPORT" -t $T:ok --starttls smtp
-expect_state "check_tls_cert -t $T:ok likewise" 0 TLS "timed out after 1.8 s waiting for the banner"
+expect_state "check_tls_cert -t $T:ok likewise" 0 TLS "timed out after {s} s waiting for the banner"
 hostile_down
 
 hostile_up smtp nostarttls

@@ -63,9 +63,9 @@ run "$P" -H $H -p "$PP_SUBMISSION_PORT" -S --sni mail.postprobe.test "${ALICE[@]
 check "--sni with the certificate's name" rc_is 0
 
 PORT=$(free_port 1)
-run "$P" -H $H -p "$PORT" -t 3
+run "$P" -H $H -p "$PORT" -t 10
 check "connection refused" all_of "rc_is 2" \
-    "first_has \"SMTP CRITICAL - connection to 127.0.0.1 port $PORT refused\"" 'within 1'
+    "first_has \"SMTP CRITICAL - connection to 127.0.0.1 port $PORT refused\"" "at_once_of 10"
 
 # ---- RCPT TO (never DATA) ----
 run "$P" -H $H -p "$PP_SUBMISSION_PORT" -S "${CA[@]}" --rcpt someone@example.com --expect-rcpt 554

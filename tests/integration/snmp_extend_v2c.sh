@@ -50,13 +50,13 @@ check "--error-state applies to an unknown extend" rc_is 1
 # A port where nothing listens: the plugin must still answer itself, inside -t.
 CLOSED=$(closed_udp_port)
 run "$P" -H 127.0.0.1 -p "$CLOSED" -C "$PP_SNMP_COMMUNITY" -n pp_ok -t 2
-check "closed port: UNKNOWN within -t" all_of "rc_is 3" "faster_than 2" stderr_empty \
+check "closed port: UNKNOWN within -t" all_of "rc_is 3" "within_t 2" stderr_empty \
     'out_has "EXTEND UNKNOWN - no answer from udp:127.0.0.1:$CLOSED within"'
 run "$P" -H 127.0.0.1 -p "$CLOSED" -C "$PP_SNMP_COMMUNITY" -n pp_ok -t 1 --unreachable-state critical
-check "--unreachable-state critical" all_of "rc_is 2" "faster_than 1" \
+check "--unreachable-state critical" all_of "rc_is 2" "within_t 1" \
     'out_has "EXTEND CRITICAL - no answer"'
 run "$P" "${AGENT[@]}" -C wrong-community -n pp_ok -t 1
-check "wrong community: no answer, within -t" all_of "rc_is 3" "faster_than 1" \
+check "wrong community: no answer, within -t" all_of "rc_is 3" "within_t 1" \
     'out_has "community not accepted"'
 
 run "$P" "${AGENT[@]}" -C "$PP_SNMP_COMMUNITY"

@@ -11,3 +11,10 @@ PP_COMMON_SOURCED=1
 PP_SOURCE_DIR=${PP_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)}
 # shellcheck source=lib/expect.bash
 . "$(dirname "${BASH_SOURCE[0]}")/expect.bash"
+
+# A script that set -e stops says where and why, instead of ending without a word.
+pp_stopped() {
+    [[ $- == *e* ]] || return 0
+    printf 'FAIL %s stopped at line %s: %s (exit %s)\n' "$(basename "$0")" "$2" "$3" "$1"
+}
+trap 'pp_stopped $? $LINENO "$BASH_COMMAND"' ERR

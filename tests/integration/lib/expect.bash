@@ -6,6 +6,7 @@
 #   same_as_direct NAME SCRIPT CMD...
 #                              runs SCRIPT directly and CMD; both must give the same output
 #                              and exit code
+#   within_t T, at_once_of T   conditions: bounds on $SECS (see below)
 #   finish                     prints "NAME: N passed, N failed", exits 1 on any failure
 #   closed_udp_port            a loopback UDP port where nothing listens
 PASSED=0
@@ -44,6 +45,11 @@ out_is() { [ "$OUT" = "$1" ]; }
 out_has() { [[ $OUT == *"$1"* ]]; }
 stderr_empty() { [ -z "$ERR" ]; }
 faster_than() { awk -v s="$SECS" -v m="$1" 'BEGIN { exit !(s < m) }'; }
+# Bounds on a run's time, never its digits. A plugin promises to end within -t plus 1 s (to
+# start and to print, also on a loaded machine): within_t T. "At once" means well before the
+# time limit it was given, less than a third of it: at_once_of T (give the run a -t of 10).
+within_t() { faster_than "$(awk -v t="$1" 'BEGIN { print t + 1 }')"; }
+at_once_of() { faster_than "$(awk -v t="$1" 'BEGIN { print t / 3 }')"; }
 all_of() {
     local c
     for c in "$@"; do eval "$c" || return 1; done

@@ -4,7 +4,6 @@
 #   WORK                       a scratch directory, removed on exit with every server started
 #   first_has TEXT             condition: the first output line contains TEXT
 #   perf_has LABEL             condition: the perfdata holds LABEL=
-#   within SECONDS             condition: the last run took less than SECONDS
 #   free_port N                a loopback TCP port (the stack's SMTP port + 800 + N, or the next
 #                              free one 20 further on)
 #   tls_server PORT CERT KEY [ARGS...]
@@ -37,7 +36,6 @@ trap cleanup_login EXIT
 
 first_has() { [[ ${OUT%%$'\n'*} == *"$1"* ]]; }
 perf_has() { [[ ${OUT%%$'\n'*} == *"| "*"$1="* || ${OUT%%$'\n'*} == *" $1="* ]]; }
-within() { faster_than "$1"; }
 
 free_port() {
     local p=$((PP_SMTP_PORT + 800 + $1))

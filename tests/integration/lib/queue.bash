@@ -33,11 +33,12 @@ cleanup_queue() {
 }
 
 template() {
-    local id
-    id=$(postqueue -c "$CONF" -j |
+    local ids
+    # All of them, then the first: a reader that stops early would kill jq (SIGPIPE, pipefail).
+    ids=$(postqueue -c "$CONF" -j |
         jq -r --arg r "$1" 'select(.queue_name == "hold" and .recipients[0].address == $r) |
-                            .queue_id' | grep -vxFf "$BEFORE_IDS" | head -1)
-    echo "$QDIR/hold/$id"
+                            .queue_id' | grep -vxFf "$BEFORE_IDS")
+    echo "$QDIR/hold/${ids%%$'\n'*}"
 }
 
 SEQ=0
@@ -68,7 +69,9 @@ corrupt_copy() {
 }
 
 perf() {
-    printf '%s\n' "$OUT" | head -1 | tr ' ' '\n' | sed -n "s/^$1=\([0-9.]*\).*/\1/p"
+    # The first line only, without a pipe from printf: under pipefail, head leaving early
+    # would kill printf (SIGPIPE) on a long -v output and stop the test without a word.
+    tr ' ' '\n' <<<"${OUT%%$'\n'*}" | sed -n "s/^$1=\([0-9.]*\).*/\1/p"
 }
 
 count() {
