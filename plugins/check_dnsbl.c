@@ -36,10 +36,13 @@ static const pp_opt opts[] = {
              "(repeatable, \"a,b\" lists)"},
     {.name = "domain", .arg = "NAME", .kind = PP_OPT_LIST, .dst = &opt_domains,
      .help = "a domain or host name to check on the domain lists (repeatable)"},
-    {.name = "zone", .key = 'z', .arg = "ZONE[:KIND]", .kind = PP_OPT_LIST, .dst = &opt_zones,
+    {.name = "zone", .key = 'z', .arg = "ZONE[=LIST][:KIND]", .kind = PP_OPT_LIST,
+     .dst = &opt_zones,
      .help = "a list to ask (repeatable); KIND is \"addresses\" (the default for zones the "
-             "built-in table does not know) or \"domains\"; \"default\" stands for the "
-             "default lists. Zones given replace the defaults"},
+             "built-in table does not know) or \"domains\"; =LIST reads the answers of a "
+             "local mirror as those of a known list (zen.spamhaus.org); \"default\" stands "
+             "for the default lists. Zones given replace the defaults: -z default -z ZONE "
+             "extends them"},
     {.name = "zones-file", .arg = "FILE", .kind = PP_OPT_STR, .dst = &opt_zones_file,
      .help = "file of zones as -z takes them, one or more a line, # comments"},
     {.name = "dqs-key-file", .arg = "FILE", .kind = PP_OPT_STR, .dst = &opt_dqs_key_file,
@@ -148,7 +151,7 @@ static void add_domain(check *k, const char *name, const char *from)
 
 typedef struct resolving {
     check *k;
-    const char *name;
+    char *name;
     size_t found;
 } resolving;
 
@@ -188,7 +191,7 @@ static int submit_host_name(const char *item, void *arg)
     pp_dnsbl_addr a;
     if (pp_dnsbl_address(item, &a) == 0)
         return 0;
-    h->rs[h->n] = (resolving){h->k, item, 0};
+    h->rs[h->n] = (resolving){h->k, pp_xstrdup(item), 0};
     pp_dns_submit(h->k->dns, item, PP_DNS_A, resolved, &h->rs[h->n]);
     pp_dns_submit(h->k->dns, item, PP_DNS_AAAA, resolved, &h->rs[h->n]);
     h->n++;
@@ -218,6 +221,8 @@ static void collect_hosts(check *k)
         if (h.rs[i].found == 0)
             pp_result_add(k->r, PP_UNKNOWN, "-H %s: the name has no A or AAAA record",
                           h.rs[i].name);
+    for (size_t i = 0; i < h.n; i++)
+        free(h.rs[i].name);
     free(h.rs);
 }
 
@@ -351,7 +356,8 @@ static void collect_zones(check *k)
 typedef struct listing {
     size_t zone, target;
     pp_dnsbl_sev sev;
-    char *codes; /* "127.0.0.2 SBL (...)" */
+    char *codes;    /* "127.0.0.2 SBL" */
+    char *meanings; /* "SBL: ...", a line each */
     char *txt;   /* the TXT record(s), or NULL */
 } listing;
 
@@ -382,15 +388,16 @@ static void got_a(pp_dns_answer *ans, void *arg)
 {
     query *q = arg;
     pp_dnsbl_zstate *st = &q->k->zs[q->zone];
-    pp_buf text;
+    pp_buf text, meanings;
     pp_dnsbl_sev sev;
 
     pp_buf_init(&text);
+    pp_buf_init(&meanings);
     if (ans->status == PP_DNS_TIMEOUT) {
         sev = PP_DNSBL_TIMEOUT;
         pp_buf_puts(&text, ans->err);
     } else if (ans->status == PP_DNS_OK) {
-        sev = pp_dnsbl_judge_answer(&q->k->z[q->zone], ans, &text);
+        sev = pp_dnsbl_judge_answer(&q->k->z[q->zone], ans, &text, &meanings);
     } else if (ans->status == PP_DNS_NXDOMAIN || ans->status == PP_DNS_NODATA) {
         sev = PP_DNSBL_NONE;
     } else {
@@ -401,12 +408,14 @@ static void got_a(pp_dns_answer *ans, void *arg)
     pp_dnsbl_zone_note(st, q->point, sev, pp_buf_str(&text));
     if (q->point < 0 && (sev == PP_DNSBL_ABUSE || sev == PP_DNSBL_POLICY)) {
         g_listings = pp_xrealloc(g_listings, (g_nlistings + 1) * sizeof *g_listings);
-        g_listings[g_nlistings] = (listing){q->zone, q->target, sev, pp_xstrdup(text.s), NULL};
+        g_listings[g_nlistings] = (listing){q->zone, q->target, sev, pp_xstrdup(text.s),
+                                            meanings.s ? pp_xstrdup(meanings.s) : NULL, NULL};
         q->found = g_nlistings++;
         if (ans->qname)
             pp_dns_submit(q->k->dns, ans->qname, PP_DNS_TXT, got_txt, q);
     }
     pp_buf_free(&text);
+    pp_buf_free(&meanings);
 }
 
 static void submit(check *k, size_t zone, size_t tgt, int point, const char *what)
@@ -479,13 +488,15 @@ static size_t report_zones(check *k, size_t *timeouts)
             break;
         case PP_DNSBL_UNPROVEN:
             pp_result_add(k->r, PP_UNKNOWN, "%s%s does not list its RFC 5782 test point %s: "
-                          "the list is dead or does not answer this resolver, its \"not "
-                          "listed\" proves nothing", zone->name, dqs, point_name(zone, true));
+                          "the list is dead or does not answer this resolver%s, its \"not "
+                          "listed\" proves nothing", zone->name, dqs, point_name(zone, true),
+                          dqs[0] ? " (or does not know the DQS key)" : "");
             unusable++;
             break;
         case PP_DNSBL_WILDCARD:
-            pp_result_add(k->r, PP_UNKNOWN, "%s%s lists everything: %s", zone->name, dqs,
-                          st->why);
+            pp_result_add(k->r, PP_UNKNOWN, "%s%s lists everything: its RFC 5782 test point "
+                          "%s, never to be listed, answers %s (an expired list's wildcard?)",
+                          zone->name, dqs, point_name(zone, false), st->why);
             unusable++;
             break;
         case PP_DNSBL_REFUSING:
@@ -531,6 +542,11 @@ static void report_listings(check *k, const pp_common *c, size_t *abuse, size_t 
                                     strcmp(t->from, "-H") ? t->from : "",
                                     strcmp(t->from, "-H") ? ")" : "", k->z[l->zone].name,
                                     l->codes);
+        for (const char *m = l->meanings; m && *m;) {
+            size_t n = strcspn(m, "\n");
+            pp_sub_note(sub, "%.*s", (int)n, m);
+            m += n + (m[n] == '\n');
+        }
         if (l->txt && l->txt[0])
             pp_sub_note(sub, "TXT: %s", l->txt);
     }
@@ -539,8 +555,8 @@ static void report_listings(check *k, const pp_common *c, size_t *abuse, size_t 
 static void report(check *k, const pp_common *c, double seconds)
 {
     size_t timeouts, abuse, policy;
-    size_t unusable = report_zones(k, &timeouts);
     report_listings(k, c, &abuse, &policy);
+    size_t unusable = report_zones(k, &timeouts);
     pp_result_summary(k->r, "%zu address%s and %zu name%s on %zu zone%s: %zu listing%s, "
                       "%zu policy listing%s", k->naddr, k->naddr == 1 ? "" : "es", k->ndomain,
                       k->ndomain == 1 ? "" : "s", k->nused, k->nused == 1 ? "" : "s", abuse,
@@ -578,6 +594,7 @@ static void free_check(check *k)
         pp_dnsbl_zone_free(&k->z[i]);
     for (size_t i = 0; i < g_nlistings; i++) {
         free(g_listings[i].codes);
+        free(g_listings[i].meanings);
         free(g_listings[i].txt);
     }
     while (g_queries) {

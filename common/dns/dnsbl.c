@@ -208,23 +208,37 @@ static const pp_dnsbl_list *find_list(const char *zone)
     return NULL;
 }
 
-int pp_dnsbl_zone_parse(const char *spec, pp_dnsbl_zone *z, char *err, size_t errlen)
+/* The zone name of spec up to its end or stop, lower case, into out; false if it is none. */
+static bool zone_name(const char *spec, size_t n, char out[NAME_MAX_LEN + 1])
 {
-    char name[NAME_MAX_LEN + 2];
-    const char *colon = strchr(spec, ':');
-    size_t n = colon ? (size_t)(colon - spec) : strlen(spec);
-    const pp_dnsbl_list *list;
-
     if (n > 0 && spec[n - 1] == '.')
         n--;
     if (n == 0 || n > NAME_MAX_LEN)
-        return pp_errf(err, errlen, "'%s' is not a DNS zone", spec);
+        return false;
     for (size_t i = 0; i < n; i++)
-        name[i] = (char)tolower((unsigned char)spec[i]);
-    name[n] = '\0';
-    if (!valid_name(name))
+        out[i] = (char)tolower((unsigned char)spec[i]);
+    out[n] = '\0';
+    return valid_name(out);
+}
+
+int pp_dnsbl_zone_parse(const char *spec, pp_dnsbl_zone *z, char *err, size_t errlen)
+{
+    char name[NAME_MAX_LEN + 1], like[NAME_MAX_LEN + 1];
+    const char *colon = strchr(spec, ':'), *eq = strchr(spec, '=');
+    const char *end = colon ? colon : spec + strlen(spec);
+    const pp_dnsbl_list *list;
+
+    if (eq && eq > end)
+        return pp_errf(err, errlen, "'%s': write ZONE[=LIST][:KIND]", spec);
+    if (!zone_name(spec, (size_t)((eq ? eq : end) - spec), name))
         return pp_errf(err, errlen, "'%s' is not a DNS zone", spec);
     list = find_list(name);
+    if (eq) {
+        if (!zone_name(eq + 1, (size_t)(end - eq - 1), like) || !(list = find_list(like)))
+            return pp_errf(err, errlen, "'%s': after '=' comes a list whose codes postprobe "
+                           "knows (zen.spamhaus.org, dbl.spamhaus.org, multi.uribl.com, ...)",
+                           spec);
+    }
     if (colon && strcmp(colon + 1, "addresses") == 0)
         list = list && list->kind == PP_DNSBL_ADDRESSES ? list : &generic_addresses;
     else if (colon && strcmp(colon + 1, "domains") == 0)
@@ -352,14 +366,25 @@ const char *pp_dnsbl_test_point(const pp_dnsbl_zone *z, bool listed)
     return z->list->test_name ? z->list->test_name : "test";
 }
 
-/* The meaning of one return code v (inside 127.0.0.0/8) of list l. */
-static pp_dnsbl_sev judge_code(const pp_dnsbl_list *l, uint32_t v, pp_buf *text)
+/* Appends "NAME: meaning" to meanings unless it is there already. */
+static void add_meaning(pp_buf *meanings, const dnsbl_code *c)
+{
+    char line[512];
+    snprintf(line, sizeof line, "%s: %s", c->name, c->meaning);
+    if (meanings->s && strstr(meanings->s, line))
+        return;
+    pp_buf_printf(meanings, "%s%s", meanings->len ? "\n" : "", line);
+}
+
+/* The names of one return code v (inside 127.0.0.0/8) of list l, or the error it is. */
+static pp_dnsbl_sev judge_code(const pp_dnsbl_list *l, uint32_t v, pp_buf *codes,
+                               pp_buf *meanings)
 {
     const char *sep = " ";
     pp_dnsbl_sev sev = PP_DNSBL_NONE;
     for (const dnsbl_code *c = l->codes; c->name; c++)
         if (c->sev == PP_DNSBL_ERROR && v >= c->lo && v <= c->hi) {
-            pp_buf_printf(text, " %s (%s)", c->name, c->meaning);
+            pp_buf_printf(codes, " (%s)", c->meaning);
             return PP_DNSBL_ERROR;
         }
     for (const dnsbl_code *c = l->codes; c->name; c++) {
@@ -367,20 +392,21 @@ static pp_dnsbl_sev judge_code(const pp_dnsbl_list *l, uint32_t v, pp_buf *text)
                            : v >= c->lo && v <= c->hi;
         if (!hit)
             continue;
-        pp_buf_printf(text, "%s%s (%s)", sep, c->name, c->meaning);
-        sep = " + ";
+        pp_buf_printf(codes, "%s%s", sep, c->name);
+        add_meaning(meanings, c);
+        sep = "+";
         if (c->sev > sev)
             sev = c->sev;
     }
     if (sev == PP_DNSBL_NONE) {
-        pp_buf_puts(text, l->codes[0].name ? " (a code the list does not document)" : "");
+        pp_buf_puts(codes, l->codes[0].name ? " (a code the list does not document)" : "");
         sev = PP_DNSBL_ABUSE;
     }
     return sev;
 }
 
 pp_dnsbl_sev pp_dnsbl_judge_answer(const pp_dnsbl_zone *z, const pp_dns_answer *ans,
-                                   pp_buf *text)
+                                   pp_buf *codes, pp_buf *meanings)
 {
     pp_dnsbl_sev worst = PP_DNSBL_NONE;
     const char *sep = "";
@@ -391,15 +417,15 @@ pp_dnsbl_sev pp_dnsbl_judge_answer(const pp_dnsbl_zone *z, const pp_dns_answer *
         pp_dnsbl_sev sev;
         if (rr->type != PP_DNS_A)
             continue;
-        pp_buf_printf(text, "%s%s", sep, rr->addr_text);
-        sep = "; ";
+        pp_buf_printf(codes, "%s%s", sep, rr->addr_text);
+        sep = ", ";
         if (rr->addr[0] != 127) {
-            pp_buf_puts(text, " (outside 127.0.0.0/8: no DNSBL answer; does the resolver "
-                              "rewrite NXDOMAIN?)");
+            pp_buf_puts(codes, " (outside 127.0.0.0/8: no DNSBL answer; does the resolver "
+                               "rewrite NXDOMAIN?)");
             sev = PP_DNSBL_ERROR;
         } else {
             sev = judge_code(z->list, IP4(rr->addr[0], rr->addr[1], rr->addr[2], rr->addr[3]),
-                             text);
+                             codes, meanings);
         }
         if (sev > worst)
             worst = sev;
@@ -438,8 +464,7 @@ void pp_dnsbl_zone_note(pp_dnsbl_zstate *st, int point, pp_dnsbl_sev sev, const 
     else if (point == 0) {
         st->clean_point = listed;
         if (listed && !st->error)
-            keep_why(st, "it lists its test point 127.0.0.1 or \"invalid\" (%s): it lists "
-                         "everything (an expired domain's wildcard?)", text);
+            keep_why(st, "%s", text);
     }
 }
 

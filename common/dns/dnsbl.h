@@ -12,7 +12,7 @@
  *				size_t outlen);
  *	const char *pp_dnsbl_test_point(const pp_dnsbl_zone *z, bool listed);
  *	pp_dnsbl_sev pp_dnsbl_judge_answer(const pp_dnsbl_zone *z, const pp_dns_answer *ans,
- *					   pp_buf *text);
+ *					   pp_buf *codes, pp_buf *meanings);
  *	void pp_dnsbl_zone_note(pp_dnsbl_zstate *st, int point, pp_dnsbl_sev sev,
  *				const char *text);
  *	pp_dnsbl_health pp_dnsbl_health_of(const pp_dnsbl_zstate *st);
@@ -25,9 +25,10 @@
  *	pp_dnsbl_defaults() is the default list of zones (NULL-terminated), in the syntax of
  *	pp_dnsbl_zone_parse(): "ZONE" for a zone the table knows (its kind, codes and test
  *	point come from the table; any other zone is an address list with generic codes),
- *	"ZONE:addresses" or "ZONE:domains" to say which kind of list it is. The zone is
- *	lower-cased, a trailing dot dropped; pp_dnsbl_zone_parse() returns 0, or -1 with err
- *	naming the defect.
+ *	"ZONE:addresses" or "ZONE:domains" to say which kind of list it is, "ZONE=LIST" to
+ *	ask ZONE and read its answers as the table's LIST (a local mirror of a list, served
+ *	under another name). The zone is lower-cased, a trailing dot dropped;
+ *	pp_dnsbl_zone_parse() returns 0, or -1 with err naming the defect.
  *	pp_dnsbl_zone_dqs() turns a Spamhaus zone (LIST.spamhaus.org) into its Data Query
  *	Service name KEY.LIST.dq.spamhaus.net (z->query); it returns 1 when it did, 0 for a zone
  *	of another list. pp_dnsbl_dqs_key() takes the key from a key file's text: the first line
@@ -43,8 +44,9 @@
  *	list (127.0.0.1, "invalid"), as a target for pp_dnsbl_query_name().
  *	pp_dnsbl_judge_answer() judges an answer with status PP_DNS_OK to an A query of zone z:
  *	the worst of its records (an error code or an address outside 127.0.0.0/8, then an abuse
- *	listing, then a policy listing), and in text "127.0.0.4 XBL (meaning)", one per record,
- *	"; "-separated. For another status it returns PP_DNSBL_NONE and leaves text alone.
+ *	listing, then a policy listing); in codes "127.0.0.2 SBL, 127.0.0.9 DROP" (an error
+ *	code with its meaning and fix in parentheses), in meanings one "SBL: what it means"
+ *	line per listing name. For another status it returns PP_DNSBL_NONE.
  *	pp_dnsbl_zone_note() records in st what one query of a zone found: point is 1 for the
  *	"listed" test point, 0 for the "not listed" one, -1 for a target; sev is
  *	pp_dnsbl_judge_answer()'s verdict, PP_DNSBL_TIMEOUT or PP_DNSBL_FAILED (text: why).
@@ -121,7 +123,7 @@ int pp_dnsbl_address(const char *text, pp_dnsbl_addr *a);
 int pp_dnsbl_query_name(const pp_dnsbl_zone *z, const char *target, char *out, size_t outlen);
 const char *pp_dnsbl_test_point(const pp_dnsbl_zone *z, bool listed);
 pp_dnsbl_sev pp_dnsbl_judge_answer(const pp_dnsbl_zone *z, const pp_dns_answer *ans,
-                                   pp_buf *text);
+                                   pp_buf *codes, pp_buf *meanings);
 void pp_dnsbl_zone_note(pp_dnsbl_zstate *st, int point, pp_dnsbl_sev sev, const char *text);
 pp_dnsbl_health pp_dnsbl_health_of(const pp_dnsbl_zstate *st);
 const char *pp_dnsbl_health_str(pp_dnsbl_health h);
