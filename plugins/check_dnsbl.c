@@ -536,12 +536,11 @@ static void report_listings(check *k, const pp_common *c, size_t *abuse, size_t 
         const target *t = &k->t[l->target];
         if (!counts(k, l))
             continue;
+        bool given = t->from[0] == '-'; /* -H ADDRESS, --domain: no need to say */
         pp_sub *sub = pp_result_add(k->r, l->sev == PP_DNSBL_POLICY ? opt_policy_state : ts,
-                                    "%s%s%s%s listed on %s: %s", t->text,
-                                    strcmp(t->from, "-H") ? " (" : "",
-                                    strcmp(t->from, "-H") ? t->from : "",
-                                    strcmp(t->from, "-H") ? ")" : "", k->z[l->zone].name,
-                                    l->codes);
+                                    "%s%s%s%s listed on %s: %s", t->text, given ? "" : " (",
+                                    given ? "" : t->from, given ? "" : ")",
+                                    k->z[l->zone].name, l->codes);
         for (const char *m = l->meanings; m && *m;) {
             size_t n = strcspn(m, "\n");
             pp_sub_note(sub, "%.*s", (int)n, m);
