@@ -341,11 +341,20 @@ int pp_dnsbl_query_name(const pp_dnsbl_zone *z, const char *target, char *out, s
     if (is_addr != (z->kind == PP_DNSBL_ADDRESSES))
         return -1;
     pp_buf_init(&b);
-    if (is_addr)
+    if (is_addr) {
         reverse_address(&a, &b);
-    else if (valid_name(target))
-        pp_buf_printf(&b, "%.*s.", (int)(strlen(target) - (target[strlen(target) - 1] == '.')),
-                      target);
+    } else {
+        char name[NAME_MAX_LEN + 2];
+        size_t n = strlen(target);
+        if (n > 1 && target[n - 1] == '.')
+            n--;
+        if (n <= NAME_MAX_LEN) {
+            memcpy(name, target, n);
+            name[n] = '\0';
+            if (valid_name(name))
+                pp_buf_printf(&b, "%s.", name);
+        }
+    }
     if (b.len > 0) {
         pp_buf_puts(&b, z->query);
         if (b.len <= NAME_MAX_LEN && b.len < outlen && valid_name(b.s)) {
