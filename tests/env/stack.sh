@@ -693,6 +693,10 @@ server:
     verbosity: 1
     hide-version: yes
     refuse-any: no
+    # No response rate limiting: a DNSBL check's burst of NXDOMAIN answers is its normal load
+    # (with nsd's default of 200 a second, answers are dropped and the client retries).
+    rrl-ratelimit: 0
+    rrl-whitelist-ratelimit: 0
 remote-control:
     control-enable: no
 zone:
