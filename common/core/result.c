@@ -14,6 +14,7 @@ struct pp_sub {
     pp_state state;
     char *text;
     char **details;
+    bool *always; /* the detail is a note: shown without -v */
     size_t ndetails;
 };
 
@@ -82,6 +83,7 @@ void pp_result_free(pp_result *r)
         for (size_t j = 0; j < r->subs[i]->ndetails; j++)
             free(r->subs[i]->details[j]);
         free(r->subs[i]->details);
+        free(r->subs[i]->always);
         free(r->subs[i]);
     }
     for (size_t i = 0; i < r->nperf; i++) {
@@ -119,12 +121,27 @@ pp_sub *pp_result_add(pp_result *r, pp_state s, const char *fmt, ...)
     return sub;
 }
 
+static void add_detail(pp_sub *sub, bool always, const char *fmt, va_list ap)
+{
+    sub->details = pp_xrealloc(sub->details, (sub->ndetails + 1) * sizeof *sub->details);
+    sub->always = pp_xrealloc(sub->always, (sub->ndetails + 1) * sizeof *sub->always);
+    sub->always[sub->ndetails] = always;
+    sub->details[sub->ndetails++] = vformat(fmt, ap);
+}
+
 void pp_sub_detail(pp_sub *sub, const char *fmt, ...)
 {
     va_list ap;
-    sub->details = pp_xrealloc(sub->details, (sub->ndetails + 1) * sizeof *sub->details);
     va_start(ap, fmt);
-    sub->details[sub->ndetails++] = vformat(fmt, ap);
+    add_detail(sub, false, fmt, ap);
+    va_end(ap);
+}
+
+void pp_sub_note(pp_sub *sub, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    add_detail(sub, true, fmt, ap);
     va_end(ap);
 }
 
@@ -183,8 +200,8 @@ static void render_nagios(const pp_result *r, pp_buf *out)
         const pp_sub *s = r->subs[i];
         if (!lone)
             pp_buf_printf(out, "[%s] %s\n", pp_state_name(s->state), s->text);
-        if (g_verbose > 0)
-            for (size_t j = 0; j < s->ndetails; j++)
+        for (size_t j = 0; j < s->ndetails; j++)
+            if (g_verbose > 0 || s->always[j])
                 pp_buf_printf(out, "    %s\n", s->details[j]);
     }
 }

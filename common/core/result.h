@@ -7,6 +7,7 @@
  *	void pp_result_summary(pp_result *r, const char *fmt, ...);
  *	pp_sub *pp_result_add(pp_result *r, pp_state s, const char *fmt, ...);
  *	void pp_sub_detail(pp_sub *sub, const char *fmt, ...);
+ *	void pp_sub_note(pp_sub *sub, const char *fmt, ...);
  *	void pp_result_perf(pp_result *r, const pp_perf *p);
  *	pp_state pp_result_state(const pp_result *r);
  *	void pp_result_render(const pp_result *r, pp_buf *out);
@@ -20,9 +21,10 @@
  *	    [STATE] sub-result text            (one line per sub-result)
  *	        detail                         (with -v)
  *
- *	where "problems" are the texts of the sub-results in the check's (non-OK) state and
- *	"summary" is the text set by pp_result_summary() (without one, the problems alone, or
- *	when all is OK the sub-results' texts). With a single sub-result and no summary the
+ *	(pp_sub_note() adds a detail line shown without -v too: what the reader of an alert
+ *	needs at once, a removal URL say), where "problems" are the texts of the sub-results
+ *	in the check's (non-OK) state and "summary" is the text set by pp_result_summary()
+ *	(without one, the problems alone, or when all is OK the sub-results' texts). With a single sub-result and no summary the
  *	long output would only repeat the first line, so it is left out.
  *	pp_output_setup() records the service name, format and verbosity from the options; it
  *	is called by pp_opts_parse(). pp_result_exit() prints and exits with the state.
@@ -56,6 +58,7 @@ void pp_result_summary(pp_result *r, const char *fmt, ...) __attribute__((format
 pp_sub *pp_result_add(pp_result *r, pp_state s, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void pp_sub_detail(pp_sub *sub, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void pp_sub_note(pp_sub *sub, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void pp_result_perf(pp_result *r, const pp_perf *p);
 pp_state pp_result_state(const pp_result *r);
 void pp_result_render(const pp_result *r, pp_buf *out);

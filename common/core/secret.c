@@ -92,42 +92,54 @@ int pp_authfile_parse(const char *text, pp_secret *s, char *err, size_t errlen)
     return rc;
 }
 
-int pp_authfile_read(const char *path, pp_secret *s, char *err, size_t errlen)
+int pp_secret_file_read(const char *path, const char *what, char *buf, size_t size,
+                        char *err, size_t errlen)
 {
     struct stat st;
-    char buf[AUTHFILE_MAX + 1];
-    char why[256];
     size_t len = 0;
     ssize_t n;
 
+    if (size == 0)
+        return pp_errf(err, errlen, "%s %s: no room to read it", what, path);
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
-        return pp_errf(err, errlen, "cannot open authfile %s: %s", path, strerror(errno));
+        return pp_errf(err, errlen, "cannot open %s %s: %s", what, path, strerror(errno));
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        snprintf(err, errlen, "authfile %s is not a regular file", path);
+        snprintf(err, errlen, "%s %s is not a regular file", what, path);
         close(fd);
         return -1;
     }
     if (st.st_mode & (S_IROTH | S_IWOTH | S_IWGRP)) {
-        snprintf(err, errlen, "authfile %s has mode %03o: others may read or write it "
-                 "(chmod 600 or 640)", path, (unsigned)(st.st_mode & 0777));
+        snprintf(err, errlen, "%s %s has mode %03o: others may read or write it "
+                 "(chmod 600 or 640)", what, path, (unsigned)(st.st_mode & 0777));
         close(fd);
         return -1;
     }
-    while (len < AUTHFILE_MAX && (n = read(fd, buf + len, AUTHFILE_MAX - len)) != 0) {
+    while (len < size - 1 && (n = read(fd, buf + len, size - 1 - len)) != 0) {
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            snprintf(err, errlen, "cannot read authfile %s: %s", path, strerror(errno));
+            snprintf(err, errlen, "cannot read %s %s: %s", what, path, strerror(errno));
             close(fd);
+            memset(buf, 0, len);
             return -1;
         }
         len += (size_t)n;
     }
     close(fd);
     buf[len] = '\0';
+    return 0;
+}
+
+int pp_authfile_read(const char *path, pp_secret *s, char *err, size_t errlen)
+{
+    char buf[AUTHFILE_MAX + 1];
+    char why[256];
+
+    if (pp_secret_file_read(path, "authfile", buf, sizeof buf, err, errlen) < 0)
+        return -1;
     int rc = pp_authfile_parse(buf, s, why, sizeof why);
-    memset(buf, 0, len);
+    memset(buf, 0, sizeof buf);
     if (rc != 0)
         snprintf(err, errlen, "authfile %s: %s", path, why);
     return rc;

@@ -4,6 +4,10 @@
  * SYNOPSIS
  *	int pp_authfile_parse(const char *text, pp_secret *s, char *err, size_t errlen);
  *	int pp_authfile_read(const char *path, pp_secret *s, char *err, size_t errlen);
+int pp_secret_file_read(const char *path, const char *what, char *buf, size_t size,
+                        char *err, size_t errlen);
+ *	int pp_secret_file_read(const char *path, const char *what, char *buf, size_t size,
+ *				char *err, size_t errlen);
  *	int pp_secret_resolve(pp_secret *s, const pp_secret_src *src, char *err, size_t errlen);
  *	void pp_secret_free(pp_secret *s);
  *	void pp_arg_scrub(char *arg);
@@ -14,6 +18,10 @@
  *	authentication one). pp_authfile_read()
  *	refuses a file that others may read or anyone but its owner may write, as ssh does with
  *	keys, and names the file and the reason.
+ *	pp_secret_file_read() is that careful read for any file holding a secret (what names
+ *	it in diagnostics: "authfile", "DQS key file"): a regular file, not a symbolic link,
+ *	that neither others may read nor group or others may write; at most size - 1 bytes,
+ *	NUL-terminated into buf.
  *	pp_secret_resolve() takes, in this order: the password given on the command line (kept
  *	for compatibility with check_smtp's -P; pp_arg_scrub() then blanks it in argv so ps no
  *	longer shows it), the authfile, the environment variable src->env_password (default
@@ -46,6 +54,8 @@ typedef struct pp_secret_src {
 
 int pp_authfile_parse(const char *text, pp_secret *s, char *err, size_t errlen);
 int pp_authfile_read(const char *path, pp_secret *s, char *err, size_t errlen);
+int pp_secret_file_read(const char *path, const char *what, char *buf, size_t size,
+                        char *err, size_t errlen);
 int pp_secret_resolve(pp_secret *s, const pp_secret_src *src, char *err, size_t errlen);
 void pp_secret_free(pp_secret *s);
 void pp_arg_scrub(char *arg);

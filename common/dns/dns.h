@@ -50,9 +50,10 @@
  *	a name.
  *
  *	pp_dns_parse() is the pure part: it decodes a DNS response (header, question, answer
- *	section) into ans and sets ans->status from the rcode and the records: OK when the
- *	answer section holds a record of the question's type, NODATA for NOERROR without one,
- *	NXDOMAIN, SERVFAIL, REFUSED, or RCODE for any other rcode. Every length is checked;
+ *	section: A, AAAA, MX, CNAME, TLSA and TXT records) into ans and sets ans->status from
+ *	the rcode and the records: OK when the answer section holds a record of the question's
+ *	type, NODATA for NOERROR without one, NXDOMAIN, SERVFAIL, REFUSED, or RCODE for any
+ *	other rcode. Every length is checked;
  *	compression pointers must point backwards (no loops); names are given in presentation
  *	form without the trailing dot (the root is "."), special characters escaped as
  *	dn_expand does. It returns 0, or -1 with err naming the defect (ans is then empty).
@@ -114,6 +115,8 @@ typedef struct pp_dns_rr {
     unsigned usage, selector, mtype;
     unsigned char *data;
     size_t datalen;
+    /* TXT: the character-strings joined, other bytes than printable ASCII as \DDD. */
+    char *text;
 } pp_dns_rr;
 
 typedef struct pp_dns_answer {

@@ -96,6 +96,32 @@ static int get_name(const unsigned char *msg, size_t len, size_t off, char *out,
     return 0;
 }
 
+/* A TXT record's character-strings, joined, into rr->text: bytes outside printable ASCII and
+ * the backslash as \DDD, as dig prints them. Each string must end inside the rdata. */
+static int get_txt(const unsigned char *rd, size_t rdlen, pp_dns_rr *rr, char *err,
+                   size_t errlen)
+{
+    pp_buf t;
+    pp_buf_init(&t);
+    for (size_t at = 0; at < rdlen;) {
+        size_t n = rd[at++];
+        if (n > rdlen - at) {
+            pp_buf_free(&t);
+            return pp_errf(err, errlen, "TXT record of %s: a string runs past its data",
+                           rr->owner);
+        }
+        for (size_t i = 0; i < n; i++, at++) {
+            unsigned char c = rd[at];
+            if (c < 0x20 || c >= 0x7f || c == '\\')
+                pp_buf_printf(&t, "\\%03u", c);
+            else
+                pp_buf_putc(&t, (char)c);
+        }
+    }
+    rr->text = t.s ? t.s : pp_xstrdup(""); /* the buffer's string is handed over */
+    return 0;
+}
+
 /* Decodes the rdata of the known types into rr; rd is msg + rdoff, rdlen bytes long. */
 static int get_rdata(const unsigned char *msg, size_t len, size_t rdoff, size_t rdlen,
                      pp_dns_rr *rr, char *err, size_t errlen)
@@ -142,6 +168,8 @@ static int get_rdata(const unsigned char *msg, size_t len, size_t rdoff, size_t 
         rr->data = pp_xmalloc(rr->datalen ? rr->datalen : 1);
         memcpy(rr->data, rd + 3, rr->datalen);
         return 0;
+    case PP_DNS_TXT:
+        return get_txt(rd, rdlen, rr, err, errlen);
     default:
         (void)len;
         return 0;
@@ -153,6 +181,7 @@ static void clear_rr(pp_dns_rr *rr)
     free(rr->owner);
     free(rr->host);
     free(rr->data);
+    free(rr->text);
 }
 
 void pp_dns_answer_free(pp_dns_answer *ans)

@@ -45,6 +45,8 @@ DOMAIN=postprobe.test
 MAILHOST=mail.postprobe.test
 RELAY_DOMAIN=relay.postprobe.test
 SERVFAIL_ZONE=servfail.test
+DNSBL_ZONE=dnsbl.test       # DNS block lists made for check_dnsbl's tests
+DQS_ZONE=dq.spamhaus.net    # Spamhaus' Data Query Service names, for --dqs-key-file
 UNREACHABLE_DOMAIN=unreachable.test
 HOLD_DOMAIN=hold.test
 SNMP_COMMUNITY=pp-community
@@ -189,7 +191,9 @@ make_secrets() {
     SNMP_V3_PRIV_PASS=priv-$(random_secret)
     printf 'user = %s\npassword = %s\n' "alice@$DOMAIN" "$ALICE_PASS" >"$SECRETS/alice.auth"
     printf 'user = %s\npassword = %s\n' "bob@$DOMAIN" "$BOB_PASS" >"$SECRETS/bob.auth"
-    chmod 600 "$SECRETS/alice.auth" "$SECRETS/bob.auth"
+    DQS_KEY=$(openssl rand -hex 13)
+    printf '# Spamhaus DQS key of the test stack\n%s\n' "$DQS_KEY" >"$SECRETS/dqs.key"
+    chmod 600 "$SECRETS/alice.auth" "$SECRETS/bob.auth" "$SECRETS/dqs.key"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -579,6 +583,96 @@ EOF
 EOF
 }
 
+# nibbles HEX32: the reversed nibbles of a full IPv6 address (32 hex digits), dotted.
+nibbles() {
+    local h=$1 out= i
+    for ((i = ${#h} - 1; i >= 0; i--)); do out+="${h:i:1}."; done
+    printf '%s' "${out%.}"
+}
+
+# The DNS block lists of check_dnsbl's tests, as names under $DNSBL_ZONE (documented in
+# tests/env/README.md): each "list" is a subdomain.
+write_dnsbl_zone() {
+    local v6_1 v6_10
+    v6_1=$(nibbles 20010db8000000000000000000000001)  # 2001:db8::1
+    v6_10=$(nibbles 20010db8000000000000000000000010) # 2001:db8::10
+    cat >"$NSD/$DNSBL_ZONE.zone" <<EOF
+\$ORIGIN $DNSBL_ZONE.
+\$TTL 300
+@ IN SOA ns.$DOMAIN. hostmaster.$DOMAIN. ( 1 3600 600 86400 60 )
+@ IN NS  ns.$DOMAIN.
+; hosts for -H NAME: one listed on bl (both addresses), one clean
+listed-host IN A    192.0.2.1
+listed-host IN AAAA 2001:db8::1
+clean-host  IN A    192.0.2.2
+clean-host  IN AAAA 2001:db8::2
+
+; bl: an address list with its RFC 5782 test point; lists 192.0.2.1 and 2001:db8::1 (TXT)
+2.0.0.127.bl   IN A   127.0.0.2
+2.0.0.127.bl   IN TXT "RFC 5782 test point"
+1.2.0.192.bl   IN A   127.0.0.2
+1.2.0.192.bl   IN TXT "Listed: see https://bl.$DNSBL_ZONE/query/192.0.2.1"
+$v6_1.bl IN A   127.0.0.2
+$v6_1.bl IN TXT "Listed: see https://bl.$DNSBL_ZONE/query/2001:db8::1"
+; bl2: a second list that lists 192.0.2.1 (code 127.0.0.3, no TXT)
+2.0.0.127.bl2  IN A   127.0.0.2
+1.2.0.192.bl2  IN A   127.0.0.3
+
+; zen: read as zen.spamhaus.org (-z zen.$DNSBL_ZONE=zen.spamhaus.org); each code once
+2.0.0.127.zen  IN A   127.0.0.2
+2.0.0.127.zen  IN A   127.0.0.4
+2.0.0.127.zen  IN A   127.0.0.10
+10.2.0.192.zen IN A   127.0.0.2
+10.2.0.192.zen IN TXT "https://check.spamhaus.org/sbl/query/SBL000001"
+11.2.0.192.zen IN A   127.0.0.3
+12.2.0.192.zen IN A   127.0.0.4
+13.2.0.192.zen IN A   127.0.0.2
+13.2.0.192.zen IN A   127.0.0.9
+14.2.0.192.zen IN A   127.0.0.10
+14.2.0.192.zen IN TXT "https://check.spamhaus.org/pbl/query/PBL000001"
+15.2.0.192.zen IN A   127.0.0.11
+$v6_10.zen IN A   127.0.0.4
+$v6_10.zen IN TXT "https://check.spamhaus.org/xbl/query/2001:db8::10"
+
+; Spamhaus' error codes, answered to every query as Spamhaus answers a refused resolver
+*.typo         IN A   127.255.255.252
+*.pubres       IN A   127.255.255.254
+*.ratelimit    IN A   127.255.255.255
+; an expired list whose domain now lists everything (127.0.0.1 and "invalid" too)
+*.wild         IN A   127.0.0.2
+; a list without test point (dead, or refusing this resolver); it lists 192.0.2.1
+1.2.0.192.notest IN A 127.0.0.2
+; a resolver that rewrites NXDOMAIN to an address of its own
+*.outside      IN A   192.0.2.99
+
+; dom: a domain list with its test points; lists listed-domain.example (TXT)
+test.dom                  IN A   127.0.0.2
+listed-domain.example.dom IN A   127.0.0.2
+listed-domain.example.dom IN TXT "Domain listed: https://dom.$DNSBL_ZONE/listed-domain.example"
+; dbl: read as dbl.spamhaus.org (test point dbltest.com)
+dbltest.com.dbl           IN A   127.0.1.2
+spam.example.dbl          IN A   127.0.1.2
+spam.example.dbl          IN TXT "https://check.spamhaus.org/dbl/query/spam.example"
+phish.example.dbl         IN A   127.0.1.4
+; uribl: read as multi.uribl.com (test point test.uribl.com); urirefused: query refused
+test.uribl.com.uribl      IN A   127.0.0.14
+black.example.uribl       IN A   127.0.0.2
+grey.example.uribl        IN A   127.0.0.4
+*.urirefused              IN A   127.0.0.1
+EOF
+    # Spamhaus' Data Query Service for the stack's key (\$SECRETS/dqs.key) only.
+    cat >"$NSD/$DQS_ZONE.zone" <<EOF
+\$ORIGIN $DQS_ZONE.
+\$TTL 300
+@ IN SOA ns.$DOMAIN. hostmaster.$DOMAIN. ( 1 3600 600 86400 60 )
+@ IN NS  ns.$DOMAIN.
+2.0.0.127.$DQS_KEY.zen IN A   127.0.0.2
+1.2.0.192.$DQS_KEY.zen IN A   127.0.0.2
+1.2.0.192.$DQS_KEY.zen IN TXT "DQS: https://check.spamhaus.org/sbl/query/SBL000002"
+dbltest.com.$DQS_KEY.dbl IN A 127.0.1.2
+EOF
+}
+
 write_nsd_conf() {
     cat >"$NSD/nsd.conf" <<EOF
 # nsd of the postprobe test stack (generated by tests/env/stack.sh).
@@ -599,6 +693,10 @@ server:
     verbosity: 1
     hide-version: yes
     refuse-any: no
+    # No response rate limiting: a DNSBL check's burst of NXDOMAIN answers is its normal load
+    # (with nsd's default of 200 a second, answers are dropped and the client retries).
+    rrl-ratelimit: 0
+    rrl-whitelist-ratelimit: 0
 remote-control:
     control-enable: no
 zone:
@@ -607,16 +705,25 @@ zone:
 zone:
     name: "$SERVFAIL_ZONE"
     zonefile: "$SERVFAIL_ZONE.zone"
+zone:
+    name: "$DNSBL_ZONE"
+    zonefile: "$DNSBL_ZONE.zone"
+zone:
+    name: "$DQS_ZONE"
+    zonefile: "$DQS_ZONE.zone"
 EOF
 }
 
 setup_nsd() {
     mkdir -p "$NSD/xfr"
     write_zone
+    write_dnsbl_zone
     write_nsd_conf
     nsd-checkconf "$NSD/nsd.conf" || die "nsd-checkconf rejected $NSD/nsd.conf"
-    nsd-checkzone "$DOMAIN" "$NSD/$DOMAIN.zone" >/dev/null ||
-        die "nsd-checkzone rejected $NSD/$DOMAIN.zone"
+    local z
+    for z in "$DOMAIN" "$DNSBL_ZONE" "$DQS_ZONE"; do
+        nsd-checkzone "$z" "$NSD/$z.zone" >/dev/null || die "nsd-checkzone rejected $NSD/$z.zone"
+    done
 }
 
 start_nsd() {
@@ -809,6 +916,8 @@ write_env() {
         emit PP_DNS_ZONE "$DOMAIN"
         emit PP_DNS_SERVFAIL_ZONE "$SERVFAIL_ZONE"
         emit PP_NSD_CONFIG "$NSD/nsd.conf"
+        emit PP_DNSBL_ZONE "$DNSBL_ZONE"
+        emit PP_DQS_KEY_FILE "$SECRETS/dqs.key"
         emit PP_SNMP_COMMUNITY "$SNMP_COMMUNITY"
         emit PP_SNMP_V3_USER "$SNMP_V3_USER"
         emit PP_SNMP_V3_AUTH_PROTO SHA

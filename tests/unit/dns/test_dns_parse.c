@@ -1,6 +1,6 @@
 /*
  * test_dns_parse - DNS answer parsing (common/dns/dns_parse.c) on hand-built responses:
- * MX (null MX too), A, AAAA, CNAME chains, TLSA, every rcode, and hostile input (cut
+ * MX (null MX too), A, AAAA, CNAME chains, TLSA, TXT, every rcode, and hostile input (cut
  * messages, compression loops, bad label types, overlong names, lying counts, random bytes);
  * plus the -s server spec and name comparison.
  */
@@ -272,6 +272,28 @@ static void test_tlsa(void **state)
     assert_int_equal(parse(&m, &a), -1);
 }
 
+static void test_txt(void **state)
+{
+    (void)state;
+    msg m;
+    pp_dns_answer a;
+    start(&m, 0, 2, "2.0.0.127.zen.test", PP_DNS_TXT);
+    rr_head(&m, PP_DNS_TXT, 1 + 6 + 1 + 4);
+    put(&m, "\6Listed", 7);
+    put(&m, "\4 a\\\1", 5); /* a second string, a backslash and a control byte */
+    rr_head(&m, PP_DNS_TXT, 0); /* no string at all: empty text */
+    assert_int_equal(parse(&m, &a), 0);
+    assert_int_equal(a.status, PP_DNS_OK);
+    assert_string_equal(a.rr[0].text, "Listed a\\092\\001");
+    assert_string_equal(a.rr[1].text, "");
+    pp_dns_answer_free(&a);
+
+    start(&m, 0, 1, "2.0.0.127.zen.test", PP_DNS_TXT);
+    rr_head(&m, PP_DNS_TXT, 4);
+    put(&m, "\7abc", 4); /* says 7 bytes, has 3 */
+    assert_int_equal(parse(&m, &a), -1);
+}
+
 static void test_escapes(void **state)
 {
     (void)state;
@@ -534,6 +556,7 @@ int main(void)
         cmocka_unit_test(test_addresses),
         cmocka_unit_test(test_cname),
         cmocka_unit_test(test_tlsa),
+        cmocka_unit_test(test_txt),
         cmocka_unit_test(test_escapes),
         cmocka_unit_test(test_truncated),
         cmocka_unit_test(test_hostile_names),
