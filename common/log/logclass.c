@@ -26,6 +26,8 @@ static span skip(span s, size_t n)
 /* The position of lit in s, or NULL. */
 static const char *find(span s, const char *lit, size_t n)
 {
+    if (s.n == 0)
+        return NULL;
     return memmem(s.p, s.n, lit, n);
 }
 
@@ -457,8 +459,12 @@ static void reject_reason(const pp_logevent *ev, outbuf *o)
 void pp_logclass_reason(const pp_logevent *ev, char *out, size_t len)
 {
     outbuf o = {out, len, 0};
+    pp_logevent e = *ev;
     if (len == 0)
         return;
+    if (!e.detail)
+        e.detail = "", e.detail_len = 0;
+    ev = &e;
     out[0] = '\0';
     switch (ev->kind) {
     case PP_LOGK_DEFERRAL:
