@@ -1,0 +1,251 @@
+/*
+ * logfile - a log file read incrementally across rotation (see logfile.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "core/buf.h"
+#include "log/logfile.h"
+
+#define BUF_SIZE (256 * 1024)
+#define FP_MAX 256
+#define STATE_MAGIC "postprobe-logpos"
+#define STATE_VERSION 1
+
+static uint64_t fnv(const unsigned char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ s[i]) * 1099511628211ULL;
+    return h;
+}
+
+static bool is_gz(const char *path)
+{
+    size_t n = strlen(path);
+    return n > 3 && strcmp(path + n - 3, ".gz") == 0;
+}
+
+/* The file as a zlib stream (transparent for plain files), positioned at offset. */
+static gzFile open_at(const char *path, unsigned long long offset, char *err, size_t errlen)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        pp_errf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    if (!is_gz(path) && lseek(fd, (off_t)offset, SEEK_SET) < 0) {
+        pp_errf(err, errlen, "cannot seek in %s: %s", path, strerror(errno));
+        close(fd);
+        return NULL;
+    }
+    gzFile gz = gzdopen(fd, "rb");
+    if (!gz) {
+        close(fd);
+        pp_errf(err, errlen, "cannot read %s: out of memory", path);
+        return NULL;
+    }
+    gzbuffer(gz, BUF_SIZE);
+    if (is_gz(path) && offset && gzseek(gz, (z_off_t)offset, SEEK_SET) < 0) {
+        gzclose(gz);
+        pp_errf(err, errlen, "cannot seek to %llu in %s", offset, path);
+        return NULL;
+    }
+    return gz;
+}
+
+/* The fingerprint of path's first n bytes (n 0: as many as there are, up to FP_MAX). */
+static int fingerprint(const char *path, unsigned n, uint64_t *fp, unsigned *len)
+{
+    unsigned char b[FP_MAX];
+    char err[256];
+    gzFile gz = open_at(path, 0, err, sizeof err);
+    if (!gz)
+        return -1;
+    int got = gzread(gz, b, n ? n : FP_MAX);
+    gzclose(gz);
+    if (got < 0 || (n && (unsigned)got != n))
+        return -1;
+    *fp = fnv(b, (size_t)got);
+    *len = (unsigned)got;
+    return 0;
+}
+
+/* Lines of path from offset to its end; *end is the offset after the last full line.
+ * With partial, a last line without a newline is handed out too. */
+static int stream(const char *path, unsigned long long offset, bool partial, pp_logfile_fn fn,
+                  void *ctx, unsigned long long *end, char *err, size_t errlen)
+{
+    gzFile gz = open_at(path, offset, err, errlen);
+    if (!gz)
+        return -1;
+    char *buf = pp_xmalloc(BUF_SIZE);
+    size_t have = 0;
+    int got;
+    *end = offset;
+    while ((got = gzread(gz, buf + have, (unsigned)(BUF_SIZE - have))) > 0) {
+        have += (size_t)got;
+        char *p = buf, *stop = buf + have, *nl;
+        while ((nl = memchr(p, '\n', (size_t)(stop - p)))) {
+            fn(ctx, p, (size_t)(nl - p));
+            p = nl + 1;
+        }
+        if (p == buf && have == BUF_SIZE) { /* a line longer than the buffer: cut */
+            fn(ctx, buf, have);
+            p = stop;
+        }
+        *end += (unsigned long long)(p - buf);
+        have = (size_t)(stop - p);
+        memmove(buf, p, have);
+    }
+    int zerr = 0;
+    const char *why = got < 0 ? gzerror(gz, &zerr) : NULL;
+    if (!why && partial && have) {
+        fn(ctx, buf, have);
+        *end += have;
+    }
+    free(buf);
+    gzclose(gz);
+    if (why)
+        return pp_errf(err, errlen, "cannot read %s: %s", path,
+                       zerr == Z_ERRNO ? strerror(errno) : why);
+    return 0;
+}
+
+/* The rotated file that starts with from's fingerprint, into out. */
+static bool find_rotated(const char *path, const pp_logpos *from, char *out, size_t len)
+{
+    char cand[3][512];
+    int n = 0;
+    snprintf(cand[n++], sizeof cand[0], "%s.1", path);
+    snprintf(cand[n++], sizeof cand[0], "%s.1.gz", path);
+    char pat[520];
+    glob_t g;
+    snprintf(pat, sizeof pat, "%s-[0-9]*", path);
+    if (glob(pat, 0, NULL, &g) == 0 && g.gl_pathc) {
+        snprintf(cand[n++], sizeof cand[0], "%s", g.gl_pathv[g.gl_pathc - 1]);
+    }
+    globfree(&g);
+    for (int i = 0; i < n; i++) {
+        uint64_t fp;
+        unsigned fl;
+        if (fingerprint(cand[i], from->fp_len, &fp, &fl) == 0 && fp == from->fp) {
+            snprintf(out, len, "%s", cand[i]);
+            return true;
+        }
+    }
+    return false;
+}
+
+int pp_logfile_read(const char *path, const pp_logpos *from, pp_logpos *to, pp_logfile_fn fn,
+                    void *ctx, pp_logfile_info *info, char *err, size_t errlen)
+{
+    struct stat st;
+    unsigned long long start = 0, end;
+    memset(info, 0, sizeof *info);
+    if (stat(path, &st) != 0)
+        return pp_errf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+    memset(to, 0, sizeof *to);
+    to->dev = (unsigned long long)st.st_dev;
+    to->ino = (unsigned long long)st.st_ino;
+    if (fingerprint(path, 0, &to->fp, &to->fp_len) != 0)
+        return pp_errf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+    if (from) {
+        uint64_t fp;
+        unsigned fl;
+        bool same = from->dev == to->dev && from->ino == to->ino;
+        bool intact = fingerprint(path, from->fp_len, &fp, &fl) == 0 && fp == from->fp &&
+                      (unsigned long long)st.st_size >= from->offset;
+        if (same && intact) {
+            start = from->offset;
+        } else {
+            info->truncated = same;
+            if (find_rotated(path, from, info->rotated, sizeof info->rotated)) {
+                if (stream(info->rotated, from->offset, true, fn, ctx, &end, err, errlen) != 0)
+                    return -1;
+                info->bytes += end - from->offset;
+            } else {
+                info->lost = true;
+            }
+        }
+    }
+    if (stream(path, start, false, fn, ctx, &end, err, errlen) != 0)
+        return -1;
+    info->bytes += end - start;
+    to->offset = end;
+    return 0;
+}
+
+int pp_logfile_end(const char *path, pp_logpos *pos, char *err, size_t errlen)
+{
+    struct stat st;
+    memset(pos, 0, sizeof *pos);
+    if (stat(path, &st) != 0 || fingerprint(path, 0, &pos->fp, &pos->fp_len) != 0)
+        return pp_errf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+    pos->dev = (unsigned long long)st.st_dev;
+    pos->ino = (unsigned long long)st.st_ino;
+    pos->offset = (unsigned long long)st.st_size;
+    return 0;
+}
+
+int pp_logpos_load(const char *state, const char *path, pp_logpos *pos, char *err,
+                   size_t errlen)
+{
+    FILE *f = fopen(state, "r");
+    if (!f) {
+        if (errno == ENOENT)
+            return 0;
+        return pp_errf(err, errlen, "cannot read state file %s: %s", state, strerror(errno));
+    }
+    char magic[32], file[4096], line[8192];
+    int version = 0, n = 0;
+    memset(pos, 0, sizeof *pos);
+    if (fgets(line, sizeof line, f))
+        n = sscanf(line, "%31s %d", magic, &version);
+    if (n == 2 && strcmp(magic, STATE_MAGIC) == 0 && version > STATE_VERSION) {
+        fclose(f);
+        return pp_errf(err, errlen, "state file %s is from a newer postprobe (format %d); "
+                       "remove it to start again", state, version);
+    }
+    n = n == 2 && strcmp(magic, STATE_MAGIC) == 0 && version == STATE_VERSION &&
+        fgets(line, sizeof line, f) && sscanf(line, "file %4095[^\n]", file) == 1 &&
+        fgets(line, sizeof line, f) &&
+        sscanf(line, "dev %llu ino %llu offset %llu fp %" SCNx64 " fp_len %u", &pos->dev,
+               &pos->ino, &pos->offset, &pos->fp, &pos->fp_len) == 5 &&
+        pos->fp_len <= FP_MAX;
+    fclose(f);
+    if (!n)
+        return pp_errf(err, errlen, "state file %s is corrupt (not a postprobe log position); "
+                       "remove it to start again", state);
+    if (strcmp(file, path) != 0)
+        return pp_errf(err, errlen, "state file %s is about another log (%s, not %s)", state,
+                       file, path);
+    return 1;
+}
+
+int pp_logpos_save(const char *state, const char *path, const pp_logpos *pos, char *err,
+                   size_t errlen)
+{
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", state, (long)getpid());
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        return pp_errf(err, errlen, "cannot write state file %s: %s", tmp, strerror(errno));
+    fprintf(f, "%s %d\nfile %s\ndev %llu ino %llu offset %llu fp %016" PRIx64 " fp_len %u\n",
+            STATE_MAGIC, STATE_VERSION, path, pos->dev, pos->ino, pos->offset, pos->fp,
+            pos->fp_len);
+    if (fclose(f) != 0 || rename(tmp, state) != 0) {
+        pp_errf(err, errlen, "cannot write state file %s: %s", state, strerror(errno));
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}

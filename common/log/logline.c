@@ -1,0 +1,183 @@
+/*
+ * logline - one Postfix log line split into time stamp, host, tag and text (see logline.h).
+ */
+#include <string.h>
+#include <time.h>
+
+#include "log/logline.h"
+
+static int month_of(const char *s)
+{
+    static const char names[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    for (int m = 0; m < 12; m++)
+        if (memcmp(s, names + 3 * m, 3) == 0)
+            return m;
+    return -1;
+}
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* n digits at p (all within bounds, checked by the caller) as a number, or -1. */
+static int digits(const char *p, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (!is_digit(p[i]))
+            return -1;
+        v = v * 10 + (p[i] - '0');
+    }
+    return v;
+}
+
+/* "HH:MM:SS" at p (8 bytes available). */
+static int clock_time(const char *p, pp_logline *l)
+{
+    if (p[2] != ':' || p[5] != ':')
+        return -1;
+    l->hour = digits(p, 2);
+    l->min = digits(p + 3, 2);
+    l->sec = digits(p + 6, 2);
+    if (l->hour < 0 || l->hour > 23 || l->min < 0 || l->min > 59 || l->sec < 0 || l->sec > 60)
+        return -1;
+    return 0;
+}
+
+/* "Dec  5 09:10:00 ", "Dec 05 09:10:00 ": the length of the stamp and its blank, or -1. */
+static long syslog_stamp(const char *s, size_t len, pp_logline *l)
+{
+    size_t i = 4;
+    if (len < 16 || s[3] != ' ' || (l->mon = month_of(s)) < 0)
+        return -1;
+    if (s[i] == ' ')
+        i++;
+    if (!is_digit(s[i]))
+        return -1;
+    l->day = s[i++] - '0';
+    if (i < len && is_digit(s[i]))
+        l->day = l->day * 10 + (s[i++] - '0');
+    if (l->day < 1 || l->day > 31 || i + 10 > len || s[i] != ' ')
+        return -1;
+    if (clock_time(s + i + 1, l) != 0 || s[i + 9] != ' ')
+        return -1;
+    l->year = -1;
+    l->has_offset = false;
+    return (long)(i + 10);
+}
+
+/* "2026-12-05T09:10:00[.123456](Z|+01:00) " */
+static long rfc3339_stamp(const char *s, size_t len, pp_logline *l)
+{
+    size_t i = 19;
+    if (len < 21 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't'))
+        return -1;
+    l->year = digits(s, 4);
+    l->mon = digits(s + 5, 2) - 1;
+    l->day = digits(s + 8, 2);
+    if (l->year < 0 || l->mon < 0 || l->mon > 11 || l->day < 1 || l->day > 31 ||
+        clock_time(s + 11, l) != 0)
+        return -1;
+    if (s[i] == '.')
+        for (i++; i < len && is_digit(s[i]); i++)
+            ;
+    l->has_offset = true;
+    if (i < len && (s[i] == 'Z' || s[i] == 'z')) {
+        l->offset = 0;
+        i++;
+    } else if (i + 6 <= len && (s[i] == '+' || s[i] == '-') && s[i + 3] == ':') {
+        int h = digits(s + i + 1, 2), m = digits(s + i + 4, 2);
+        if (h < 0 || h > 23 || m < 0 || m > 59)
+            return -1;
+        l->offset = (s[i] == '-' ? -1 : 1) * (h * 3600 + m * 60);
+        i += 6;
+    } else {
+        return -1;
+    }
+    if (i >= len || s[i] != ' ')
+        return -1;
+    return (long)(i + 1);
+}
+
+/* "postfix/submission/smtpd[123]: text" from p to end. */
+static int tag_and_text(const char *p, const char *end, pp_logline *l)
+{
+    const char *t = p, *slash = NULL;
+    while (p < end && *p != '[' && *p != ':' && *p != ' ') {
+        if (*p == '/')
+            slash = p;
+        p++;
+    }
+    if (p == t || p == end || *p == ' ')
+        return -1;
+    l->name = t;
+    l->name_len = slash ? (size_t)(slash - t) : (size_t)(p - t);
+    l->prog = slash ? slash + 1 : t;
+    l->prog_len = (size_t)(p - l->prog);
+    l->pid = -1;
+    if (*p == '[') {
+        long pid = 0;
+        for (p++; p < end && is_digit(*p); p++)
+            if ((pid = pid * 10 + (*p - '0')) > 999999999)
+                return -1;
+        if (p == end || *p != ']')
+            return -1;
+        l->pid = pid;
+        p++;
+    }
+    if (p == end || *p != ':')
+        return -1;
+    p++;
+    if (p < end && *p == ' ')
+        p++;
+    l->text = p;
+    l->text_len = (size_t)(end - p);
+    return 0;
+}
+
+int pp_logline_parse(const char *s, size_t len, pp_logline *l)
+{
+    long n = len && is_digit(s[0]) ? rfc3339_stamp(s, len, l) : syslog_stamp(s, len, l);
+    if (n < 0)
+        return -1;
+    const char *p = s + n, *end = s + len;
+    const char *sp = memchr(p, ' ', (size_t)(end - p));
+    if (!sp || sp == p)
+        return -1;
+    l->host = p;
+    l->host_len = (size_t)(sp - p);
+    return tag_and_text(sp + 1, end, l);
+}
+
+long long pp_logline_time(const pp_logline *l, long long now)
+{
+    struct tm tm = {.tm_mon = l->mon, .tm_mday = l->day, .tm_hour = l->hour,
+                    .tm_min = l->min, .tm_sec = l->sec, .tm_isdst = -1};
+    if (l->year >= 0) {
+        tm.tm_year = l->year - 1900;
+        time_t t = timegm(&tm);
+        return t == (time_t)-1 ? -1 : (long long)t - l->offset;
+    }
+    time_t tnow = (time_t)now;
+    struct tm nt;
+    if (!localtime_r(&tnow, &nt))
+        return -1;
+    tm.tm_year = nt.tm_year;
+    time_t t = mktime(&tm);
+    if (t != (time_t)-1 && (long long)t > now + 86400) {
+        struct tm back = {.tm_year = nt.tm_year - 1, .tm_mon = l->mon, .tm_mday = l->day,
+                          .tm_hour = l->hour, .tm_min = l->min, .tm_sec = l->sec,
+                          .tm_isdst = -1};
+        t = mktime(&back);
+    }
+    return t == (time_t)-1 ? -1 : (long long)t;
+}
+
+bool pp_logline_name_is(const pp_logline *l, const char *name)
+{
+    size_t n = strlen(name);
+    if (l->name_len < n || memcmp(l->name, name, n) != 0)
+        return false;
+    return l->name_len == n || l->name[n] == '/';
+}

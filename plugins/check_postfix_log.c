@@ -1,0 +1,386 @@
+/*
+ * check_postfix_log - what Postfix's log says happened since the last run
+ *
+ * Finds the instance's log (--file, main.cf maillog_file, /var/log/mail.log), reads what was
+ * appended since the position kept in the state file, across rotation (common/log/logfile),
+ * counts it with pflogsumm's definitions (common/log/logstat), judges the counts and prints
+ * them with the top reasons.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/buf.h"
+#include "core/opts.h"
+#include "core/result.h"
+#include "log/logfile.h"
+#include "log/logstat.h"
+#include "postfix/mastercf.h"
+#include "postfix/postconf.h"
+
+#define MAX_TOP 50
+#define MAX_NAMES 64
+
+static pp_thresh opt_count[PP_LOGC_COUNT];
+static const char *opt_file, *opt_state, *opt_journal_dir;
+static bool opt_journal, opt_whole;
+static long opt_since, opt_top = 5;
+
+static int fn_duration(const char *arg, void *dst, char *err, size_t errlen)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(arg, &end, 10);
+    long unit = !*end ? 1 : !strcmp(end, "s") ? 1 : !strcmp(end, "m") ? 60
+              : !strcmp(end, "h") ? 3600 : !strcmp(end, "d") ? 86400 : 0;
+    if (errno || end == arg || v <= 0 || !unit || v > 366L * 86400 / unit)
+        return pp_errf(err, errlen, "'%s' is not a duration (N, Ns, Nm, Nh or Nd, up to a "
+                       "year)", arg);
+    *(long *)dst = v * unit;
+    return 0;
+}
+
+#define TH(n, c, h) {.name = n, .arg = "W,C", .kind = PP_OPT_THRESH, .dst = &opt_count[c], .help = h}
+static const pp_opt opts[] = {
+    {.name = "file", .arg = "PATH", .kind = PP_OPT_STR, .dst = &opt_file,
+     .help = "the log file (default: main.cf's maillog_file, else /var/log/mail.log)"},
+    {.name = "journal", .kind = PP_OPT_FLAG, .dst = &opt_journal,
+     .help = "read the systemd journal (not built yet: UNKNOWN)"},
+    {.name = "journal-dir", .arg = "DIR", .kind = PP_OPT_STR, .dst = &opt_journal_dir,
+     .help = "a directory of journal files (with --journal)"},
+    {.name = "state-file", .arg = "FILE", .kind = PP_OPT_STR, .dst = &opt_state,
+     .help = "where the position in the log is kept between runs (default under "
+             "/var/lib/postprobe, or ~/.local/state/postprobe when that is not writable)"},
+    {.name = "since", .arg = "DURATION", .kind = PP_OPT_FUNC, .dst = &opt_since,
+     .fn = fn_duration,
+     .help = "count the lines of the last DURATION (N[smhd]); without --state-file no "
+             "position is kept"},
+    {.name = "whole", .kind = PP_OPT_FLAG, .dst = &opt_whole,
+     .help = "read the whole file and keep no position (troubleshooting, tests)"},
+    TH("received", PP_LOGC_RECEIVED, "messages received (smtpd client=, pickup)"),
+    TH("delivered", PP_LOGC_DELIVERED, "recipients delivered (status=sent, not forwarded)"),
+    TH("deferred", PP_LOGC_DEFERRED, "messages deferred"),
+    TH("deferrals", PP_LOGC_DEFERRALS, "deferral lines (delivery attempts deferred)"),
+    TH("bounced", PP_LOGC_BOUNCED, "recipients bounced"),
+    TH("expired", PP_LOGC_EXPIRED, "messages expired (returned after maximal_queue_lifetime)"),
+    TH("rejected", PP_LOGC_REJECTED, "smtpd, postscreen and cleanup rejects"),
+    TH("reject-warnings", PP_LOGC_REJECT_WARNINGS, "reject_warning and WARN actions"),
+    TH("held", PP_LOGC_HELD, "messages put on hold by an access or header action"),
+    TH("discarded", PP_LOGC_DISCARDED, "messages discarded by an access or header action"),
+    TH("sasl-failures", PP_LOGC_SASL_FAILURES,
+       "SASL authentication failures of the busiest client address"),
+    TH("tls-failures", PP_LOGC_TLS_FAILURES, "TLS handshake failures, both directions"),
+    TH("lost-connections", PP_LOGC_LOST_CONNECTIONS, "smtpd lost connections"),
+    TH("warnings", PP_LOGC_WARNINGS, "warning: lines"),
+    TH("errors", PP_LOGC_ERRORS, "error: lines"),
+    TH("fatal", PP_LOGC_FATAL, "fatal: lines (default \",0\": CRITICAL at the first)"),
+    TH("panic", PP_LOGC_PANIC, "panic: lines (default \",0\": CRITICAL at the first)"),
+    TH("process-limit", PP_LOGC_PROCESS_LIMIT,
+       "services that reached their process limit (default \"0,\": WARNING)"),
+    {.name = "top", .key = 'n', .arg = "N", .kind = PP_OPT_INT, .dst = &opt_top,
+     .help = "reasons listed per kind in the long output (default 5)"},
+    {0},
+};
+
+static const pp_plugin plugin = {
+    .name = "check_postfix_log",
+    .service = "POSTFIX_LOG",
+    .purpose = "Counts what Postfix's log says happened since the last run: received, "
+               "delivered, deferred, bounced, rejected, SASL and TLS failures, fatal errors; "
+               "with Nagios thresholds for each, perfdata, and the top reasons.",
+    .usage = "[-C config_dir] [--file PATH | --journal [--journal-dir DIR]] "
+             "[--state-file FILE | --since DURATION | --whole] [thresholds] "
+             "[--format nagios|json|openmetrics]",
+    .notes = "The counts follow pflogsumm's Grand Totals (delivered and bounced per "
+             "recipient, deferred per message, deferrals per attempt). Lines count when "
+             "their syslog name is the instance's (main.cf syslog_name or below it, or a "
+             "master.cf -o syslog_name). The first run saves the position and counts "
+             "nothing. A rotated file (.1, .1.gz, -YYYYMMDD) is read to its end first.\n"
+             "Example: check_postfix_log --bounced=10,50 --sasl-failures=20,100",
+    .use = PP_USE_CONFDIR,
+    .opts = opts,
+    .max_args = 0,
+};
+
+typedef struct probe {
+    const char *path;
+    const char *names[MAX_NAMES + 1];
+    char state[4096];
+    pp_logstat *st;
+    pp_logfile_info info;
+    bool first_run;
+    unsigned long long first_offset;
+} probe;
+
+/* ---- options ---- */
+
+static void check_options(void)
+{
+    if (opt_top < 0 || opt_top > MAX_TOP)
+        pp_die(PP_UNKNOWN, "--top must be 0-%d", MAX_TOP);
+    if (opt_whole && (opt_state || opt_since))
+        pp_die(PP_UNKNOWN, "--whole reads everything and keeps no position: not with "
+               "--state-file or --since");
+    if (opt_journal && opt_file)
+        pp_die(PP_UNKNOWN, "--file and --journal: one source only");
+    if (opt_journal_dir && !opt_journal)
+        pp_die(PP_UNKNOWN, "--journal-dir goes with --journal");
+}
+
+/* The log file and the syslog names, from main.cf and master.cf. */
+static void find_source(const pp_common *c, probe *p)
+{
+    char err[512];
+    static char maillog[4096];
+    size_t n = 0;
+    pp_postconf *pc = pp_postconf_new(c->config_dir);
+    const char *names[] = {"syslog_name", "maillog_file", NULL};
+    if (pp_postconf_fetch(pc, names, err, sizeof err) == 0) {
+        const char *v = pp_postconf_get(pc, "syslog_name", err, sizeof err);
+        p->names[n++] = pp_xstrdup(v && *v ? v : "postfix");
+        v = pp_postconf_get(pc, "maillog_file", err, sizeof err);
+        snprintf(maillog, sizeof maillog, "%s", v ? v : "");
+    } else if (c->config_dir) {
+        pp_die(PP_UNKNOWN, "%s", err);
+    } else {
+        p->names[n++] = "postfix";
+    }
+    pp_postconf_free(pc);
+    pp_mastercf m = {0};
+    if (pp_mastercf_load(&m, c->config_dir, err, sizeof err) == 0)
+        for (size_t i = 0; i < m.n && n < MAX_NAMES; i++) {
+            const char *v = pp_mastercf_override(&m.v[i], "syslog_name");
+            if (v && *v)
+                p->names[n++] = pp_xstrdup(v);
+        }
+    pp_mastercf_free(&m);
+    if (opt_journal)
+        pp_die(PP_UNKNOWN, "journal support not built yet (use --file)");
+    p->path = opt_file                         ? opt_file
+              : maillog[0]                     ? maillog
+              : access("/var/log/mail.log", F_OK) == 0 ? "/var/log/mail.log"
+                                                       : NULL;
+    if (!p->path)
+        pp_die(PP_UNKNOWN, "no log file (no --file, no maillog_file in main.cf, no "
+               "/var/log/mail.log) and journal support not built yet");
+}
+
+/* --state-file, or one per log file under /var/lib/postprobe or the user's state dir. */
+static void state_path(probe *p)
+{
+    char name[1024], dir[2048];
+    const char *home = getenv("HOME");
+    if (opt_state) {
+        snprintf(p->state, sizeof p->state, "%s", opt_state);
+        return;
+    }
+    size_t j = 0;
+    for (const char *s = p->path; *s && j + 1 < sizeof name; s++)
+        name[j++] = *s == '/' ? '_' : *s;
+    name[j] = '\0';
+    snprintf(dir, sizeof dir, "/var/lib/postprobe");
+    if (access(dir, W_OK) != 0 && home) {
+        snprintf(dir, sizeof dir, "%s/.local/state/postprobe", home);
+        char parent[2100];
+        snprintf(parent, sizeof parent, "%s/.local/state", home);
+        mkdir(parent, 0700);
+        mkdir(dir, 0700);
+    }
+    snprintf(p->state, sizeof p->state, "%s/check_postfix_log%s.pos", dir, name);
+}
+
+/* ---- probe ---- */
+
+static void each_line(void *ctx, const char *line, size_t len)
+{
+    pp_logstat_line(ctx, line, len);
+}
+
+static void run_probe(const pp_common *c, probe *p)
+{
+    char err[1024];
+    pp_logpos from, to;
+    find_source(c, p);
+    pp_logstat_opts o = {.names = p->names, .examples = c->verbose > 0,
+                         .since = opt_since ? (long long)time(NULL) - opt_since : 0};
+    p->st = pp_logstat_new(&o);
+    bool keep = !opt_whole && (opt_state || !opt_since);
+    int have = 0;
+    if (keep) {
+        state_path(p);
+        if ((have = pp_logpos_load(p->state, p->path, &from, err, sizeof err)) < 0)
+            pp_die(PP_UNKNOWN, "%s", err);
+    }
+    if (keep && !have && !opt_since) {
+        if (pp_logfile_end(p->path, &to, err, sizeof err) != 0)
+            pp_die(PP_UNKNOWN, "%s", err);
+        p->first_run = true;
+        p->first_offset = to.offset;
+    } else if (pp_logfile_read(p->path, have ? &from : NULL, &to, each_line, p->st, &p->info,
+                               err, sizeof err) != 0) {
+        pp_die(PP_UNKNOWN, "%s", err);
+    }
+    if (keep && pp_logpos_save(p->state, p->path, &to, err, sizeof err) != 0)
+        pp_die(PP_UNKNOWN, "%s", err);
+}
+
+/* ---- judge ---- */
+
+static void list_top(pp_result *r, pp_logstat *st, pp_loggroup g, const char *what)
+{
+    pp_logtop top[MAX_TOP];
+    size_t n = pp_logstat_top(st, g, top, (size_t)opt_top);
+    if (n == 0)
+        return;
+    pp_buf b;
+    pp_buf_init(&b);
+    for (size_t i = 0; i < n; i++)
+        pp_buf_printf(&b, "%s%s: %llu", i ? ", " : "", top[i].key,
+                      (unsigned long long)top[i].count);
+    pp_sub *sub = pp_result_add(r, PP_OK, "top %s: %s", what, b.s);
+    for (size_t i = 0; i < n; i++)
+        if (top[i].example)
+            pp_sub_detail(sub, "%s: %s", top[i].key, top[i].example);
+    pp_buf_free(&b);
+}
+
+/* SASL failures are judged by the busiest client address. */
+static double judged_value(pp_logstat *st, pp_logcount c)
+{
+    pp_logtop top[1];
+    if (c != PP_LOGC_SASL_FAILURES)
+        return (double)pp_logstat_count(st, c);
+    return pp_logstat_top(st, PP_LOGG_SASL, top, 1) ? (double)top[0].count : 0;
+}
+
+static void judge_counts(pp_result *r, probe *p)
+{
+    for (int c = 0; c < PP_LOGC_COUNT; c++) {
+        double v = judged_value(p->st, (pp_logcount)c);
+        pp_state s = pp_thresh_judge(&opt_count[c], v);
+        const char *name = pp_logcount_name((pp_logcount)c);
+        if (s != PP_OK) {
+            pp_logtop top[3];
+            pp_loggroup g = c == PP_LOGC_PROCESS_LIMIT ? PP_LOGG_PROCESS_LIMIT
+                            : c == PP_LOGC_SASL_FAILURES ? PP_LOGG_SASL
+                                                         : PP_LOGG_FATAL;
+            size_t n = (c == PP_LOGC_FATAL || c == PP_LOGC_PANIC ||
+                        c == PP_LOGC_PROCESS_LIMIT || c == PP_LOGC_SASL_FAILURES)
+                           ? pp_logstat_top(p->st, g, top, 1)
+                           : 0;
+            pp_result_add(r, s, "%s %.0f%s%s%s", name, v, n ? " (" : "", n ? top[0].key : "",
+                          n ? ")" : "");
+        }
+        pp_perf pf = pp_perf_make(name, (double)pp_logstat_count(p->st, (pp_logcount)c), "");
+        if (c != PP_LOGC_SASL_FAILURES)
+            pp_perf_thresh(&pf, &opt_count[c]);
+        pp_perf_minmax(&pf, true, 0, false, 0);
+        pp_result_perf(r, &pf);
+    }
+    pp_perf pf = pp_perf_make("sasl_failures_busiest_client",
+                              judged_value(p->st, PP_LOGC_SASL_FAILURES), "");
+    pp_perf_thresh(&pf, &opt_count[PP_LOGC_SASL_FAILURES]);
+    pp_perf_minmax(&pf, true, 0, false, 0);
+    pp_result_perf(r, &pf);
+}
+
+static void judge_delays(pp_result *r, probe *p)
+{
+    static const char *const stage[] = {"delay", "delay_before_qmgr", "delay_in_qmgr",
+                                        "delay_conn_setup", "delay_transmission"};
+    double med, max;
+    for (int s = 0; s < 5; s++) {
+        if (!pp_logstat_delay(p->st, s, &med, &max))
+            continue;
+        char label[64];
+        snprintf(label, sizeof label, "%s_median", stage[s]);
+        pp_perf pf = pp_perf_make(label, med, "s");
+        pp_result_perf(r, &pf);
+        snprintf(label, sizeof label, "%s_max", stage[s]);
+        pf = pp_perf_make(label, max, "s");
+        pp_result_perf(r, &pf);
+        if (s == 0)
+            pp_result_add(r, PP_OK, "delivery delay: median %.2f s, max %.2f s", med, max);
+    }
+}
+
+static void judge_source(pp_result *r, probe *p)
+{
+    const pp_logstat_lines *ls = pp_logstat_lines_seen(p->st);
+    pp_sub *sub = pp_result_add(r, PP_OK, "%s: %llu lines read, %llu of this instance%s%s",
+                                p->path, (unsigned long long)ls->read,
+                                (unsigned long long)ls->counted,
+                                p->info.rotated[0] ? ", after the rotated " : "",
+                                p->info.rotated);
+    if (p->state[0])
+        pp_sub_detail(sub, "position kept in %s", p->state);
+    pp_sub_detail(sub, "syslog names: %s%s%s", p->names[0], p->names[1] ? " and " : "",
+                  p->names[1] ? "the master.cf overrides" : "");
+    if (p->info.lost)
+        pp_result_add(r, PP_OK, "%s was rotated and the rotated file was not found: lines "
+                      "written before the rotation since the last run were not counted",
+                      p->path);
+    if (ls->deferred_approx)
+        pp_result_add(r, PP_OK, "more messages deferred than tracked: deferred is an upper "
+                      "bound");
+}
+
+static void summary(pp_result *r, probe *p)
+{
+    static const pp_logcount shown[] = {PP_LOGC_RECEIVED, PP_LOGC_DELIVERED,
+                                        PP_LOGC_DEFERRED, PP_LOGC_BOUNCED, PP_LOGC_REJECTED,
+                                        PP_LOGC_SASL_FAILURES};
+    pp_buf b;
+    pp_buf_init(&b);
+    for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++)
+        pp_buf_printf(&b, "%s%llu %s", i ? ", " : "",
+                      (unsigned long long)pp_logstat_count(p->st, shown[i]),
+                      pp_logcount_name(shown[i]));
+    pp_result_summary(r, "%s", b.s);
+    pp_buf_free(&b);
+}
+
+static void judge(pp_result *r, probe *p)
+{
+    if (p->first_run) {
+        pp_result_add(r, PP_OK, "first run: position saved at the end of %s (%llu bytes) in "
+                      "%s; counting starts with the next run", p->path, p->first_offset,
+                      p->state);
+        return;
+    }
+    judge_counts(r, p);
+    summary(r, p);
+    judge_delays(r, p);
+    list_top(r, p->st, PP_LOGG_DEFERRAL, "deferral reasons");
+    list_top(r, p->st, PP_LOGG_BOUNCE, "bounce reasons");
+    list_top(r, p->st, PP_LOGG_REJECT, "rejects");
+    list_top(r, p->st, PP_LOGG_SASL, "SASL failures by client");
+    list_top(r, p->st, PP_LOGG_FATAL, "fatal and panic");
+    list_top(r, p->st, PP_LOGG_ERROR, "errors");
+    list_top(r, p->st, PP_LOGG_WARNING, "other warnings");
+    judge_source(r, p);
+}
+
+int main(int argc, char **argv)
+{
+    pp_common c;
+    probe p = {0};
+    char err[128];
+
+    pp_thresh_parse(",0", &opt_count[PP_LOGC_FATAL], err, sizeof err);
+    pp_thresh_parse(",0", &opt_count[PP_LOGC_PANIC], err, sizeof err);
+    pp_thresh_parse("0,", &opt_count[PP_LOGC_PROCESS_LIMIT], err, sizeof err);
+    pp_opts_parse(&plugin, argc, argv, &c);
+    check_options();
+
+    run_probe(&c, &p);
+
+    pp_result *r = pp_result_new();
+    judge(r, &p);
+    pp_logstat_free(p.st);
+    pp_result_exit(r);
+}

@@ -1,0 +1,51 @@
+# log.bash - helpers of the check_postfix_log tests (sourced): mail that makes each kind of
+# log line, waiting for the log to show it, and reading counts out of the plugin's perfdata
+# and pflogsumm's Grand Totals.
+#
+#   LOGCHECK                   the built plugin
+#   send_to RCPT [PORT]        one message over SMTP (default the stack's port 25 listener)
+#   sasl_failure               a wrong password on the submission port
+#   bounce_via_pickup RCPT     sendmail -> pickup -> smtp to the sink, whose 550 bounces it
+#   wait_lines PATTERN N FILE... waits (up to 30 s) until FILEs hold N lines matching PATTERN
+#   perf NAME                  the value of NAME in the perfdata of $OUT
+#   pflogsumm_total WHAT FILE  a Grand Totals count ("received", "deferrals", ...)
+# shellcheck source=lib/common.bash
+. "$(dirname "${BASH_SOURCE[0]}")/common.bash"
+LOGCHECK=$PP_BUILD_DIR/plugins/check_postfix_log
+
+send_to() {
+    swaks --server "127.0.0.1:${2:-$PP_SMTP_PORT}" --to "$1" --from "logtest@$PP_DOMAIN" \
+        --silent 2 >/dev/null 2>&1 || true
+}
+
+sasl_failure() {
+    swaks --server "127.0.0.1:$PP_SUBMISSION_PORT" -tls --auth LOGIN --auth-user "$PP_ALICE_USER" \
+        --auth-password wrong-password --to "$PP_ALICE_USER" --silent 2 >/dev/null 2>&1 || true
+}
+
+bounce_via_pickup() {
+    printf 'Subject: bounce test\n\nx\n' |
+        sendmail -C "$PP_POSTFIX_CONFIG_DIR" -f "logtest@$PP_DOMAIN" "$1"
+}
+
+wait_lines() {
+    local pat=$1 n=$2 i
+    shift 2
+    for i in $(seq 300); do
+        [ "$(cat "$@" 2>/dev/null | grep -c -- "$pat")" -ge "$n" ] && return 0
+        sleep 0.1
+    done
+    echo "wait_lines: fewer than $n lines matching '$pat' after 30 s"
+    return 1
+}
+
+perf() {
+    printf '%s\n' "$OUT" | head -1 | grep -o "[ |]$1=[0-9.]*" | head -1 | cut -d= -f2
+}
+
+pflogsumm_total() {
+    pflogsumm --syslog-name=postfix-pp "$2" 2>/dev/null |
+        sed -n '/^Grand Totals/,/bytes received/p' |
+        awk -v w="$1" '$2 == w { print $1 } w == "deferrals" && $2 == "deferred" {
+                           d = $3; gsub(/[^0-9]/, "", d); print (d == "" ? 0 : d) }' | head -1
+}
