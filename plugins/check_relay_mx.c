@@ -21,6 +21,7 @@
 #include <pcre2.h>
 
 #include "dns/dns.h"
+#include "postfix/access.h"
 #include "postfix/mastercf.h"
 #include "core/opts.h"
 #include "postfix/pflist.h"
@@ -204,11 +205,13 @@ static const char *setting(pp_postconf *pc, const char *name)
 
 /* The settings read, in one postconf run: the domains' and (from audit_names on) those the
  * audit reads for each smtpd service, main.cf's unless master.cf overrides them. */
-enum { A_CLIENT, A_RELAY, A_RCPT, A_MAPS, A_UNLISTED, A_OVERRIDE, A_CLASSES, A_N };
+enum { A_CLIENT, A_RELAY, A_RCPT, A_MAPS, A_UNLISTED, A_OVERRIDE, A_PARENT, A_DELIM, A_CLASSES,
+       A_N };
 static const char *const postfix_names[] = {
     "relay_domains", "transport_maps", "smtpd_client_restrictions", "smtpd_relay_restrictions",
     "smtpd_recipient_restrictions", "relay_recipient_maps", "smtpd_reject_unlisted_recipient",
-    "receive_override_options", "smtpd_restriction_classes", NULL};
+    "receive_override_options", "parent_domain_matches_subdomains", "recipient_delimiter",
+    "smtpd_restriction_classes", NULL};
 static const char *const *const audit_names = postfix_names + 2;
 
 /*
@@ -369,79 +372,127 @@ static void add_service(views *vs, const pp_mastercf_service *s)
     vs->n++;
 }
 
-typedef struct verifying {
-    pairs *keys;
-    const pp_relay_audit_class *classes;
-} verifying;
+/* A recipient no table names: what smtpd does with it is what it does with any unknown one. */
+#define AUDIT_LOCALPART "postprobe.unknown.recipient"
 
-static int keep_verifying(const char *key, const char *value, void *arg)
-{
-    verifying *v = arg;
-    if (pp_relay_audit_verifies(value, v->classes))
-        keep_pair(key, NULL, v->keys);
-    return 0;
-}
-
-/* An access table key that covers the domain: the domain itself, or a parent domain as
- * ".parent" or "parent" (parent_domain_matches_subdomains has smtpd_access_maps by default). */
-static bool covered(const pairs *keys, const char *domain)
-{
-    for (size_t i = 0; i < keys->n; i++) {
-        const char *k = keys->key[i];
-        if (strcasecmp(k, domain) == 0)
-            return true;
-        for (const char *s = strchr(domain, '.'); s; s = strchr(s + 1, '.'))
-            if (strcasecmp(s + 1, k + (k[0] == '.')) == 0)
-                return true;
-    }
-    return false;
-}
-
-/* The relayed domains that view v's services accept any recipient for: those its
- * check_recipient_access tables do not send to reject_unverified_recipient. */
-static void note_exposed(pp_rmx *x, pp_result *r, const char *cdir, const view *v,
-                         const pp_relay_audit_verdict *vd)
-{
-    pairs keys = {0};
-    verifying ctx = {&keys, v->classes};
-    size_t relayed = 0, exposed = 0;
+/* The lookups of one relayed domain's unknown recipient in the access tables. */
+typedef struct domain_lookup {
+    pp_access_cache *cache;
+    pp_access_keys keys;
     char err[512];
+} domain_lookup;
 
-    for (size_t t = 0; t < vd->ntables; t++)
-        if (pp_pflist_table(cdir, vd->tables[t], keep_verifying, &ctx, err, sizeof err) < 0)
-            pp_result_add(r, PP_UNKNOWN, "audit: %s", err);
+static int lookup_domain(const char *table, const char **value, const char **key, void *arg)
+{
+    domain_lookup *l = arg;
+    int rc = pp_access_find(l->cache, table, &l->keys, value, key, l->err, sizeof l->err);
+    if (rc < 0)
+        *value = l->err;
+    return rc;
+}
+
+/* Verdicts with the same text, counted. */
+typedef struct tally {
+    char **text;
+    size_t *n;
+    size_t len;
+} tally;
+
+static void count(tally *t, const char *text)
+{
+    for (size_t i = 0; i < t->len; i++)
+        if (strcmp(t->text[i], text) == 0) {
+            t->n[i]++;
+            return;
+        }
+    t->text = pp_xrealloc(t->text, (t->len + 1) * sizeof *t->text);
+    t->n = pp_xrealloc(t->n, (t->len + 1) * sizeof *t->n);
+    t->text[t->len] = pp_xstrdup(text);
+    t->n[t->len++] = 1;
+}
+
+static void free_tally(tally *t)
+{
+    for (size_t i = 0; i < t->len; i++)
+        free(t->text[i]);
+    free(t->text);
+    free(t->n);
+}
+
+/* The keys smtpd asks the access tables for an unknown recipient of every relayed domain,
+ * with view v's recipient_delimiter and parent_domain_matches_subdomains. */
+static pp_access_keys *domain_keys(const pp_rmx *x, const view *v, pp_access_cache *cache)
+{
+    pp_access_keys *keys = pp_xcalloc(x->ndom ? x->ndom : 1, sizeof *keys);
+    bool parent = pp_access_parent_style(v->value[A_PARENT]);
+    for (size_t i = 0; i < x->ndom; i++) {
+        if (!x->dom[i].relayed)
+            continue;
+        char *addr = pp_xasprintf("%s@%s", AUDIT_LOCALPART, x->dom[i].name);
+        pp_access_mail_keys(addr, v->value[A_DELIM], parent, &keys[i]);
+        pp_access_cache_want(cache, &keys[i]);
+        free(addr);
+    }
+    return keys;
+}
+
+static void report_view(pp_result *r, const view *v, const tally *safe, const tally *failed,
+                        size_t relayed)
+{
+    for (size_t i = 0; i < failed->len; i++)
+        pp_result_add(r, PP_UNKNOWN, "audit: %s: %s", v->services.s, failed->text[i]);
+    for (size_t i = 0; i < safe->len; i++) {
+        if (safe->n[i] == relayed)
+            pp_result_add(r, PP_OK, "%s: unknown recipients of relayed domains refused (%s)",
+                          v->services.s, safe->text[i]);
+        else
+            pp_result_add(r, PP_OK, "%s: unknown recipients refused for %zu of %zu relayed "
+                          "domains (%s)", v->services.s, safe->n[i], relayed, safe->text[i]);
+    }
+}
+
+/* Each relayed domain judged with view v's settings, its access tables asked as smtpd asks
+ * them for an unknown recipient of the domain. */
+static void judge_view(pp_rmx *x, pp_result *r, const view *v, pp_access_cache *cache)
+{
+    pp_relay_audit_settings set = {v->value[A_CLIENT],   v->value[A_RELAY],
+                                   v->value[A_RCPT],     v->value[A_MAPS],
+                                   v->value[A_UNLISTED], v->value[A_OVERRIDE],
+                                   v->classes};
+    pp_access_keys *keys = domain_keys(x, v, cache);
+    tally safe = {0}, failed = {0};
+    char *loop = NULL;
+    size_t relayed = 0;
+
     for (size_t i = 0; i < x->ndom; i++) {
         pp_rmx_domain *d = &x->dom[i];
-        relayed += d->relayed;
-        if (!d->relayed || covered(&keys, d->name))
+        if (!d->relayed)
             continue;
-        exposed++;
-        pp_rmx_note(d, PP_RMX_BACKSCATTER, "%s: %s", v->services.s, vd->why);
+        relayed++;
+        domain_lookup l = {.cache = cache, .keys = keys[i]};
+        pp_relay_audit_lookup lk = {lookup_domain, &l};
+        pp_relay_audit_verdict vd;
+        pp_relay_audit_judge(&set, &lk, &vd);
+        if (vd.loop && !loop)
+            loop = pp_xstrdup(vd.loop);
+        if (vd.failed)
+            count(&failed, vd.failed);
+        else if (vd.safe_by)
+            count(&safe, vd.safe_by);
+        else
+            pp_rmx_note(d, PP_RMX_BACKSCATTER, "%s: %s", v->services.s, vd.why);
+        pp_relay_audit_verdict_free(&vd);
+        pp_access_keys_free(&keys[i]);
     }
-    if (relayed > exposed)
-        pp_result_add(r, PP_OK, "%s: relayed domains with reject_unverified_recipient in a "
-                      "check_recipient_access table: %zu", v->services.s, relayed - exposed);
-    free_pairs(&keys);
-}
-
-static void judge_view(pp_rmx *x, pp_result *r, const char *cdir, const view *v)
-{
-    pp_relay_audit_settings set = {v->value[A_CLIENT], v->value[A_RELAY], v->value[A_RCPT],
-                                   v->value[A_MAPS],   v->value[A_UNLISTED],
-                                   v->value[A_OVERRIDE], v->classes};
-    pp_relay_audit_verdict vd;
-
-    pp_relay_audit_judge(&set, &vd);
-    if (vd.loop)
+    if (loop)
         pp_result_add(r, PP_WARNING, "%s: restriction class %s loops (contains itself, or "
                       "nests more than %d deep): smtpd cannot evaluate it", v->services.s,
-                      vd.loop, PP_RELAY_AUDIT_DEPTH);
-    if (vd.safe_by)
-        pp_result_add(r, PP_OK, "%s: unknown recipients of relayed domains refused (%s)",
-                      v->services.s, vd.safe_by);
-    else
-        note_exposed(x, r, cdir, v, &vd);
-    pp_relay_audit_verdict_free(&vd);
+                      loop, PP_RELAY_AUDIT_DEPTH);
+    report_view(r, v, &safe, &failed, relayed);
+    free(loop);
+    free(keys);
+    free_tally(&safe);
+    free_tally(&failed);
 }
 
 static int want_class(const char *name, void *arg)
@@ -507,10 +558,12 @@ static void audit(pp_rmx *x, pp_postconf *pc, pp_result *r, const char *cdir)
     if (vs.n == 0)
         pp_result_add(r, PP_OK, "relayed domains: no smtpd service in master.cf takes mail "
                       "from the network");
+    pp_access_cache *cache = pp_access_cache_new(cdir);
     for (size_t i = 0; i < vs.n; i++) {
-        judge_view(x, r, cdir, &vs.v[i]);
+        judge_view(x, r, &vs.v[i], cache);
         free_view(&vs.v[i]);
     }
+    pp_access_cache_free(cache);
     free(vs.v);
     pp_mastercf_free(&m);
 }
