@@ -208,18 +208,47 @@ static const char *setting(pp_postconf *pc, const char *name)
 enum { A_CLIENT, A_RELAY, A_RCPT, A_MAPS, A_UNLISTED, A_OVERRIDE, A_PARENT, A_DELIM, A_CLASSES,
        A_N };
 static const char *const postfix_names[] = {
-    "relay_domains", "transport_maps", "smtpd_client_restrictions", "smtpd_relay_restrictions",
+    "relay_domains", "transport_maps", "relay_transport", "default_transport",
+    "smtpd_client_restrictions", "smtpd_relay_restrictions",
     "smtpd_recipient_restrictions", "relay_recipient_maps", "smtpd_reject_unlisted_recipient",
     "receive_override_options", "parent_domain_matches_subdomains", "recipient_delimiter",
     "smtpd_restriction_classes", NULL};
-static const char *const *const audit_names = postfix_names + 2;
+static const char *const *const audit_names = postfix_names + 4;
+
+/* The program of master.cf's service "name/unix" (NULL: no such service, or no master.cf). */
+static const char *service_command(const pp_mastercf *m, const char *transport)
+{
+    size_t n = strcspn(transport, ":");
+    for (size_t i = 0; m && i < m->n; i++)
+        if (strlen(m->v[i].name) == n && strncmp(m->v[i].name, transport, n) == 0 &&
+            strcmp(m->v[i].type, "unix") == 0)
+            return m->v[i].command;
+    return NULL;
+}
+
+/* Domain d's transport_maps value: ":nexthop" keeps the transport of the domain's class
+ * (relay_transport for relayed domains, else default_transport), as trivial-rewrite does. */
+static void set_transport(pp_rmx_domain *d, const char *value, pp_postconf *pc,
+                          const pp_mastercf *m)
+{
+    char *full = NULL;
+    if (value[0] == ':') {
+        const char *dflt = setting(pc, d->relayed ? "relay_transport" : "default_transport");
+        full = pp_xasprintf("%.*s%s", (int)strcspn(dflt, ":"), dflt, value);
+    }
+    pp_rmx_set_transport(d, full ? full : value, service_command(m, full ? full : value));
+    free(full);
+}
 
 /*
  * The domains: from -D/--domains-file, or relay_domains plus the keys of transport_maps.
- * With Postfix's settings at hand, each domain also learns its transport_maps entry and
- * whether relay_domains lists it.
+ * With Postfix's settings at hand, each domain also learns its transport_maps entry (and
+ * the route it makes, through master.cf's services) and whether relay_domains lists it.
+ * A domain taken from transport_maps alone is no inbound domain: Postfix only sends to it,
+ * so its next hop is judged rather than its own MX.
  */
-static void collect_domains(pp_rmx *x, pp_postconf *pc, pp_result *r, const char *cdir)
+static void collect_domains(pp_rmx *x, pp_postconf *pc, const pp_mastercf *m, pp_result *r,
+                            const char *cdir)
 {
     pairs relay = {0}, transport = {0};
     bool from_postfix = opt_domains.n == 0 && !opt_domains_file;
@@ -245,15 +274,17 @@ static void collect_domains(pp_rmx *x, pp_postconf *pc, pp_result *r, const char
             pp_rmx_add(x, transport.key[i]);
     }
     pp_rmx_finish_list(x);
+    for (size_t i = 0; i < x->ndom; i++)
+        x->dom[i].inbound = !from_postfix;
     for (size_t i = 0; i < relay.n; i++) {
         pp_rmx_domain *d = pp_rmx_find(x, relay.key[i]);
         if (d)
-            d->relayed = true;
+            d->relayed = d->inbound = true;
     }
     for (size_t i = 0; i < transport.n; i++) {
         pp_rmx_domain *d = pp_rmx_find(x, transport.key[i]);
         if (d && !d->transport && transport.value[i])
-            d->transport = pp_xstrdup(transport.value[i]);
+            set_transport(d, transport.value[i], pc, m);
     }
     free_pairs(&relay);
     free_pairs(&transport);
@@ -536,25 +567,24 @@ static void fetch_classes(pp_postconf *pc, const pp_mastercf *m)
  * or with reject_unverified_recipient on the way of mail from outside, globally or per
  * domain from a check_recipient_access table.
  */
-static void audit(pp_rmx *x, pp_postconf *pc, pp_result *r, const char *cdir)
+static void audit(pp_rmx *x, pp_postconf *pc, const pp_mastercf *m, const char *mastercf_err,
+                  pp_result *r, const char *cdir)
 {
-    pp_mastercf m;
     views vs = {.pc = pc};
-    char err[512];
     size_t relayed = 0;
 
     for (size_t i = 0; i < x->ndom; i++)
         relayed += x->dom[i].relayed;
     if (relayed == 0)
         return;
-    if (pp_mastercf_load(&m, cdir, err, sizeof err) < 0) {
-        pp_result_add(r, PP_UNKNOWN, "audit: %s", err);
+    if (!m) {
+        pp_result_add(r, PP_UNKNOWN, "audit: %s", mastercf_err);
         return;
     }
-    fetch_classes(pc, &m);
-    for (size_t i = 0; i < m.n; i++)
-        if (pp_mastercf_smtpd_listener(&m.v[i]))
-            add_service(&vs, &m.v[i]);
+    fetch_classes(pc, m);
+    for (size_t i = 0; i < m->n; i++)
+        if (pp_mastercf_smtpd_listener(&m->v[i]))
+            add_service(&vs, &m->v[i]);
     if (vs.n == 0)
         pp_result_add(r, PP_OK, "relayed domains: no smtpd service in master.cf takes mail "
                       "from the network");
@@ -565,7 +595,6 @@ static void audit(pp_rmx *x, pp_postconf *pc, pp_result *r, const char *cdir)
     }
     pp_access_cache_free(cache);
     free(vs.v);
-    pp_mastercf_free(&m);
 }
 
 /* ---- report ---- */
@@ -712,7 +741,10 @@ int main(int argc, char **argv)
     pp_result *r = pp_result_new();
     pp_rmx *x = pp_rmx_new();
 
-    collect_domains(x, pc, r, c.config_dir);
+    pp_mastercf mcf;
+    char mcf_err[512] = "";
+    bool have_mcf = pc && pp_mastercf_load(&mcf, c.config_dir, mcf_err, sizeof mcf_err) == 0;
+    collect_domains(x, pc, have_mcf ? &mcf : NULL, r, c.config_dir);
     if (x->ndom == 0)
         pp_die(PP_UNKNOWN, "no domains to check (relay_domains and transport_maps list none; "
                            "give -D)");
@@ -727,7 +759,9 @@ int main(int argc, char **argv)
     if (opt_probe || opt_rcpt)
         probe(x);
     if (pc && !opt_no_audit)
-        audit(x, pc, r, c.config_dir);
+        audit(x, pc, have_mcf ? &mcf : NULL, mcf_err, r, c.config_dir);
+    if (have_mcf)
+        pp_mastercf_free(&mcf);
     report(r, x, &c);
     pp_rmx_free(x);
     pp_postconf_free(pc);

@@ -4,8 +4,8 @@
  * through the parsers of parameter values: pp_pflist_split() (lists), pp_maprefs_scan()
  * (tables a value names, under the line's parameter name) and pp_relay_audit_walk()
  * (restriction lists, with the value as a restriction class, a class that contains itself,
- * and every access table answering with the value); each line also through pp_mastercf_parse_line() (postconf
- * -M lines). A parsed name is never empty, and holds no blank; every list item handed out
+ * and every access table answering with the value); each line also through
+ * pp_mastercf_parse_line() (postconf -M lines). A parsed name is never empty, and holds no blank; every list item handed out
  * is non-empty.
  *
  *   ./fuzz_postconf -max_len=4096 corpus/postconf

@@ -84,7 +84,8 @@ static void test_closed(void **state)
 {
     (void)state;
     pp_relay_audit_path p;
-    pp_relay_audit_walk("permit_sasl_authenticated, reject, reject_unverified_recipient", NULL, NULL, &p);
+    pp_relay_audit_walk("permit_sasl_authenticated, reject, reject_unverified_recipient", NULL,
+                        NULL, &p);
     assert_true(p.closed);
     assert_false(p.verify);
     pp_relay_audit_path_free(&p);
