@@ -30,6 +30,7 @@
 #include "relay/relay_mx.h"
 #include "core/result.h"
 
+#define AUDIT_LOCALPART_TEXT "postprobe.unknown.recipient"
 #define NAMES_IN_STATUS 5 /* domains named per problem in the status line */
 #define DESCRIBED_MAX 20  /* domains described in the long output without -v */
 
@@ -94,8 +95,16 @@ static const pp_plugin plugin = {
              "postscreen) with its own settings: main.cf's unless -o overrides them. It "
              "reads smtpd_client/relay/recipient_restrictions (restriction classes followed), "
              "relay_recipient_maps, smtpd_reject_unlisted_recipient, receive_override_options "
-             "and the check_recipient_access tables on the way, and names the services that "
-             "accept unknown recipients of relayed domains.",
+             "and the check_recipient_access tables on the way, each relayed domain on its "
+             "own: the tables are asked (postmap -q) for an unknown recipient, "
+             AUDIT_LOCALPART_TEXT "@DOMAIN, in smtpd's order and with its rules "
+             "(parent_domain_matches_subdomains, recipient_delimiter), and the first answer "
+             "acts as in smtpd. It names the services that accept unknown recipients of "
+             "relayed domains.\n"
+             "A domain found only as a transport_maps key is judged by the next hop Postfix "
+             "uses for it (master.cf names the delivery agent): the MX of an smtp next hop "
+             "name, the address of [host] or an lmtp host, nothing for an IP address, an "
+             "lmtp:unix: socket or a local agent (error, retry, discard, ...).",
     .use = PP_USE_THRESH | PP_USE_CONFDIR,
     .thresh_what = "the slowest DNS answer (seconds)",
     .opts = opts,
@@ -404,7 +413,7 @@ static void add_service(views *vs, const pp_mastercf_service *s)
 }
 
 /* A recipient no table names: what smtpd does with it is what it does with any unknown one. */
-#define AUDIT_LOCALPART "postprobe.unknown.recipient"
+#define AUDIT_LOCALPART AUDIT_LOCALPART_TEXT
 
 /* The lookups of one relayed domain's unknown recipient in the access tables. */
 typedef struct domain_lookup {
