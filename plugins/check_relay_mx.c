@@ -21,6 +21,7 @@
 #include <pcre2.h>
 
 #include "dns/dns.h"
+#include "postfix/access.h"
 #include "postfix/mastercf.h"
 #include "core/opts.h"
 #include "postfix/pflist.h"
@@ -29,6 +30,7 @@
 #include "relay/relay_mx.h"
 #include "core/result.h"
 
+#define AUDIT_LOCALPART_TEXT "postprobe.unknown.recipient"
 #define NAMES_IN_STATUS 5 /* domains named per problem in the status line */
 #define DESCRIBED_MAX 20  /* domains described in the long output without -v */
 
@@ -93,8 +95,16 @@ static const pp_plugin plugin = {
              "postscreen) with its own settings: main.cf's unless -o overrides them. It "
              "reads smtpd_client/relay/recipient_restrictions (restriction classes followed), "
              "relay_recipient_maps, smtpd_reject_unlisted_recipient, receive_override_options "
-             "and the check_recipient_access tables on the way, and names the services that "
-             "accept unknown recipients of relayed domains.",
+             "and the check_recipient_access tables on the way, each relayed domain on its "
+             "own: the tables are asked (postmap -q) for an unknown recipient, "
+             AUDIT_LOCALPART_TEXT "@DOMAIN, in smtpd's order and with its rules "
+             "(parent_domain_matches_subdomains, recipient_delimiter), and the first answer "
+             "acts as in smtpd. It names the services that accept unknown recipients of "
+             "relayed domains.\n"
+             "A domain found only as a transport_maps key is judged by the next hop Postfix "
+             "uses for it (master.cf names the delivery agent): the MX of an smtp next hop "
+             "name, the address of [host] or an lmtp host, nothing for an IP address, an "
+             "lmtp:unix: socket or a local agent (error, retry, discard, ...).",
     .use = PP_USE_THRESH | PP_USE_CONFDIR,
     .thresh_what = "the slowest DNS answer (seconds)",
     .opts = opts,
@@ -204,19 +214,50 @@ static const char *setting(pp_postconf *pc, const char *name)
 
 /* The settings read, in one postconf run: the domains' and (from audit_names on) those the
  * audit reads for each smtpd service, main.cf's unless master.cf overrides them. */
-enum { A_CLIENT, A_RELAY, A_RCPT, A_MAPS, A_UNLISTED, A_OVERRIDE, A_CLASSES, A_N };
+enum { A_CLIENT, A_RELAY, A_RCPT, A_MAPS, A_UNLISTED, A_OVERRIDE, A_PARENT, A_DELIM, A_CLASSES,
+       A_N };
 static const char *const postfix_names[] = {
-    "relay_domains", "transport_maps", "smtpd_client_restrictions", "smtpd_relay_restrictions",
+    "relay_domains", "transport_maps", "relay_transport", "default_transport",
+    "smtpd_client_restrictions", "smtpd_relay_restrictions",
     "smtpd_recipient_restrictions", "relay_recipient_maps", "smtpd_reject_unlisted_recipient",
-    "receive_override_options", "smtpd_restriction_classes", NULL};
-static const char *const *const audit_names = postfix_names + 2;
+    "receive_override_options", "parent_domain_matches_subdomains", "recipient_delimiter",
+    "smtpd_restriction_classes", NULL};
+static const char *const *const audit_names = postfix_names + 4;
+
+/* The program of master.cf's service "name/unix" (NULL: no such service, or no master.cf). */
+static const char *service_command(const pp_mastercf *m, const char *transport)
+{
+    size_t n = strcspn(transport, ":");
+    for (size_t i = 0; m && i < m->n; i++)
+        if (strlen(m->v[i].name) == n && strncmp(m->v[i].name, transport, n) == 0 &&
+            strcmp(m->v[i].type, "unix") == 0)
+            return m->v[i].command;
+    return NULL;
+}
+
+/* Domain d's transport_maps value: ":nexthop" keeps the transport of the domain's class
+ * (relay_transport for relayed domains, else default_transport), as trivial-rewrite does. */
+static void set_transport(pp_rmx_domain *d, const char *value, pp_postconf *pc,
+                          const pp_mastercf *m)
+{
+    char *full = NULL;
+    if (value[0] == ':') {
+        const char *dflt = setting(pc, d->relayed ? "relay_transport" : "default_transport");
+        full = pp_xasprintf("%.*s%s", (int)strcspn(dflt, ":"), dflt, value);
+    }
+    pp_rmx_set_transport(d, full ? full : value, service_command(m, full ? full : value));
+    free(full);
+}
 
 /*
  * The domains: from -D/--domains-file, or relay_domains plus the keys of transport_maps.
- * With Postfix's settings at hand, each domain also learns its transport_maps entry and
- * whether relay_domains lists it.
+ * With Postfix's settings at hand, each domain also learns its transport_maps entry (and
+ * the route it makes, through master.cf's services) and whether relay_domains lists it.
+ * A domain taken from transport_maps alone is no inbound domain: Postfix only sends to it,
+ * so its next hop is judged rather than its own MX.
  */
-static void collect_domains(pp_rmx *x, pp_postconf *pc, pp_result *r, const char *cdir)
+static void collect_domains(pp_rmx *x, pp_postconf *pc, const pp_mastercf *m, pp_result *r,
+                            const char *cdir)
 {
     pairs relay = {0}, transport = {0};
     bool from_postfix = opt_domains.n == 0 && !opt_domains_file;
@@ -242,15 +283,17 @@ static void collect_domains(pp_rmx *x, pp_postconf *pc, pp_result *r, const char
             pp_rmx_add(x, transport.key[i]);
     }
     pp_rmx_finish_list(x);
+    for (size_t i = 0; i < x->ndom; i++)
+        x->dom[i].inbound = !from_postfix;
     for (size_t i = 0; i < relay.n; i++) {
         pp_rmx_domain *d = pp_rmx_find(x, relay.key[i]);
         if (d)
-            d->relayed = true;
+            d->relayed = d->inbound = true;
     }
     for (size_t i = 0; i < transport.n; i++) {
         pp_rmx_domain *d = pp_rmx_find(x, transport.key[i]);
         if (d && !d->transport && transport.value[i])
-            d->transport = pp_xstrdup(transport.value[i]);
+            set_transport(d, transport.value[i], pc, m);
     }
     free_pairs(&relay);
     free_pairs(&transport);
@@ -369,79 +412,127 @@ static void add_service(views *vs, const pp_mastercf_service *s)
     vs->n++;
 }
 
-typedef struct verifying {
-    pairs *keys;
-    const pp_relay_audit_class *classes;
-} verifying;
+/* A recipient no table names: what smtpd does with it is what it does with any unknown one. */
+#define AUDIT_LOCALPART AUDIT_LOCALPART_TEXT
 
-static int keep_verifying(const char *key, const char *value, void *arg)
-{
-    verifying *v = arg;
-    if (pp_relay_audit_verifies(value, v->classes))
-        keep_pair(key, NULL, v->keys);
-    return 0;
-}
-
-/* An access table key that covers the domain: the domain itself, or a parent domain as
- * ".parent" or "parent" (parent_domain_matches_subdomains has smtpd_access_maps by default). */
-static bool covered(const pairs *keys, const char *domain)
-{
-    for (size_t i = 0; i < keys->n; i++) {
-        const char *k = keys->key[i];
-        if (strcasecmp(k, domain) == 0)
-            return true;
-        for (const char *s = strchr(domain, '.'); s; s = strchr(s + 1, '.'))
-            if (strcasecmp(s + 1, k + (k[0] == '.')) == 0)
-                return true;
-    }
-    return false;
-}
-
-/* The relayed domains that view v's services accept any recipient for: those its
- * check_recipient_access tables do not send to reject_unverified_recipient. */
-static void note_exposed(pp_rmx *x, pp_result *r, const char *cdir, const view *v,
-                         const pp_relay_audit_verdict *vd)
-{
-    pairs keys = {0};
-    verifying ctx = {&keys, v->classes};
-    size_t relayed = 0, exposed = 0;
+/* The lookups of one relayed domain's unknown recipient in the access tables. */
+typedef struct domain_lookup {
+    pp_access_cache *cache;
+    pp_access_keys keys;
     char err[512];
+} domain_lookup;
 
-    for (size_t t = 0; t < vd->ntables; t++)
-        if (pp_pflist_table(cdir, vd->tables[t], keep_verifying, &ctx, err, sizeof err) < 0)
-            pp_result_add(r, PP_UNKNOWN, "audit: %s", err);
+static int lookup_domain(const char *table, const char **value, const char **key, void *arg)
+{
+    domain_lookup *l = arg;
+    int rc = pp_access_find(l->cache, table, &l->keys, value, key, l->err, sizeof l->err);
+    if (rc < 0)
+        *value = l->err;
+    return rc;
+}
+
+/* Verdicts with the same text, counted. */
+typedef struct tally {
+    char **text;
+    size_t *n;
+    size_t len;
+} tally;
+
+static void count(tally *t, const char *text)
+{
+    for (size_t i = 0; i < t->len; i++)
+        if (strcmp(t->text[i], text) == 0) {
+            t->n[i]++;
+            return;
+        }
+    t->text = pp_xrealloc(t->text, (t->len + 1) * sizeof *t->text);
+    t->n = pp_xrealloc(t->n, (t->len + 1) * sizeof *t->n);
+    t->text[t->len] = pp_xstrdup(text);
+    t->n[t->len++] = 1;
+}
+
+static void free_tally(tally *t)
+{
+    for (size_t i = 0; i < t->len; i++)
+        free(t->text[i]);
+    free(t->text);
+    free(t->n);
+}
+
+/* The keys smtpd asks the access tables for an unknown recipient of every relayed domain,
+ * with view v's recipient_delimiter and parent_domain_matches_subdomains. */
+static pp_access_keys *domain_keys(const pp_rmx *x, const view *v, pp_access_cache *cache)
+{
+    pp_access_keys *keys = pp_xcalloc(x->ndom ? x->ndom : 1, sizeof *keys);
+    bool parent = pp_access_parent_style(v->value[A_PARENT]);
+    for (size_t i = 0; i < x->ndom; i++) {
+        if (!x->dom[i].relayed)
+            continue;
+        char *addr = pp_xasprintf("%s@%s", AUDIT_LOCALPART, x->dom[i].name);
+        pp_access_mail_keys(addr, v->value[A_DELIM], parent, &keys[i]);
+        pp_access_cache_want(cache, &keys[i]);
+        free(addr);
+    }
+    return keys;
+}
+
+static void report_view(pp_result *r, const view *v, const tally *safe, const tally *failed,
+                        size_t relayed)
+{
+    for (size_t i = 0; i < failed->len; i++)
+        pp_result_add(r, PP_UNKNOWN, "audit: %s: %s", v->services.s, failed->text[i]);
+    for (size_t i = 0; i < safe->len; i++) {
+        if (safe->n[i] == relayed)
+            pp_result_add(r, PP_OK, "%s: unknown recipients of relayed domains refused (%s)",
+                          v->services.s, safe->text[i]);
+        else
+            pp_result_add(r, PP_OK, "%s: unknown recipients refused for %zu of %zu relayed "
+                          "domains (%s)", v->services.s, safe->n[i], relayed, safe->text[i]);
+    }
+}
+
+/* Each relayed domain judged with view v's settings, its access tables asked as smtpd asks
+ * them for an unknown recipient of the domain. */
+static void judge_view(pp_rmx *x, pp_result *r, const view *v, pp_access_cache *cache)
+{
+    pp_relay_audit_settings set = {v->value[A_CLIENT],   v->value[A_RELAY],
+                                   v->value[A_RCPT],     v->value[A_MAPS],
+                                   v->value[A_UNLISTED], v->value[A_OVERRIDE],
+                                   v->classes};
+    pp_access_keys *keys = domain_keys(x, v, cache);
+    tally safe = {0}, failed = {0};
+    char *loop = NULL;
+    size_t relayed = 0;
+
     for (size_t i = 0; i < x->ndom; i++) {
         pp_rmx_domain *d = &x->dom[i];
-        relayed += d->relayed;
-        if (!d->relayed || covered(&keys, d->name))
+        if (!d->relayed)
             continue;
-        exposed++;
-        pp_rmx_note(d, PP_RMX_BACKSCATTER, "%s: %s", v->services.s, vd->why);
+        relayed++;
+        domain_lookup l = {.cache = cache, .keys = keys[i]};
+        pp_relay_audit_lookup lk = {lookup_domain, &l};
+        pp_relay_audit_verdict vd;
+        pp_relay_audit_judge(&set, &lk, &vd);
+        if (vd.loop && !loop)
+            loop = pp_xstrdup(vd.loop);
+        if (vd.failed)
+            count(&failed, vd.failed);
+        else if (vd.safe_by)
+            count(&safe, vd.safe_by);
+        else
+            pp_rmx_note(d, PP_RMX_BACKSCATTER, "%s: %s", v->services.s, vd.why);
+        pp_relay_audit_verdict_free(&vd);
+        pp_access_keys_free(&keys[i]);
     }
-    if (relayed > exposed)
-        pp_result_add(r, PP_OK, "%s: relayed domains with reject_unverified_recipient in a "
-                      "check_recipient_access table: %zu", v->services.s, relayed - exposed);
-    free_pairs(&keys);
-}
-
-static void judge_view(pp_rmx *x, pp_result *r, const char *cdir, const view *v)
-{
-    pp_relay_audit_settings set = {v->value[A_CLIENT], v->value[A_RELAY], v->value[A_RCPT],
-                                   v->value[A_MAPS],   v->value[A_UNLISTED],
-                                   v->value[A_OVERRIDE], v->classes};
-    pp_relay_audit_verdict vd;
-
-    pp_relay_audit_judge(&set, &vd);
-    if (vd.loop)
+    if (loop)
         pp_result_add(r, PP_WARNING, "%s: restriction class %s loops (contains itself, or "
                       "nests more than %d deep): smtpd cannot evaluate it", v->services.s,
-                      vd.loop, PP_RELAY_AUDIT_DEPTH);
-    if (vd.safe_by)
-        pp_result_add(r, PP_OK, "%s: unknown recipients of relayed domains refused (%s)",
-                      v->services.s, vd.safe_by);
-    else
-        note_exposed(x, r, cdir, v, &vd);
-    pp_relay_audit_verdict_free(&vd);
+                      loop, PP_RELAY_AUDIT_DEPTH);
+    report_view(r, v, &safe, &failed, relayed);
+    free(loop);
+    free(keys);
+    free_tally(&safe);
+    free_tally(&failed);
 }
 
 static int want_class(const char *name, void *arg)
@@ -485,34 +576,34 @@ static void fetch_classes(pp_postconf *pc, const pp_mastercf *m)
  * or with reject_unverified_recipient on the way of mail from outside, globally or per
  * domain from a check_recipient_access table.
  */
-static void audit(pp_rmx *x, pp_postconf *pc, pp_result *r, const char *cdir)
+static void audit(pp_rmx *x, pp_postconf *pc, const pp_mastercf *m, const char *mastercf_err,
+                  pp_result *r, const char *cdir)
 {
-    pp_mastercf m;
     views vs = {.pc = pc};
-    char err[512];
     size_t relayed = 0;
 
     for (size_t i = 0; i < x->ndom; i++)
         relayed += x->dom[i].relayed;
     if (relayed == 0)
         return;
-    if (pp_mastercf_load(&m, cdir, err, sizeof err) < 0) {
-        pp_result_add(r, PP_UNKNOWN, "audit: %s", err);
+    if (!m) {
+        pp_result_add(r, PP_UNKNOWN, "audit: %s", mastercf_err);
         return;
     }
-    fetch_classes(pc, &m);
-    for (size_t i = 0; i < m.n; i++)
-        if (pp_mastercf_smtpd_listener(&m.v[i]))
-            add_service(&vs, &m.v[i]);
+    fetch_classes(pc, m);
+    for (size_t i = 0; i < m->n; i++)
+        if (pp_mastercf_smtpd_listener(&m->v[i]))
+            add_service(&vs, &m->v[i]);
     if (vs.n == 0)
         pp_result_add(r, PP_OK, "relayed domains: no smtpd service in master.cf takes mail "
                       "from the network");
+    pp_access_cache *cache = pp_access_cache_new(cdir);
     for (size_t i = 0; i < vs.n; i++) {
-        judge_view(x, r, cdir, &vs.v[i]);
+        judge_view(x, r, &vs.v[i], cache);
         free_view(&vs.v[i]);
     }
+    pp_access_cache_free(cache);
     free(vs.v);
-    pp_mastercf_free(&m);
 }
 
 /* ---- report ---- */
@@ -659,7 +750,10 @@ int main(int argc, char **argv)
     pp_result *r = pp_result_new();
     pp_rmx *x = pp_rmx_new();
 
-    collect_domains(x, pc, r, c.config_dir);
+    pp_mastercf mcf;
+    char mcf_err[512] = "";
+    bool have_mcf = pc && pp_mastercf_load(&mcf, c.config_dir, mcf_err, sizeof mcf_err) == 0;
+    collect_domains(x, pc, have_mcf ? &mcf : NULL, r, c.config_dir);
     if (x->ndom == 0)
         pp_die(PP_UNKNOWN, "no domains to check (relay_domains and transport_maps list none; "
                            "give -D)");
@@ -674,7 +768,9 @@ int main(int argc, char **argv)
     if (opt_probe || opt_rcpt)
         probe(x);
     if (pc && !opt_no_audit)
-        audit(x, pc, r, c.config_dir);
+        audit(x, pc, have_mcf ? &mcf : NULL, mcf_err, r, c.config_dir);
+    if (have_mcf)
+        pp_mastercf_free(&mcf);
     report(r, x, &c);
     pp_rmx_free(x);
     pp_postconf_free(pc);

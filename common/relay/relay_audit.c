@@ -3,6 +3,8 @@
  */
 #include "relay/relay_audit.h"
 
+#include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -39,11 +41,13 @@ static int in(const char *word, const char *const *set)
 typedef struct walk {
     pp_relay_audit_path *p;
     const pp_relay_audit_class *classes;
+    const pp_relay_audit_lookup *lookup;
     const char *nest[PP_RELAY_AUDIT_DEPTH]; /* the classes being walked, outermost first */
     int depth;
-    char *takes_arg; /* the restriction whose argument comes next */
-    bool muted;      /* inside a class that came after warn_if_reject */
-    bool mute_next;  /* after warn_if_reject: the next item only logs its rejections */
+    char *takes_arg;  /* the restriction whose argument comes next */
+    bool muted;       /* inside a class that came after warn_if_reject */
+    bool mute_next;   /* after warn_if_reject: the next item only logs its rejections */
+    const char *from; /* the check_recipient_access whose value is walked, or NULL */
 } walk;
 
 /* The restriction list of class name, or NULL when name is no class (case matters, as in
@@ -58,7 +62,7 @@ static const char *class_list(const pp_relay_audit_class *c, const char *name)
 
 static int step(const char *item, void *arg);
 
-/* Walks the list of class name in its place; non-zero ends the whole walk. */
+/* Walks list (of class or table name) in its place; non-zero ends the whole walk. */
 static int enter_class(walk *w, const char *name, const char *list)
 {
     bool loop = w->depth == PP_RELAY_AUDIT_DEPTH;
@@ -80,6 +84,74 @@ static int enter_class(walk *w, const char *name, const char *list)
     return rc;
 }
 
+/* Table actions that go on to the next restriction (smtpd_check.c, check_table_result). */
+static const char *const going_on[] = {"DUNNO", "INFO", "WARN", "FILTER", "HOLD", "DELAY",
+                                       "REDIRECT", "BCC", "PREPEND", "DEFER_IF_REJECT", NULL};
+/* ... and those that refuse the recipient */
+static const char *const refusing[] = {"REJECT", "DEFER", "DEFER_IF_PERMIT", "HANGUP",
+                                       "DISCARD", NULL};
+
+static bool all_digits(const char *s)
+{
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return false;
+    return true;
+}
+
+/* What the value of table (found with key) does; non-zero ends the walk. */
+static int table_value(walk *w, bool mute, const char *table, const char *value,
+                       const char *key)
+{
+    pp_relay_audit_path *p = w->p;
+    size_t n = strcspn(value, " \t");
+    char word[32];
+    bool code = n == 3 && value[n] && (value[0] == '4' || value[0] == '5') &&
+                isdigit((unsigned char)value[1]) && isdigit((unsigned char)value[2]);
+
+    snprintf(word, sizeof word, "%.*s", (int)(n < sizeof word ? n : sizeof word - 1), value);
+    if (in(word, going_on))
+        return 0;
+    if (code || in(word, refusing)) {
+        if (mute && strcasecmp(word, "DISCARD") != 0)
+            return 0;
+        p->closed = true;
+        p->closed_by = pp_xasprintf("%s from check_recipient_access %s", word, table);
+        return 1;
+    }
+    if (!value[0] || all_digits(value) || strcasecmp(word, "OK") == 0 ||
+        strcasecmp(word, "RELAY") == 0) {
+        p->stopped_by = pp_xasprintf("%s from check_recipient_access %s (key %s)",
+                                     value[0] ? word : "(empty value)", table, key);
+        return 1;
+    }
+    if (strchr(value, ':')) {
+        p->failed = pp_xasprintf("check_recipient_access %s: the value of %s names a lookup "
+                                 "table: smtpd answers 451 4.3.5", table, key);
+        return 1;
+    }
+    const char *outer = w->from;
+    w->from = table;
+    w->mute_next = mute;
+    int rc = enter_class(w, table, value);
+    w->from = outer;
+    return rc;
+}
+
+/* The answer of a check_recipient_access table; non-zero ends the walk. */
+static int table_step(walk *w, bool mute, const char *table)
+{
+    const char *value = NULL, *key = NULL;
+    if (!w->lookup || !w->lookup->fn)
+        return 0;
+    int rc = w->lookup->fn(table, &value, &key, w->lookup->arg);
+    if (rc < 0) {
+        w->p->failed = pp_xstrdup(value ? value : table);
+        return 1;
+    }
+    return rc > 0 ? table_value(w, mute, table, value, key ? key : "?") : 0;
+}
+
 static int step(const char *item, void *arg)
 {
     walk *w = arg;
@@ -88,14 +160,14 @@ static int step(const char *item, void *arg)
     const char *list;
 
     if (w->takes_arg) {
-        if (strcasecmp(w->takes_arg, "check_recipient_access") == 0 && !mute) {
-            p->tables = pp_xrealloc(p->tables, (p->ntables + 1) * sizeof *p->tables);
-            p->tables[p->ntables++] = pp_xstrdup(item);
-        }
+        int rc = 0;
+        bool rcpt = strcasecmp(w->takes_arg, "check_recipient_access") == 0;
         free(w->takes_arg);
         w->takes_arg = NULL;
         w->mute_next = false;
-        return 0;
+        if (rcpt)
+            rc = table_step(w, mute, item);
+        return rc;
     }
     if (strcasecmp(item, "warn_if_reject") == 0) {
         w->mute_next = true;
@@ -105,51 +177,47 @@ static int step(const char *item, void *arg)
         w->takes_arg = pp_xstrdup(item);
         return 0;
     }
-    if (strcasecmp(item, "reject_unverified_recipient") == 0)
-        p->verify = p->verify || !mute;
-    else if (strcasecmp(item, "reject_unlisted_recipient") == 0)
+    if (strcasecmp(item, "reject_unverified_recipient") == 0) {
+        if (!mute && !p->verify) {
+            p->verify = true;
+            if (w->from)
+                p->verified_by = pp_xasprintf("check_recipient_access %s", w->from);
+        }
+    } else if (strcasecmp(item, "reject_unlisted_recipient") == 0) {
         p->unlisted = p->unlisted || !mute;
-    else if (strcasecmp(item, "reject") == 0)
-        p->closed = !mute;
-    else if (in(item, open_permits))
+    } else if (strcasecmp(item, "reject") == 0) {
+        if (!mute) {
+            p->closed = true;
+            p->closed_by = w->from ? pp_xasprintf("reject from check_recipient_access %s",
+                                                  w->from)
+                                   : pp_xstrdup("reject");
+        }
+    } else if (in(item, open_permits)) {
         p->stopped_by = pp_xstrdup(item);
-    else if ((list = class_list(w->classes, item)) != NULL)
+    } else if ((list = class_list(w->classes, item)) != NULL) {
         return enter_class(w, item, list);
+    }
     w->mute_next = false;
     return p->closed || p->stopped_by;
 }
 
 void pp_relay_audit_walk(const char *restrictions, const pp_relay_audit_class *classes,
-                         pp_relay_audit_path *p)
+                         const pp_relay_audit_lookup *lookup, pp_relay_audit_path *p)
 {
-    walk w = {.p = p, .classes = classes};
+    walk w = {.p = p, .classes = classes, .lookup = lookup};
     memset(p, 0, sizeof *p);
     pp_pflist_split(restrictions, step, &w);
     free(w.takes_arg);
 }
 
-static void free_tables(char **tables, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(tables[i]);
-    free(tables);
-}
-
 void pp_relay_audit_path_free(pp_relay_audit_path *p)
 {
-    free_tables(p->tables, p->ntables);
+    free(p->verified_by);
+    free(p->closed_by);
     free(p->stopped_by);
     free(p->loop);
+    free(p->failed);
     memset(p, 0, sizeof *p);
-}
-
-int pp_relay_audit_verifies(const char *access_value, const pp_relay_audit_class *classes)
-{
-    pp_relay_audit_path p;
-    pp_relay_audit_walk(access_value, classes, &p);
-    int verify = p.verify;
-    pp_relay_audit_path_free(&p);
-    return verify;
 }
 
 static int is_no_unknown_recipient_checks(const char *item, void *arg)
@@ -158,57 +226,63 @@ static int is_no_unknown_recipient_checks(const char *item, void *arg)
     return strcasecmp(item, "no_unknown_recipient_checks") == 0;
 }
 
-/* Moves the tables of path p to the end of v's. */
-static void take_tables(pp_relay_audit_verdict *v, pp_relay_audit_path *p)
+/* What refused the recipient on path p, as the verdict says it. */
+static char *refusal(const pp_relay_audit_path *p)
 {
-    if (p->ntables == 0)
-        return;
-    v->tables = pp_xrealloc(v->tables, (v->ntables + p->ntables) * sizeof *v->tables);
-    memcpy(v->tables + v->ntables, p->tables, p->ntables * sizeof *p->tables);
-    v->ntables += p->ntables;
-    free(p->tables);
-    p->tables = NULL;
-    p->ntables = 0;
+    if (strcmp(p->closed_by, "reject") == 0)
+        return pp_xstrdup("nothing is relayed from outside");
+    return pp_xstrdup(p->closed_by);
 }
 
-void pp_relay_audit_judge(const pp_relay_audit_settings *s, pp_relay_audit_verdict *v)
+void pp_relay_audit_judge(const pp_relay_audit_settings *s, const pp_relay_audit_lookup *lookup,
+                          pp_relay_audit_verdict *v)
 {
-    pp_relay_audit_path client, rel, rcpt;
+    pp_relay_audit_path path[3]; /* in smtpd's order: client (delayed), relay, recipient */
+    const char *lists[3] = {s->client_restrictions, s->relay_restrictions,
+                            s->recipient_restrictions};
+    bool unlisted = false;
 
     memset(v, 0, sizeof *v);
-    pp_relay_audit_walk(s->client_restrictions, s->classes, &client);
-    pp_relay_audit_walk(s->relay_restrictions, s->classes, &rel);
-    pp_relay_audit_walk(s->recipient_restrictions, s->classes, &rcpt);
+    for (int i = 0; i < 3; i++) {
+        pp_relay_audit_walk(lists[i], s->classes, lookup, &path[i]);
+        unlisted = unlisted || (i > 0 && path[i].unlisted);
+        if (path[i].loop && !v->loop)
+            v->loop = pp_xstrdup(path[i].loop);
+    }
     bool maps = s->relay_recipient_maps && s->relay_recipient_maps[0];
     bool enforced =
         !pp_pflist_split(s->receive_override_options, is_no_unknown_recipient_checks, NULL) &&
-        (rel.unlisted || rcpt.unlisted ||
+        (unlisted ||
          (s->reject_unlisted_recipient && strcasecmp(s->reject_unlisted_recipient, "yes") == 0));
-    v->safe_by = client.closed || rel.closed || rcpt.closed ? "nothing is relayed from outside"
-                 : rel.verify || rcpt.verify                ? "reject_unverified_recipient"
-                 : maps && enforced                         ? "relay_recipient_maps"
-                                                            : NULL;
-    const char *loop = client.loop ? client.loop : rel.loop ? rel.loop : rcpt.loop;
-    if (loop)
-        v->loop = pp_xstrdup(loop);
-    if (!v->safe_by) {
-        const char *stop = rcpt.stopped_by ? rcpt.stopped_by : rel.stopped_by;
+    for (int i = 0; i < 3 && !v->safe_by && !v->failed; i++) {
+        if (path[i].failed)
+            v->failed = pp_xstrdup(path[i].failed);
+        else if (path[i].closed)
+            v->safe_by = refusal(&path[i]);
+    }
+    for (int i = 1; i < 3 && !v->safe_by && !v->failed; i++)
+        if (path[i].verify)
+            v->safe_by = path[i].verified_by ? pp_xasprintf("reject_unverified_recipient from %s",
+                                                            path[i].verified_by)
+                                             : pp_xstrdup("reject_unverified_recipient");
+    if (!v->safe_by && !v->failed && maps && enforced)
+        v->safe_by = pp_xstrdup("relay_recipient_maps");
+    if (!v->safe_by && !v->failed) {
+        const char *stop = path[2].stopped_by ? path[2].stopped_by : path[1].stopped_by;
         v->why = pp_xasprintf("%s and no reject_unverified_recipient%s%s",
                               maps ? "relay_recipient_maps not enforced"
                                    : "no relay_recipient_maps",
                               stop ? " before " : "", stop ? stop : "");
-        take_tables(v, &rel);
-        take_tables(v, &rcpt);
     }
-    pp_relay_audit_path_free(&client);
-    pp_relay_audit_path_free(&rel);
-    pp_relay_audit_path_free(&rcpt);
+    for (int i = 0; i < 3; i++)
+        pp_relay_audit_path_free(&path[i]);
 }
 
 void pp_relay_audit_verdict_free(pp_relay_audit_verdict *v)
 {
-    free_tables(v->tables, v->ntables);
+    free(v->safe_by);
     free(v->why);
+    free(v->failed);
     free(v->loop);
     memset(v, 0, sizeof *v);
 }

@@ -25,6 +25,7 @@ static const struct {
     [PP_RMX_NULL_MX] = {"null MX, the domain accepts no mail (RFC 7505)", PP_CRITICAL},
     [PP_RMX_NULL_MX_MIXED] = {"null MX mixed with other MX records (RFC 7505)", PP_CRITICAL},
     [PP_RMX_NO_USABLE_MX] = {"no MX host with an address", PP_CRITICAL},
+    [PP_RMX_HOP_NOADDR] = {"transport_maps next hop without address record", PP_CRITICAL},
     [PP_RMX_UNEXPECTED] = {"MX not as expected", PP_CRITICAL},
     [PP_RMX_SMTP_DOWN] = {"no MX host answers SMTP", PP_CRITICAL},
     [PP_RMX_SMTP_REFUSED] = {"MX refuses SMTP", PP_CRITICAL},
@@ -69,6 +70,7 @@ void pp_rmx_add(pp_rmx *x, const char *domain)
     memset(d, 0, sizeof *d);
     d->name = pp_xstrdup(domain);
     d->status = PP_DNS_ERROR;
+    d->inbound = true;
 }
 
 static int cmp_domain(const void *a, const void *b)
@@ -109,6 +111,99 @@ pp_rmx_domain *pp_rmx_find(pp_rmx *x, const char *domain)
     return x->ndom ? bsearch(&key, x->dom, x->ndom, sizeof *x->dom, cmp_domain) : NULL;
 }
 
+/* An MX target written as an address ("192.0.2.1", "[192.0.2.1]", "::1"). */
+static int is_ip_literal(const char *name);
+
+/* host[:port] or [host][:port] of a network next hop into r. */
+static void parse_host(const char *nexthop, pp_rmx_route *r, bool *bracket)
+{
+    const char *h = nexthop, *end;
+    *bracket = h[0] == '[';
+    if (*bracket) {
+        h++;
+        end = strchr(h, ']');
+        end = end ? end : h + strlen(h);
+    } else {
+        end = h + strcspn(h, ":");
+    }
+    snprintf(r->host, sizeof r->host, "%.*s", (int)(end - h), h);
+    const char *port = strchr(end, ':');
+    snprintf(r->port, sizeof r->port, "%s", port ? port + 1 : "");
+}
+
+/* What a delivery agent that is no network client does with the mail. */
+static void local_action(const char *name, const char *command, const char *text,
+                         pp_rmx_route *r)
+{
+    r->hop = PP_RMX_HOP_LOCAL;
+    if (strcmp(command, "error") == 0 && strcmp(name, "retry") == 0)
+        snprintf(r->action, sizeof r->action, "deferred by %s(8) as retry: %s", command, text);
+    else if (strcmp(command, "error") == 0)
+        snprintf(r->action, sizeof r->action, "bounced by error(8): %s",
+                 *text ? text : "Address is undeliverable");
+    else if (strcmp(command, "discard") == 0)
+        snprintf(r->action, sizeof r->action, "discarded by discard(8)%s%s", *text ? ": " : "",
+                 text);
+    else if (strcmp(command, "local") == 0 || strcmp(command, "virtual") == 0)
+        snprintf(r->action, sizeof r->action, "delivered on this host by %s(8)", command);
+    else
+        snprintf(r->action, sizeof r->action, "handed to the %s service (%s(8))", name, command);
+}
+
+void pp_rmx_route_parse(const char *transport, const char *command, const char *domain,
+                        pp_rmx_route *r)
+{
+    size_t n = strcspn(transport, ":");
+    char name[64];
+    const char *nexthop = transport[n] ? transport + n + 1 : "";
+    bool bracket;
+
+    memset(r, 0, sizeof *r);
+    snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1), transport);
+    command = command ? command : name;
+    bool smtp = strcmp(command, "smtp") == 0, lmtp = strcmp(command, "lmtp") == 0;
+    if (!smtp && !lmtp) {
+        local_action(name, command, nexthop, r);
+        return;
+    }
+    char first[300]; /* smtp takes a list of next hops: Postfix tries the first one first */
+    snprintf(first, sizeof first, "%.*s", (int)strcspn(nexthop, ", \t"), nexthop);
+    const char *hop = first[0] ? first : domain;
+    if (lmtp && strncmp(hop, "unix:", 5) == 0) {
+        r->hop = PP_RMX_HOP_SOCKET;
+        snprintf(r->host, sizeof r->host, "%s", hop + 5);
+        return;
+    }
+    if (lmtp && strncmp(hop, "inet:", 5) == 0)
+        hop += 5;
+    parse_host(hop, r, &bracket);
+    r->hop = is_ip_literal(r->host) ? PP_RMX_HOP_ADDRESS
+             : smtp && !bracket    ? PP_RMX_HOP_MX
+                                   : PP_RMX_HOP_HOST;
+}
+
+void pp_rmx_set_transport(pp_rmx_domain *d, const char *transport, const char *command)
+{
+    free(d->transport);
+    d->transport = pp_xstrdup(transport);
+    pp_rmx_route_parse(transport, command, d->name, &d->route);
+}
+
+/* The name whose MX Postfix asks for mail to d, as far as it is judged here. */
+static const char *mx_lookup(const pp_rmx_domain *d)
+{
+    if (d->inbound || !d->transport)
+        return d->name;
+    return d->route.hop == PP_RMX_HOP_MX ? d->route.host : NULL;
+}
+
+/* The host whose addresses Postfix asks (no MX) for mail to d, when d is judged by it. */
+static const char *hop_lookup(const pp_rmx_domain *d)
+{
+    return !d->inbound && d->transport && d->route.hop == PP_RMX_HOP_HOST ? d->route.host
+                                                                          : NULL;
+}
+
 static int cmp_host(const void *a, const void *b)
 {
     return strcasecmp(((const pp_rmx_host *)a)->name, ((const pp_rmx_host *)b)->name);
@@ -135,7 +230,6 @@ void pp_rmx_free(pp_rmx *x)
     free(x);
 }
 
-/* An MX target written as an address ("192.0.2.1", "[192.0.2.1]", "::1"). */
 static int is_ip_literal(const char *name)
 {
     char tmp[64];
@@ -235,13 +329,16 @@ static void collect_hosts(pp_rmx *x)
     size_t cap = 0;
     for (size_t i = 0; i < x->ndom; i++) {
         pp_rmx_domain *d = &x->dom[i];
-        size_t want = d->status == PP_DNS_NODATA ? 1 : d->nmx;
+        const char *one = hop_lookup(d) ? hop_lookup(d)
+                          : d->status == PP_DNS_NODATA ? mx_lookup(d)
+                                                       : NULL;
+        size_t want = one ? 1 : d->nmx;
         if (x->nhosts + want > cap) {
             cap = (x->nhosts + want) * 2;
             x->hosts = pp_xrealloc(x->hosts, cap * sizeof *x->hosts);
         }
         for (size_t k = 0; k < want; k++) {
-            const char *name = d->status == PP_DNS_NODATA ? d->name : d->mx[k].name;
+            const char *name = one ? one : d->mx[k].name;
             if (strcmp(name, ".") == 0 || is_ip_literal(name))
                 continue;
             pp_rmx_host *h = &x->hosts[x->nhosts++];
@@ -286,7 +383,9 @@ static void link_hosts(pp_rmx *x)
     for (size_t i = 0; i < x->ndom; i++) {
         pp_rmx_domain *d = &x->dom[i];
         if (d->status == PP_DNS_NODATA)
-            d->self = find_host(x, d->name);
+            d->self = find_host(x, mx_lookup(d));
+        if (hop_lookup(d))
+            d->hop = find_host(x, hop_lookup(d));
         for (size_t k = 0; k < d->nmx; k++)
             d->mx[k].host = find_host(x, d->mx[k].name);
     }
@@ -297,7 +396,8 @@ void pp_rmx_resolve(pp_rmx *x, pp_dns *dns)
     mx_ctx *ctx = pp_xcalloc(x->ndom ? x->ndom : 1, sizeof *ctx);
     for (size_t i = 0; i < x->ndom; i++) {
         ctx[i] = (mx_ctx){x, &x->dom[i]};
-        pp_dns_submit(dns, x->dom[i].name, PP_DNS_MX, on_mx, &ctx[i]);
+        if (mx_lookup(&x->dom[i]))
+            pp_dns_submit(dns, mx_lookup(&x->dom[i]), PP_DNS_MX, on_mx, &ctx[i]);
     }
     pp_dns_run(dns);
     free(ctx);
@@ -461,10 +561,33 @@ static void judge_mx(pp_rmx_domain *d, const pp_rmx_expect *e)
     pp_buf_free(&why);
 }
 
+/* A domain Postfix sends without an MX lookup: only a next hop host has something to judge. */
+static void judge_hop(pp_rmx_domain *d)
+{
+    const pp_rmx_host *h = d->hop;
+    if (!hop_lookup(d) || has_address(h))
+        return;
+    if (h && !lookups_final(h))
+        pp_rmx_note(d, PP_RMX_DNS_FAILED, "next hop %s: address lookup failed: %s",
+                    d->route.host, h->err);
+    else
+        pp_rmx_note(d, PP_RMX_HOP_NOADDR, "%s %s", d->route.host,
+                    h ? why_no_address(h) : "was not looked up");
+}
+
 void pp_rmx_judge(pp_rmx *x, const pp_rmx_expect *e)
 {
     for (size_t i = 0; i < x->ndom; i++) {
         pp_rmx_domain *d = &x->dom[i];
+        const char *lookup = mx_lookup(d);
+        if (!lookup) {
+            judge_hop(d);
+            continue;
+        }
+        if (strcmp(lookup, d->name) != 0 && d->status == PP_DNS_NXDOMAIN) {
+            pp_rmx_note(d, PP_RMX_NXDOMAIN, "next hop %s", lookup);
+            continue;
+        }
         switch (d->status) {
         case PP_DNS_OK:
             judge_mx(d, e);
@@ -499,36 +622,64 @@ static void describe_host(const pp_rmx_host *h, pp_buf *out)
     pp_buf_putc(out, ')');
 }
 
-/* Where the transport_maps entry sends the domain, next to what DNS says. */
-static void describe_transport(const pp_rmx_domain *d, pp_buf *out)
+/* ", an address of one of its MX hosts" and the like, for a next hop host or address. */
+static const char *as_mx(const pp_rmx_domain *d)
 {
-    const char *colon = strchr(d->transport, ':');
-    const char *nexthop = colon ? colon + 1 : "";
-    pp_buf_printf(out, "; transport_maps: %s", d->transport);
-    if (!*nexthop) {
-        pp_buf_puts(out, " (to the MX hosts, as DNS says)");
-        return;
-    }
-    bool bracket = nexthop[0] == '[';
-    const char *h = nexthop + bracket;
-    size_t n = strcspn(h, bracket ? "]" : ":");
-    char host[256];
-    snprintf(host, sizeof host, "%.*s", (int)(n < 255 ? n : 255), h);
-    bool is_mx = false;
+    if (!d->inbound)
+        return d->route.hop == PP_RMX_HOP_ADDRESS ? "no DNS lookup" : "no MX lookup";
     for (size_t i = 0; i < d->nmx; i++)
-        is_mx |= pp_dns_name_eq(d->mx[i].name, host);
-    if (!bracket)
-        pp_buf_printf(out, " (to the MX hosts of %s%s)", host,
-                      pp_dns_name_eq(host, d->name) ? ", as DNS says" : ", not of the domain");
-    else
-        pp_buf_printf(out, " (straight to %s, %s)", host,
-                      is_mx                       ? "one of its MX hosts"
-                      : is_mx_address(d, host)    ? "an address of one of its MX hosts"
-                                                  : "not one of its MX hosts");
+        if (pp_dns_name_eq(d->mx[i].name, d->route.host))
+            return "one of its MX hosts";
+    return is_mx_address(d, d->route.host) ? "an address of one of its MX hosts"
+                                           : "not one of its MX hosts";
 }
 
-void pp_rmx_describe(const pp_rmx_domain *d, pp_buf *out)
+/* Where the transport_maps entry sends the domain, next to what DNS says. */
+static void describe_transport(const pp_rmx_domain *d, const char *sep, pp_buf *out)
 {
+    const pp_rmx_route *r = &d->route;
+    char port[48] = "";
+
+    if (r->port[0])
+        snprintf(port, sizeof port, " port %s", r->port);
+    pp_buf_printf(out, "%s transport_maps: %s (", sep, d->transport);
+    switch (r->hop) {
+    case PP_RMX_HOP_MX:
+        if (pp_dns_name_eq(r->host, d->name))
+            pp_buf_printf(out, "to the MX hosts%s, as DNS says", port);
+        else
+            pp_buf_printf(out, "to the MX hosts of %s%s%s", r->host, port,
+                          d->inbound ? ", not of the domain" : "");
+        break;
+    case PP_RMX_HOP_HOST:
+    case PP_RMX_HOP_ADDRESS:
+        pp_buf_printf(out, "straight to %s%s, %s", r->host, port, as_mx(d));
+        break;
+    case PP_RMX_HOP_SOCKET:
+        pp_buf_printf(out, "LMTP over the local socket %s, no DNS lookup", r->host);
+        break;
+    case PP_RMX_HOP_LOCAL:
+        pp_buf_printf(out, "%s, no network next hop", r->action);
+        break;
+    }
+    pp_buf_putc(out, ')');
+}
+
+/* The MX answer for the name Postfix asks, or the next hop host of a domain without MX
+ * lookup; false when there was no DNS lookup. */
+static bool describe_dns(const pp_rmx_domain *d, pp_buf *out)
+{
+    const char *lookup = mx_lookup(d);
+    if (!lookup) {
+        if (!d->hop)
+            return false;
+        pp_buf_printf(out, " next hop %s", d->route.host);
+        describe_host(d->hop, out);
+        pp_buf_printf(out, " [DNS %.1f ms]", d->hop->seconds * 1000);
+        return true;
+    }
+    if (strcmp(lookup, d->name) != 0)
+        pp_buf_printf(out, " next hop %s:", lookup);
     if (d->status == PP_DNS_OK) {
         for (size_t i = 0; i < d->nmx; i++) {
             pp_buf_printf(out, "%s MX %u %s", i ? "," : "", d->mx[i].pref, d->mx[i].name);
@@ -542,6 +693,14 @@ void pp_rmx_describe(const pp_rmx_domain *d, pp_buf *out)
         pp_buf_printf(out, " MX lookup %s", pp_dns_status_str(d->status));
     }
     pp_buf_printf(out, " [DNS %.1f ms]", d->seconds * 1000);
+    return true;
+}
+
+void pp_rmx_describe(const pp_rmx_domain *d, pp_buf *out)
+{
+    bool dns = describe_dns(d, out);
     if (d->transport)
-        describe_transport(d, out);
+        describe_transport(d, dns ? ";" : "", out);
+    else if (!dns)
+        pp_buf_puts(out, " no DNS lookup");
 }

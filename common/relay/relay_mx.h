@@ -7,6 +7,12 @@
  *	void pp_rmx_add(pp_rmx *x, const char *domain);
  *	void pp_rmx_finish_list(pp_rmx *x);
  *	pp_rmx_domain *pp_rmx_find(pp_rmx *x, const char *domain);
+void pp_rmx_route_parse(const char *transport, const char *command, const char *domain,
+                        pp_rmx_route *r);
+void pp_rmx_set_transport(pp_rmx_domain *d, const char *transport, const char *command);
+ *	void pp_rmx_route_parse(const char *transport, const char *command, const char *domain,
+ *				pp_rmx_route *r);
+ *	void pp_rmx_set_transport(pp_rmx_domain *d, const char *transport, const char *command);
  *	void pp_rmx_resolve(pp_rmx *x, pp_dns *d);
  *	void pp_rmx_judge(pp_rmx *x, const pp_rmx_expect *e);
  *	void pp_rmx_probe(pp_rmx *x, const pp_rmx_probe_opts *o);
@@ -19,9 +25,22 @@
  *	pp_rmx_add() adds a domain (lowercase, without trailing dot); pp_rmx_finish_list()
  *	sorts them and removes duplicates; after it, pp_rmx_find() finds a domain by binary
  *	search (NULL if absent) and the entries stay where they are.
+ *	pp_rmx_route_parse() (pure) reads a transport_maps value "transport:nexthop" the way
+ *	Postfix uses it; command is the program of the transport's master.cf service ("smtp"
+ *	for "relay", "error" for "retry"; NULL: the transport's name). smtp and lmtp deliver
+ *	over the network: smtp to the MX hosts of a name (the domain when the next hop is
+ *	empty), straight to "[host]" (its addresses, no MX lookup); lmtp never looks up MX,
+ *	and "lmtp:unix:PATH" is a local socket; a next hop that is an IP address needs no DNS
+ *	at all. Every other program is no network next hop: r->action says what Postfix does
+ *	(error bounces, or defers as the "retry" service; discard, local, virtual, pipe ...).
+ *	pp_rmx_set_transport() gives domain d its transport_maps value and the route it
+ *	makes.
  *	pp_rmx_resolve() asks the MX of every domain at once, then the A and AAAA records of
  *	every distinct MX host (and of domains without MX, for the implicit MX), all through d.
- *	Memory is one entry per domain and per distinct host.
+ *	A domain that is not inbound (d->inbound false: it is only a transport_maps key) is
+ *	looked up as Postfix's route for it goes: the MX of its smtp next hop name, the
+ *	addresses of its next hop host, or nothing for an address, a socket or a local
+ *	delivery. Memory is one entry per domain and per distinct host.
  *	pp_rmx_judge() is pure: from the answers it notes each domain's problems (see
  *	pp_rmx_problem), each with its detail ("MX 10 a.example is an alias of b.example"; ""
  *	when the problem says it all). pp_rmx_note() adds one.
@@ -53,6 +72,7 @@ typedef enum pp_rmx_problem {
     PP_RMX_NULL_MX,       /* "MX 0 ." : the domain says it takes no mail */
     PP_RMX_NULL_MX_MIXED, /* null MX next to other MX records */
     PP_RMX_NO_USABLE_MX,  /* no MX host has an address */
+    PP_RMX_HOP_NOADDR,    /* the next hop host of transport_maps has no address */
     PP_RMX_UNEXPECTED,    /* not the MX set the admin expects */
     PP_RMX_SMTP_DOWN,     /* no MX host completes banner + EHLO */
     PP_RMX_SMTP_REFUSED,  /* none does, and some answered with a refusal (554 banner, ...) */
@@ -96,10 +116,28 @@ typedef struct pp_rmx_issue {
     char *text;
 } pp_rmx_issue;
 
+typedef enum pp_rmx_hop {
+    PP_RMX_HOP_MX,      /* smtp to the MX hosts of r->host */
+    PP_RMX_HOP_HOST,    /* smtp to [host], or lmtp to host: its addresses, no MX */
+    PP_RMX_HOP_ADDRESS, /* smtp or lmtp to an IP address: no DNS */
+    PP_RMX_HOP_SOCKET,  /* lmtp over the local socket r->host */
+    PP_RMX_HOP_LOCAL    /* no network next hop: r->action */
+} pp_rmx_hop;
+
+typedef struct pp_rmx_route {
+    pp_rmx_hop hop;
+    char host[256]; /* the MX domain, host, address or socket path */
+    char port[32];  /* "" : the transport's default */
+    char action[256];
+} pp_rmx_route;
+
 typedef struct pp_rmx_domain {
     char *name;
     char *transport; /* its transport_maps entry, or NULL */
+    pp_rmx_route route; /* where the transport_maps entry sends it (with transport) */
     bool relayed;    /* listed in relay_domains */
+    bool inbound;    /* its own MX is judged (pp_rmx_add: true) */
+    pp_rmx_host *hop;   /* the next hop host of a domain that is not inbound */
     pp_dns_status status;
     char err[192];
     double seconds;
@@ -137,6 +175,9 @@ pp_rmx *pp_rmx_new(void);
 void pp_rmx_add(pp_rmx *x, const char *domain);
 void pp_rmx_finish_list(pp_rmx *x);
 pp_rmx_domain *pp_rmx_find(pp_rmx *x, const char *domain);
+void pp_rmx_route_parse(const char *transport, const char *command, const char *domain,
+                        pp_rmx_route *r);
+void pp_rmx_set_transport(pp_rmx_domain *d, const char *transport, const char *command);
 void pp_rmx_resolve(pp_rmx *x, pp_dns *d);
 void pp_rmx_judge(pp_rmx *x, const pp_rmx_expect *e);
 void pp_rmx_probe(pp_rmx *x, const pp_rmx_probe_opts *o);

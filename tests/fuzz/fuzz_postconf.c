@@ -2,10 +2,10 @@
  * fuzz_postconf - libFuzzer harness for what postprobe reads from postconf(1) output: each
  * line through pp_postconf_parse_line() (common/postfix/postconf.c), and each value it accepts
  * through the parsers of parameter values: pp_pflist_split() (lists), pp_maprefs_scan()
- * (tables a value names, under the line's parameter name) and pp_relay_audit_walk() /
- * pp_relay_audit_verifies() (restriction lists, with the value as a restriction class and a
- * class that contains itself); each line also through pp_mastercf_parse_line() (postconf
- * -M lines). A parsed name is never empty, and holds no blank; every list item handed out
+ * (tables a value names, under the line's parameter name) and pp_relay_audit_walk()
+ * (restriction lists, with the value as a restriction class, a class that contains itself,
+ * and every access table answering with the value); each line also through
+ * pp_mastercf_parse_line() (postconf -M lines). A parsed name is never empty, and holds no blank; every list item handed out
  * is non-empty.
  *
  *   ./fuzz_postconf -max_len=4096 corpus/postconf
@@ -25,6 +25,15 @@ static int on_item(const char *item, void *arg)
     return ++*n > 1000; /* a callback may stop the split */
 }
 
+/* Every access table answers with the value being walked. */
+static int answer_value(const char *table, const char **value, const char **key, void *arg)
+{
+    (void)table;
+    *value = arg;
+    *key = "key";
+    return 1;
+}
+
 static void one_line(void *ctx, const char *line, size_t len)
 {
     pp_maprefs *refs = ctx;
@@ -42,9 +51,11 @@ static void one_line(void *ctx, const char *line, size_t len)
         const pp_relay_audit_class classes[] = {{"c", value}, {"loop", "loop"}, {NULL, NULL}};
         pp_relay_audit_path p;
         memset(&p, 0, sizeof p);
-        pp_relay_audit_walk(value, classes, &p);
+        pp_relay_audit_walk(value, classes, NULL, &p);
         pp_relay_audit_path_free(&p);
-        (void)pp_relay_audit_verifies(value, classes);
+        pp_relay_audit_lookup lk = {answer_value, value};
+        pp_relay_audit_walk(value, classes, &lk, &p);
+        pp_relay_audit_path_free(&p);
     }
     memcpy(s, line, len);
     pp_mastercf_service svc;

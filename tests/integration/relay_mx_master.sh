@@ -63,7 +63,7 @@ variant "smtpd_restriction_classes = pp_verify" "pp_verify = reject_unverified_r
     "smtpd_recipient_restrictions = check_recipient_access inline:{ $R=pp_verify }, $plain"
 run "$P" -s "$S" -C "$T" -D "$R"
 check "class as an access table value" all_of "rc_is 0" \
-    'out_has "[OK] $SMTPD: relayed domains with reject_unverified_recipient in a check_recipient_access table: 1"'
+    'out_has "[OK] $SMTPD: unknown recipients of relayed domains refused (reject_unverified_recipient from check_recipient_access inline:{ $R=pp_verify })"'
 # ... and a class only one service defines (-o): the other has no such class
 variant "smtpd_recipient_restrictions = $plain, pp_verify"
 override "$SMTP4/smtpd_restriction_classes=pp_verify" \

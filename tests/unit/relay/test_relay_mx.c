@@ -1,7 +1,9 @@
 /*
  * test_relay_mx - judging the MX setup of domains (common/relay/relay_mx.c) from hand-made lookup
  * results: every problem kind, --expect-mx by names and by regex, the domain list's sorting
- * and duplicates, and the one-line description with the transport_maps comparison.
+ * and duplicates, and the one-line description with the transport_maps comparison; the
+ * routes transport_maps values make (MX lookups, [host], addresses, LMTP sockets, error,
+ * retry, discard and other local agents), and domains only sent to judged by their route.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -234,15 +236,16 @@ static void test_describe(void **state)
     mx(x, "s.test", 1, 10, "mail.r.test");
     mx(x, "t.test", 1, 10, "mail.r.test");
     mx(x, "u.test", 1, 10, "mail.r.test");
-    pp_rmx_find(x, "r.test")->transport = strdup("smtp:[127.0.0.1]:2526");
-    pp_rmx_find(x, "s.test")->transport = strdup("relay:[mail.r.test]");
-    pp_rmx_find(x, "t.test")->transport = strdup("smtp:");
-    pp_rmx_find(x, "u.test")->transport = strdup("smtp:[192.0.2.9]");
+    pp_rmx_set_transport(pp_rmx_find(x, "r.test"), "smtp:[127.0.0.1]:2526", NULL);
+    pp_rmx_set_transport(pp_rmx_find(x, "s.test"), "relay:[mail.r.test]", "smtp");
+    pp_rmx_set_transport(pp_rmx_find(x, "t.test"), "smtp:", NULL);
+    pp_rmx_set_transport(pp_rmx_find(x, "u.test"), "smtp:[192.0.2.9]", NULL);
     pp_buf b;
     pp_buf_init(&b);
     pp_rmx_describe(pp_rmx_find(x, "r.test"), &b);
     assert_non_null(strstr(b.s, "MX 10 mail.r.test (127.0.0.1 ::1)"));
-    assert_non_null(strstr(b.s, "transport_maps: smtp:[127.0.0.1]:2526 (straight to 127.0.0.1, "
+    assert_non_null(strstr(b.s, "transport_maps: smtp:[127.0.0.1]:2526 (straight to 127.0.0.1 "
+                                "port 2526, "
                                 "an address of one of its MX hosts)"));
     pp_buf_reset(&b);
     pp_rmx_describe(pp_rmx_find(x, "s.test"), &b);
@@ -257,6 +260,110 @@ static void test_describe(void **state)
     pp_rmx_free(x);
 }
 
+/* The route of transport value t as "hop|host|port|action". */
+static const char *route(const char *t, const char *command, const char *domain)
+{
+    static char out[600];
+    pp_rmx_route r;
+    pp_rmx_route_parse(t, command, domain, &r);
+    snprintf(out, sizeof out, "%d|%s|%s|%s", r.hop, r.host, r.port, r.action);
+    return out;
+}
+
+static char *hop(pp_rmx_hop h, const char *rest)
+{
+    static char out[600];
+    snprintf(out, sizeof out, "%d|%s", h, rest);
+    return out;
+}
+
+static void test_routes(void **state)
+{
+    (void)state;
+    assert_string_equal(route("smtp:", NULL, "d.test"), hop(PP_RMX_HOP_MX, "d.test||"));
+    assert_string_equal(route("smtp", NULL, "d.test"), hop(PP_RMX_HOP_MX, "d.test||"));
+    assert_string_equal(route("relay:gw.test:2525", "smtp", "d.test"),
+                        hop(PP_RMX_HOP_MX, "gw.test|2525|"));
+    assert_string_equal(route("smtp:[gw.test]", NULL, "d.test"),
+                        hop(PP_RMX_HOP_HOST, "gw.test||"));
+    assert_string_equal(route("smtp:[192.0.2.1]:1", NULL, "d.test"),
+                        hop(PP_RMX_HOP_ADDRESS, "192.0.2.1|1|"));
+    assert_string_equal(route("smtp:[2001:db8::1]:25", NULL, "d.test"),
+                        hop(PP_RMX_HOP_ADDRESS, "2001:db8::1|25|"));
+    assert_string_equal(route("smtp:a.test, b.test", NULL, "d.test"),
+                        hop(PP_RMX_HOP_MX, "a.test||"));
+    /* lmtp never asks MX; unix: is a socket */
+    assert_string_equal(route("lmtp:unix:private/dovecot-lmtp", NULL, "d.test"),
+                        hop(PP_RMX_HOP_SOCKET, "private/dovecot-lmtp||"));
+    assert_string_equal(route("lmtp:inet:store.test:24", NULL, "d.test"),
+                        hop(PP_RMX_HOP_HOST, "store.test|24|"));
+    assert_string_equal(route("mylmtp:store.test", "lmtp", "d.test"),
+                        hop(PP_RMX_HOP_HOST, "store.test||"));
+    /* no network next hop: what Postfix does */
+    assert_string_equal(route("error:5.1.1 mailbox gone", NULL, "d.test"),
+                        hop(PP_RMX_HOP_LOCAL, "||bounced by error(8): 5.1.1 mailbox gone"));
+    assert_string_equal(route("error:", NULL, "d.test"),
+                        hop(PP_RMX_HOP_LOCAL, "||bounced by error(8): Address is undeliverable"));
+    assert_string_equal(route("retry:no delivery now", "error", "d.test"),
+                        hop(PP_RMX_HOP_LOCAL, "||deferred by error(8) as retry: no delivery now"));
+    assert_string_equal(route("discard:", NULL, "d.test"),
+                        hop(PP_RMX_HOP_LOCAL, "||discarded by discard(8)"));
+    assert_string_equal(route("local:", NULL, "d.test"),
+                        hop(PP_RMX_HOP_LOCAL, "||delivered on this host by local(8)"));
+    assert_string_equal(route("uucp:gateway", "pipe", "d.test"),
+                        hop(PP_RMX_HOP_LOCAL, "||handed to the uucp service (pipe(8))"));
+}
+
+/* Domains that are only sent to: judged by where Postfix sends them. */
+static void test_outbound(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"addr.test", "gone.test", "host.test", "mx.test",
+                                        "err.test", NULL};
+    pp_rmx *x = domains(names);
+    host(x, "nohost.test", 0, 0, PP_DNS_NXDOMAIN);
+    host(x, "gw.test", 1, 0, PP_DNS_NODATA);
+    host(x, "mx1.test", 1, 1, PP_DNS_OK);
+    for (size_t i = 0; i < x->ndom; i++)
+        x->dom[i].inbound = false;
+    pp_rmx_set_transport(pp_rmx_find(x, "addr.test"), "smtp:[127.0.0.1]:1", NULL);
+    pp_rmx_set_transport(pp_rmx_find(x, "gone.test"), "smtp:[nohost.test]", NULL);
+    pp_rmx_find(x, "gone.test")->hop = find(x, "nohost.test");
+    pp_rmx_set_transport(pp_rmx_find(x, "host.test"), "lmtp:gw.test:24", NULL);
+    pp_rmx_find(x, "host.test")->hop = find(x, "gw.test");
+    pp_rmx_set_transport(pp_rmx_find(x, "mx.test"), "smtp:relayhost.test", NULL);
+    mx(x, "mx.test", 1, 10, "mx1.test");
+    pp_rmx_set_transport(pp_rmx_find(x, "err.test"), "error:gone", NULL);
+
+    pp_rmx_judge(x, NULL);
+    assert_string_equal(problems_of(x, "addr.test"), "");
+    assert_string_equal(problems_of(x, "gone.test"), num(PP_RMX_HOP_NOADDR));
+    assert_string_equal(first_note(x, "gone.test"), "nohost.test does not exist");
+    assert_string_equal(problems_of(x, "host.test"), "");
+    assert_string_equal(problems_of(x, "mx.test"), "");
+    assert_string_equal(problems_of(x, "err.test"), "");
+
+    pp_buf b;
+    pp_buf_init(&b);
+    pp_rmx_describe(pp_rmx_find(x, "addr.test"), &b);
+    assert_string_equal(b.s, " transport_maps: smtp:[127.0.0.1]:1 (straight to 127.0.0.1 "
+                             "port 1, no DNS lookup)");
+    pp_buf_reset(&b);
+    pp_rmx_describe(pp_rmx_find(x, "host.test"), &b);
+    assert_non_null(strstr(b.s, " next hop gw.test (127.0.0.1) [DNS "));
+    assert_non_null(strstr(b.s, "(straight to gw.test port 24, no MX lookup)"));
+    pp_buf_reset(&b);
+    pp_rmx_describe(pp_rmx_find(x, "mx.test"), &b);
+    assert_non_null(strstr(b.s, " next hop relayhost.test: MX 10 mx1.test (127.0.0.1 ::1)"));
+    assert_non_null(strstr(b.s, "(to the MX hosts of relayhost.test)"));
+    pp_buf_reset(&b);
+    pp_rmx_describe(pp_rmx_find(x, "err.test"), &b);
+    assert_string_equal(b.s, " transport_maps: error:gone (bounced by error(8): gone, no "
+                             "network next hop)");
+    pp_buf_free(&b);
+    pp_rmx_free(x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -264,6 +371,8 @@ int main(void)
         cmocka_unit_test(test_problems),
         cmocka_unit_test(test_expect),
         cmocka_unit_test(test_describe),
+        cmocka_unit_test(test_routes),
+        cmocka_unit_test(test_outbound),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
