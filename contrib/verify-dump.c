@@ -1,10 +1,11 @@
 /*
  * verify-dump - Postfix's address verification cache one entry a line
  *
- * Prints each entry of the verify(8) cache (address_verify_map, or --map) with its last
- * update, status, address, outstanding probe and reason, selected by PCRE2 expressions on the
- * address and the text and by status, optionally sorted by time, as tab-separated lines or
- * JSON objects. Reads the cache read-only like check_postfix_verify (common/cache/verify_cache).
+ * Prints each entry of the verify(8) cache (address_verify_map of the master.cf verify
+ * service, or --map) with its last update, status, address, last probe and reason, selected
+ * by PCRE2 expressions on the address and the text and by status, optionally sorted by time,
+ * as tab-separated lines or JSON objects. Reads the cache read-only like check_postfix_verify
+ * (common/cache/verify_cache).
  * Sorting keeps the formatted lines in an unlinked temporary file and only the time and
  * position of each (16 bytes) in memory.
  */
@@ -102,8 +103,11 @@ static const pp_plugin tool = {
     .usage = "[-C DIR | --map TYPE:PATH] [--address RE] [--text RE] [--match RE] "
              "[--status LIST] [--expired] [--sort | --reverse] [--format tsv|json]",
     .notes = "Filters are PCRE2 regular expressions, case-insensitive and unanchored; all the "
-             "given filters must match. The cache is read-only to this tool; a running "
-             "verify(8) keeps it locked and it is then read without the lock. With -v the "
+             "given filters must match. The probed column is the time of a probe without a "
+             "result yet; for a deliverable address it is its last refresh probe, which "
+             "verify(8) leaves there when the probe fails (the OK result stands). The cache is "
+             "read-only to this tool; a running verify(8) keeps it locked and it is then read "
+             "without the lock. With -v the "
              "time of the last cache cleanup and the counts go to stderr. Errors print one "
              "line and exit 3; success exits 0.",
     .use = PP_USE_CONFDIR,

@@ -92,7 +92,8 @@ static const pp_opt opts[] = {
      .help = "perfdata for every age bucket of every queue (never one per domain)"},
     {.name = "qshape", .kind = PP_OPT_FLAG, .dst = &opt_qshape,
      .help = "print qshape's table (same layout, same numbers) instead of the plugin output; "
-             "the exit status stays the check's"},
+             "the exit status stays the check's, judged on the queues shown (as with qshape, "
+             "incoming and active when no QUEUE is named)"},
     {.name = "width", .arg = "COLUMNS", .kind = PP_OPT_INT, .dst = &opt_width,
      .help = "terminal width for --qshape (default 80, qshape -w)"},
     {.name = "source", .arg = "auto|direct|showq", .kind = PP_OPT_FUNC, .dst = &opt_source,
@@ -114,7 +115,8 @@ static const pp_plugin plugin = {
     .usage = "[-C config_dir] [-w RANGE] [-c RANGE] [--deferred=W,C] [--hold=W,C] "
              "[--oldest=W,C] [--older-than=SECONDS --older=W,C] [--domain=W,C] [-s] [-p] "
              "[-T MINUTES] [-b N] [-l] [--qshape] [--source=auto|direct|showq] [QUEUE...]",
-    .notes = "QUEUE: incoming, active, deferred, hold, maildrop, corrupt (default: all). "
+    .notes = "QUEUE: incoming, active, deferred, hold, maildrop, corrupt (default: all; "
+             "with --qshape, incoming and active as qshape). "
              "Ages come from the arrival time in each queue file, never from file times. "
              "The queue files are read directly when the plugin may (root, or the postfix "
              "user); NRPE's user cannot, and then postqueue -j (Postfix 3.1 or later) gives "
@@ -155,7 +157,11 @@ static unsigned queue_args(const pp_common *c)
                    "corrupt)", c->args[i]);
         mask |= PP_QUEUE_BIT(q);
     }
-    return mask ? mask : PP_QUEUE_ALL;
+    if (mask)
+        return mask;
+    /* qshape's own default: the queues it shows when none is named. */
+    return opt_qshape ? PP_QUEUE_BIT(PP_QUEUE_INCOMING) | PP_QUEUE_BIT(PP_QUEUE_ACTIVE)
+                      : PP_QUEUE_ALL;
 }
 
 static void check_numbers(void)

@@ -1,7 +1,8 @@
 /*
  * check_postfix_verify - the health of Postfix's address verification cache (verify(8)):
  * entries by status, probes outstanding and lost, the newest result, the last cleanup, and
- * entries the cleanup should have removed. Reads the cache read-only (common/cache/verify_cache,
+ * entries the cleanup should have removed, judged by verify(8)'s own rules with the settings
+ * its master.cf service runs with. Reads the cache read-only (common/cache/verify_cache,
  * common/cache/cachedb) without disturbing Postfix.
  */
 #include <errno.h>
@@ -30,8 +31,8 @@ typedef struct failure {
 
 typedef struct figures {
     size_t count[PP_VCACHE_NSTATUS];
-    size_t entries, outstanding, lost, expired, malformed;
-    long long newest, last_cleanup;
+    size_t entries, outstanding, lost, refreshing, expired, malformed;
+    long long newest, activity, last_cleanup;
     failure recent[MAX_FAILURES]; /* newest first */
     size_t nrecent;
 } figures;
@@ -51,12 +52,16 @@ static const pp_opt opts[] = {
     {.name = "update-age", .arg = "W,C", .kind = PP_OPT_THRESH, .dst = &opt_update_age,
      .help = "ranges for the seconds since the newest probe result (is verify working?)"},
     {.name = "cleanup-age", .arg = "W,C", .kind = PP_OPT_THRESH, .dst = &opt_cleanup_age,
-     .help = "ranges for the seconds since the last complete cleanup (default: warning above "
-             "3 times address_verify_cache_cleanup_interval)"},
+     .help = "ranges for the seconds the last complete cleanup precedes the last update "
+             "verify(8) made to the cache (default: warning above 3 times "
+             "address_verify_cache_cleanup_interval; verify(8) runs on demand and cleans up "
+             "as it starts, so on a quiet server the cleanup ages with the cache)"},
     {.name = "expired", .arg = "W,C", .kind = PP_OPT_THRESH, .dst = &opt_expired,
      .help = "ranges for the entries past their expire time, which cleanup should remove"},
     {.name = "outstanding", .arg = "W,C", .kind = PP_OPT_THRESH, .dst = &opt_outstanding,
-     .help = "ranges for the probes sent and not answered yet"},
+     .help = "ranges for the probes sent less than 1000 s ago and not answered yet (first "
+             "probes and refreshes of failed addresses; a deliverable address's refresh "
+             "probe is not counted: verify(8) keeps its OK result whatever the probe says)"},
     {.name = "entries", .arg = "W,C", .kind = PP_OPT_THRESH, .dst = &opt_entries,
      .help = "ranges for the number of entries"},
     {.name = "failures", .arg = "N", .kind = PP_OPT_INT, .dst = &opt_failures,
@@ -75,7 +80,11 @@ static const pp_plugin plugin = {
                "entries the cleanup should have removed.",
     .usage = "[-C DIR | --map TYPE:PATH] [-w RANGE] [-c RANGE] [--update-age W,C] "
              "[--cleanup-age W,C] [--expired W,C] [-v]",
-    .notes = "Must be able to read the cache (data_directory is usually readable by root and "
+    .notes = "The cache, its expire and refresh times and the cleanup interval are those of "
+             "the master.cf verify service (address_verify_service_name) where its -o "
+             "overrides main.cf; a map name without type gets default_database_type, as "
+             "verify(8) opens it. Must be able to read the cache (data_directory is usually "
+             "readable by root and "
              "postfix only). The cache is opened read-only with the shared lock Postfix's "
              "readers take; a running verify(8) keeps it exclusively locked for as long as it "
              "runs, so it is then read without the lock (postmap -s would wait until verify "
@@ -121,16 +130,18 @@ static int scan_once(const pp_vcache_settings *s, long long now, figures *f, cha
     while ((rc = pp_vcache_next(&r, &e, err, errlen)) == 1) {
         f->entries++;
         f->count[e.status]++;
-        if (e.probed != 0) {
-            if (pp_vcache_probe_pending(&e, now))
-                f->outstanding++;
-            else
-                f->lost++;
+        switch (pp_vcache_probe_state(&e, now)) {
+        case PP_VCACHE_PROBE_PENDING: f->outstanding++; break;
+        case PP_VCACHE_PROBE_LOST: f->lost++; break;
+        case PP_VCACHE_PROBE_REFRESH: f->refreshing++; break;
+        case PP_VCACHE_PROBE_NONE: break;
         }
         if (pp_vcache_expired(&e, now, s))
             f->expired++;
         if (e.updated > f->newest)
             f->newest = e.updated;
+        if (pp_vcache_activity(&e) > f->activity)
+            f->activity = pp_vcache_activity(&e);
         if (e.status == PP_VCACHE_DEFERRED || e.status == PP_VCACHE_UNDELIVERABLE)
             remember_failure(f, &e);
     }
@@ -201,44 +212,83 @@ static void judge_counts(pp_result *r, const figures *f, const pp_common *c)
     perf(r, "malformed", (double)f->malformed, "", NULL);
 }
 
+/* verify(8) runs on demand, and as it starts it cleans up when the last cleanup completed more
+ * than the interval ago (dict_cache_control()): on a quiet server the stamp ages with the whole
+ * cache. The cleanup is late by how far it lags behind the last update verify(8) made. */
+static void judge_cleanup(pp_result *r, const figures *f, const pp_vcache_settings *s,
+                          long long now)
+{
+    char age[32], lag[32], interval[32];
+    pp_thresh cleanup = opt_cleanup_age;
+    long long behind = f->activity > f->last_cleanup ? f->activity - f->last_cleanup : 0;
+    bool judged = s->cleanup_interval > 0 && f->last_cleanup;
+
+    if (!cleanup.warn.set && !cleanup.crit.set && s->cleanup_interval > 0)
+        cleanup.warn = (pp_range){.set = true, .end = 3.0 * (double)s->cleanup_interval};
+    pp_timefmt_age((double)s->cleanup_interval, interval, sizeof interval);
+    pp_timefmt_age((double)(now - f->last_cleanup), age, sizeof age);
+    pp_timefmt_age((double)behind, lag, sizeof lag);
+    if (s->cleanup_interval == 0)
+        pp_result_add(r, PP_OK, "cache cleanup disabled (address_verify_cache_cleanup_interval "
+                      "= 0)");
+    else if (!f->last_cleanup)
+        pp_result_add(r, PP_OK, "no cleanup completed yet (interval %s)", interval);
+    else if (behind == 0)
+        pp_result_add(r, pp_thresh_judge(&cleanup, 0), "last cleanup %s ago, after the last "
+                      "cache update (interval %s)", age, interval);
+    else
+        pp_result_add(r, pp_thresh_judge(&cleanup, (double)behind), "last cleanup %s ago, %s "
+                      "before the last cache update (interval %s)", age, lag, interval);
+    pp_perf p = pp_perf_make("cleanup_age", f->last_cleanup ? (double)(now - f->last_cleanup)
+                                                            : NAN, "s");
+    pp_result_perf(r, &p);
+    p = pp_perf_make("cleanup_lag", judged ? (double)behind : NAN, "s");
+    pp_perf_thresh(&p, &cleanup);
+    pp_result_perf(r, &p);
+}
+
 static void judge_times(pp_result *r, const figures *f, const pp_vcache_settings *s,
                         long long now)
 {
-    char age[32], interval[32];
-    pp_thresh cleanup = opt_cleanup_age;
+    char age[32], expire[32];
 
     /* No result at all is older than any age. */
     double newest_age = f->newest ? (double)(now - f->newest) : INFINITY;
     pp_timefmt_age(newest_age, age, sizeof age);
     pp_result_add(r, pp_thresh_judge(&opt_update_age, newest_age),
                   f->newest ? "newest result %s ago" : "no probe result in the cache", age);
-    if (!cleanup.warn.set && !cleanup.crit.set && s->cleanup_interval > 0)
-        cleanup.warn = (pp_range){.set = true, .end = 3.0 * (double)s->cleanup_interval};
-    pp_timefmt_age((double)s->cleanup_interval, interval, sizeof interval);
-    if (s->cleanup_interval == 0) {
-        pp_result_add(r, PP_OK, "cache cleanup disabled (address_verify_cache_cleanup_interval "
-                      "= 0)");
-    } else if (f->last_cleanup) {
-        pp_timefmt_age((double)(now - f->last_cleanup), age, sizeof age);
-        pp_result_add(r, pp_thresh_judge(&cleanup, (double)(now - f->last_cleanup)),
-                      "last cleanup %s ago (interval %s)", age, interval);
-    } else {
-        pp_result_add(r, PP_OK, "no cleanup completed yet (interval %s)", interval);
-    }
+    judge_cleanup(r, f, s, now);
     pp_result_add(r, pp_thresh_judge(&opt_expired, (double)f->expired),
                   "%zu entries past their expire time", f->expired);
     pp_result_add(r, pp_thresh_judge(&opt_outstanding, (double)f->outstanding),
                   "%zu probes outstanding, %zu lost (no result after %d s)", f->outstanding,
                   f->lost, PP_VCACHE_PROBE_TTL);
+    pp_timefmt_age((double)s->pos_expire, expire, sizeof expire);
+    if (f->refreshing)
+        pp_result_add(r, PP_OK, "%zu deliverable addresses re-probed without a new result: "
+                      "verify(8) ignores a failed refresh probe and keeps the OK result until "
+                      "it expires (%s)", f->refreshing, expire);
     perf(r, "outstanding", (double)f->outstanding, "", &opt_outstanding);
     perf(r, "lost_probes", (double)f->lost, "", NULL);
+    perf(r, "refreshing", (double)f->refreshing, "", NULL);
     perf(r, "expired", (double)f->expired, "", &opt_expired);
     pp_perf p = pp_perf_make("newest_age", f->newest ? newest_age : NAN, "s");
     pp_perf_thresh(&p, &opt_update_age);
     pp_result_perf(r, &p);
-    p = pp_perf_make("cleanup_age", f->last_cleanup ? (double)(now - f->last_cleanup) : NAN, "s");
-    pp_perf_thresh(&p, &cleanup);
-    pp_result_perf(r, &p);
+}
+
+/* The settings verify(8) runs with, and where they come from. */
+static void describe_settings(pp_result *r, const pp_vcache_settings *s)
+{
+    char t[4][32];
+    long long v[4] = {s->pos_expire, s->pos_refresh, s->neg_expire, s->neg_refresh};
+    for (int i = 0; i < 4; i++)
+        pp_timefmt_age((double)v[i], t[i], sizeof t[i]);
+    pp_result_add(r, PP_OK, "%s%s%s: %s; positive expire %s, refresh %s; negative expire %s, "
+                  "refresh %s", s->defaults ? "postconf failed, Postfix's default times" :
+                  s->service ? "master.cf service " : "no verify service in master.cf, main.cf",
+                  s->service ? s->service : "", s->map_override ? " (map set by its -o)" : "",
+                  s->map, t[0], t[1], t[2], t[3]);
 }
 
 static void summarize(pp_result *r, const figures *f, long long now)
@@ -275,8 +325,7 @@ int main(int argc, char **argv)
     judge_times(r, &f, &s, now);
     if (note)
         pp_result_add(r, PP_OK, "%s %s", s.map, note);
-    if (s.defaults)
-        pp_result_add(r, PP_OK, "postconf failed: expire times are Postfix's defaults");
+    describe_settings(r, &s);
     summarize(r, &f, now);
     free(note);
     pp_vcache_settings_free(&s);

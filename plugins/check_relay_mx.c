@@ -360,8 +360,7 @@ typedef struct views {
 static const char *effective(views *vs, const char *name)
 {
     char err[512];
-    const char *v = pp_mastercf_override(vs->s, name);
-    return v ? v : pp_postconf_get(vs->pc, name, err, sizeof err);
+    return pp_mastercf_effective(vs->s, vs->pc, name, err, sizeof err);
 }
 
 static int add_class(const char *name, void *arg)

@@ -5,9 +5,14 @@
  *	int pp_vcache_parse(const char *value, size_t len, pp_vcache_entry *e);
  *	const char *pp_vcache_status_name(int status);
  *	bool pp_vcache_probe_pending(const pp_vcache_entry *e, long long now);
+pp_vcache_probe pp_vcache_probe_state(const pp_vcache_entry *e, long long now);
+long long pp_vcache_activity(const pp_vcache_entry *e);
+ *	pp_vcache_probe pp_vcache_probe_state(const pp_vcache_entry *e, long long now);
+ *	long long pp_vcache_activity(const pp_vcache_entry *e);
  *	bool pp_vcache_expired(const pp_vcache_entry *e, long long now,
  *			       const pp_vcache_settings *s);
  *	int pp_vcache_time_parse(const char *text, char unit, long long *seconds);
+char *pp_vcache_map_name(const char *value, const char *db_type);
  *
  *	int pp_vcache_settings_load(const char *config_dir, const char *map,
  *				    pp_vcache_settings *s, char *err, size_t errlen);
@@ -24,6 +29,12 @@
  *	the last result came in; text, the delivery agent's reason. Its dict_cache layer adds the
  *	key _LAST_CACHE_CLEANUP_COMPLETED_ with the time of the last complete cleanup.
  *
+ *	verify(8) sets probed when it sends a probe and clears it when a result comes in, with
+ *	one exception: a deliverable address is re-probed after
+ *	address_verify_positive_refresh_time, and a failed refresh probe is ignored on purpose
+ *	(the OK result stays until it expires) and leaves probed set. After PROBE_TTL (1000 s)
+ *	without a result verify(8) sends another probe at the next query.
+ *
  *	pp_vcache_parse() reads a value as verify(8)'s verify_parse_entry() does: three decimal
  *	fields, a status 0-3, not both times 0; it returns 0 or -1 (pure; e->text points into
  *	value). pp_vcache_status_name() gives "deliverable", "deferred", "undeliverable" or
@@ -32,12 +43,26 @@
  *	deliverable entry updated longer than address_verify_positive_expire_time ago, or another
  *	one longer than address_verify_negative_expire_time ago, with no probe pending; the
  *	cleanup removes exactly these, so many of them mean cleanup no longer trims the cache.
+ *	pp_vcache_probe_state() applies those rules: PP_VCACHE_PROBE_NONE (probed 0),
+ *	PP_VCACHE_PROBE_PENDING (a first probe or a refresh of a failed address, sent less
+ *	than PROBE_TTL ago), PP_VCACHE_PROBE_LOST (the same with no result after PROBE_TTL),
+ *	PP_VCACHE_PROBE_REFRESH (a deliverable address's refresh probe: in flight, failed or
+ *	lost, the OK result stands; none of these is outstanding). pp_vcache_activity() is the
+ *	last time verify(8) wrote the entry, the later of updated and probed.
  *	pp_vcache_time_parse() reads a Postfix time value ("31d", "3600", "12h"; units s m h d w;
  *	without a suffix, unit applies: Postfix takes the unit of the parameter's default value).
  *
- *	pp_vcache_settings_load() reads address_verify_map (unless map is given), the expire
- *	times and address_verify_cache_cleanup_interval with one postconf run. When map is
- *	given and postconf cannot be run the times keep Postfix's defaults and s->defaults is set.
+ *	pp_vcache_map_name() is the table verify(8) opens for an address_verify_map value, as
+ *	Postfix's data_redirect_map() names it: a value without "type:" gets db_type
+ *	(default_database_type). Allocated.
+ *
+ *	pp_vcache_settings_load() reads the settings verify(8) runs with: those of the master.cf
+ *	service named address_verify_service_name (type unix, command verify; s->service is
+ *	"name/unix") where its -o overrides main.cf, main.cf's otherwise (postconf -x, and
+ *	postconf -M -x through mastercf). They are address_verify_map (unless map is given;
+ *	s->map_override when an -o sets it), the expire and refresh times and
+ *	address_verify_cache_cleanup_interval. When map is given and postconf cannot be run
+ *	the times keep Postfix's defaults and s->defaults is set.
  *
  *	pp_vcache_open() opens the map ("btree:/path", "hash:...", "lmdb:...") through cachedb
  *	(errno as pp_cachedb_open() sets it; EINVAL for a map name it cannot read);
@@ -64,6 +89,13 @@ enum {
     PP_VCACHE_NSTATUS = 4
 };
 
+typedef enum pp_vcache_probe {
+    PP_VCACHE_PROBE_NONE,
+    PP_VCACHE_PROBE_PENDING,
+    PP_VCACHE_PROBE_LOST,
+    PP_VCACHE_PROBE_REFRESH
+} pp_vcache_probe;
+
 typedef struct pp_vcache_entry {
     const char *address;
     int status;
@@ -74,8 +106,10 @@ typedef struct pp_vcache_entry {
 } pp_vcache_entry;
 
 typedef struct pp_vcache_settings {
-    char *map;
-    long long pos_expire, neg_expire;
+    char *map;     /* TYPE:PATH */
+    char *service; /* "verify/unix": the master.cf service read, NULL when none */
+    bool map_override; /* address_verify_map set by the service's -o */
+    long long pos_expire, neg_expire, pos_refresh, neg_refresh;
     long long cleanup_interval;
     bool defaults; /* postconf could not be run: Postfix's default times */
 } pp_vcache_settings;
@@ -89,8 +123,11 @@ typedef struct pp_vcache_reader {
 int pp_vcache_parse(const char *value, size_t len, pp_vcache_entry *e);
 const char *pp_vcache_status_name(int status);
 bool pp_vcache_probe_pending(const pp_vcache_entry *e, long long now);
+pp_vcache_probe pp_vcache_probe_state(const pp_vcache_entry *e, long long now);
+long long pp_vcache_activity(const pp_vcache_entry *e);
 bool pp_vcache_expired(const pp_vcache_entry *e, long long now, const pp_vcache_settings *s);
 int pp_vcache_time_parse(const char *text, char unit, long long *seconds);
+char *pp_vcache_map_name(const char *value, const char *db_type);
 
 int pp_vcache_settings_load(const char *config_dir, const char *map, pp_vcache_settings *s,
                             char *err, size_t errlen);

@@ -102,6 +102,23 @@ bool pp_mastercf_smtpd_listener(const pp_mastercf_service *s)
            (strcmp(s->type, "inet") == 0 || strcmp(s->type, "pass") == 0);
 }
 
+const pp_mastercf_service *pp_mastercf_find(const pp_mastercf *m, const char *name,
+                                            const char *type, const char *command)
+{
+    for (size_t i = 0; i < m->n; i++)
+        if (strcmp(m->v[i].name, name) == 0 && strcmp(m->v[i].type, type) == 0 &&
+            strcmp(m->v[i].command, command) == 0)
+            return &m->v[i];
+    return NULL;
+}
+
+const char *pp_mastercf_effective(const pp_mastercf_service *s, pp_postconf *pc,
+                                  const char *param, char *err, size_t errlen)
+{
+    const char *v = s ? pp_mastercf_override(s, param) : NULL;
+    return v ? v : pp_postconf_get(pc, param, err, errlen);
+}
+
 static void add_line(char *line, void *ctx)
 {
     pp_mastercf *m = ctx;

@@ -6,6 +6,14 @@
  *	int pp_mastercf_parse_line(const char *line, pp_mastercf_service *s);
  *	const char *pp_mastercf_override(const pp_mastercf_service *s, const char *param);
  *	bool pp_mastercf_smtpd_listener(const pp_mastercf_service *s);
+const pp_mastercf_service *pp_mastercf_find(const pp_mastercf *m, const char *name,
+                                            const char *type, const char *command);
+const char *pp_mastercf_effective(const pp_mastercf_service *s, pp_postconf *pc,
+                                  const char *param, char *err, size_t errlen);
+ *	const pp_mastercf_service *pp_mastercf_find(const pp_mastercf *m, const char *name,
+ *						    const char *type, const char *command);
+ *	const char *pp_mastercf_effective(const pp_mastercf_service *s, pp_postconf *pc,
+ *					  const char *param, char *err, size_t errlen);
  *	void pp_mastercf_service_free(pp_mastercf_service *s);
  *	void pp_mastercf_free(pp_mastercf *m);
  * DESCRIPTION
@@ -22,12 +30,19 @@
  *	pp_mastercf_override() is the value the service's last "-o param=..." sets, or NULL.
  *	pp_mastercf_smtpd_listener() is true for an smtpd(8) service that takes connections
  *	from the network: type inet, or pass (handed connections by postscreen(8)).
+ *	pp_mastercf_find() is the first service with that name and type running that command
+ *	(its base name), or NULL.
+ *	pp_mastercf_effective() is the value a service runs with: its last "-o param=...", else
+ *	main.cf's (or Postfix's default) through pc; s may be NULL (main.cf only). NULL with err
+ *	when postconf fails or does not know param.
  */
 #ifndef PP_MASTERCF_H
 #define PP_MASTERCF_H
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "postfix/postconf.h"
 
 typedef struct pp_mastercf_service {
     char *name;    /* "smtp", "127.0.0.1:10025" */
@@ -47,6 +62,10 @@ int pp_mastercf_load(pp_mastercf *m, const char *config_dir, char *err, size_t e
 int pp_mastercf_parse_line(const char *line, pp_mastercf_service *s);
 const char *pp_mastercf_override(const pp_mastercf_service *s, const char *param);
 bool pp_mastercf_smtpd_listener(const pp_mastercf_service *s);
+const pp_mastercf_service *pp_mastercf_find(const pp_mastercf *m, const char *name,
+                                            const char *type, const char *command);
+const char *pp_mastercf_effective(const pp_mastercf_service *s, pp_postconf *pc,
+                                  const char *param, char *err, size_t errlen);
 void pp_mastercf_service_free(pp_mastercf_service *s);
 void pp_mastercf_free(pp_mastercf *m);
 

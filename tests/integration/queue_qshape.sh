@@ -34,6 +34,12 @@ for flags in "" "-s" "-p -m 2" "-l -b 6 -t 10" "-b 4 -t 30" "-w 100"; do
         all_of 'test "$(sorted_lines "$OUT")" = "$want"' stderr_empty 'out_has "TOTAL"'
 done
 check "--qshape: exit status of the check (held mail: WARNING)" rc_is 1
+# No queue named: qshape shows incoming and active; so does --qshape (not the held and
+# deferred mail above).
+want=$(sorted_lines "$(qshape -c "$CONF")")
+run "$PLUGIN" -C "$CONF" --qshape
+check "--qshape without QUEUE: qshape's queues (incoming, active)" \
+    all_of 'test "$(sorted_lines "$OUT")" = "$want"' stderr_empty 'out_has "TOTAL"'
 
 # ---- counts against postqueue -j ----
 run "$PLUGIN" -C "$CONF"

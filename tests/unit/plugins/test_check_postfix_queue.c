@@ -121,7 +121,7 @@ static void test_queues(void **state)
     assert_non_null(strstr(r.out, " deferred_oldest=72"));
     assert_non_null(strstr(r.out, "s;3600;10000;0 "));
 
-    RUN("--qshape", "-T", "60", "-b", "3");
+    RUN("--qshape", "-T", "60", "-b", "3", "deferred", "hold"); /* alone: incoming, active */
     assert_int_equal(r.status, 1);
     char want[1024];
     /* Columns as qshape sizes them: 3, 3, 4 and 5 wide, the domain in the remaining 65. */
