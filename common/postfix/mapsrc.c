@@ -8,10 +8,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/utf8.h"
+
 /* Postfix's ISSPACE (isspace in the C locale). */
 static bool blank(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+static bool ascii(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)s[i] >= 0x80)
+            return false;
+    return true;
 }
 
 static char lower(char c)
@@ -19,9 +29,9 @@ static char lower(char c)
     return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
 }
 
-void pp_mapsrc_init(pp_mapsrc *p, pp_mapsrc_kind kind)
+void pp_mapsrc_init(pp_mapsrc *p, pp_mapsrc_kind kind, unsigned flags)
 {
-    *p = (pp_mapsrc){.kind = kind};
+    *p = (pp_mapsrc){.kind = kind, .flags = flags};
     pp_buf_init(&p->text);
     pp_buf_init(&p->done);
     pp_buf_init(&p->key);
@@ -44,20 +54,33 @@ static void set_key(pp_mapsrc *p, pp_mapsrc_entry *e, const char *k, size_t n)
     e->klen = p->key.len;
 }
 
-/* postmap: "key whitespace value", both non-empty. */
+/* postmap: "key whitespace value", both non-empty, as postmap.c's postmap() reads them. The
+ * key ends at the first blank outside double quotes (a backslash escapes the next byte) and is
+ * kept in its quoted form: `"john doe"@example.com OK` has the key `"john doe"@example.com`. */
 static void postmap_entry(pp_mapsrc *p, const char *s, size_t len, pp_mapsrc_entry *e)
 {
+    bool quoted = false;
     size_t k = 0;
-    while (k < len && s[k] != ' ' && s[k] != '\t' && s[k] != '\r' && s[k] != '\n')
-        k++;
-    size_t kend = k;
-    while (kend > 0 && blank(s[kend - 1]))
-        kend--;
+    for (; k < len; k++) {
+        if (s[k] == '\\') {
+            if (++k == len)
+                break;
+        } else if (blank(s[k])) {
+            if (!quoted)
+                break;
+        } else if (s[k] == '"') {
+            quoted = !quoted;
+        }
+    }
+    if (quoted) {
+        e->why = "unbalanced '\"' -- ignoring this line";
+        return;
+    }
     size_t v = k;
     while (v < len && blank(s[v]))
         v++;
-    set_key(p, e, s, kend);
-    e->valid = kend > 0 && v < len;
+    set_key(p, e, s, k);
+    e->valid = k > 0 && v < len;
     if (!e->valid)
         e->why = "expected format: key whitespace value";
 }
@@ -131,7 +154,10 @@ static int complete(pp_mapsrc *p, pp_mapsrc_entry *e)
     size_t len = strlen(s);
     e->text = s;
     e->textlen = len;
-    if (p->kind == PP_MAPSRC_ALIAS)
+    if (p->kind != PP_MAPSRC_LINES && (p->flags & PP_MAPSRC_UTF8) && !ascii(s, len) &&
+        !pp_utf8_valid(s, p->done.len))
+        e->why = "non-UTF-8 input -- ignoring this line";
+    else if (p->kind == PP_MAPSRC_ALIAS)
         alias_entry(p, s, len, e);
     else if (p->kind == PP_MAPSRC_POSTMAP)
         postmap_entry(p, s, len, e);
@@ -171,14 +197,15 @@ int pp_mapsrc_end(pp_mapsrc *p, pp_mapsrc_entry *e)
     return complete(p, e);
 }
 
-void pp_mapsrc_count(const char *buf, size_t len, pp_mapsrc_kind kind, pp_mapsrc_counts *c)
+void pp_mapsrc_count(const char *buf, size_t len, pp_mapsrc_kind kind, unsigned flags,
+                     pp_mapsrc_counts *c)
 {
     pp_mapsrc p;
     pp_mapsrc_entry e;
     size_t pos = 0;
 
     *c = (pp_mapsrc_counts){0};
-    pp_mapsrc_init(&p, kind);
+    pp_mapsrc_init(&p, kind, flags);
     while (pos < len) {
         const char *nl = memchr(buf + pos, '\n', len - pos);
         size_t n = nl ? (size_t)(nl - (buf + pos)) : len - pos;
@@ -194,8 +221,8 @@ void pp_mapsrc_count(const char *buf, size_t len, pp_mapsrc_kind kind, pp_mapsrc
 
 /* ---- reading a file ---- */
 
-int pp_mapsrc_read(const char *path, pp_mapsrc_kind kind, pp_mapsrc_fn fn, void *ctx, char *err,
-                   size_t errlen)
+int pp_mapsrc_read(const char *path, pp_mapsrc_kind kind, unsigned flags, pp_mapsrc_fn fn,
+                   void *ctx, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "re");
     pp_mapsrc p;
@@ -211,7 +238,7 @@ int pp_mapsrc_read(const char *path, pp_mapsrc_kind kind, pp_mapsrc_fn fn, void 
         errno = e;
         return -1;
     }
-    pp_mapsrc_init(&p, kind);
+    pp_mapsrc_init(&p, kind, flags);
     while (rc == 0 && (n = getline(&line, &cap, f)) >= 0) {
         size_t len = (size_t)n;
         if (len && line[len - 1] == '\n')
