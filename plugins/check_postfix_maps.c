@@ -80,7 +80,8 @@ static const pp_plugin plugin = {
              "are warnings. A regexp rule too costly for this plugin to compile (a repetition "
              "bound over 3000) is listed as not checked, without alarm: Postfix compiles it. "
              "Tables Postfix writes itself (proxy_write_maps, the verify, postscreen, SASL "
-             "and TLS caches) are left out. Files this user may not read (a root-only sasl_passwd) are still "
+             "and TLS caches) are left out. Files this user may not read (a root-only "
+             "sasl_passwd) are still "
              "checked for STALE and MISSING, but not counted. The reload check reads Postfix's "
              "master pid file (root only).",
     .use = PP_USE_THRESH | PP_USE_CONFDIR,

@@ -27,17 +27,18 @@
  *
  *	Each logical line then becomes an entry the way the tool reads it. PP_MAPSRC_POSTMAP
  *	(postmap.c's own parser, 3.7): the key ends at the first blank outside double quotes,
- *	a backslash escaping the byte after it, and keeps its quotes and backslashes
- *	(the key of `"john doe"@example.com OK` is `"john doe"@example.com`, quotes and all; a
- *	backslash-escaped blank stays too); a line whose quote is not closed
- *	is skipped; the value is the rest with the surrounding blanks trimmed; both must be
- *	non-empty. PP_MAPSRC_ALIAS (postalias): the line
- *	must hold a ':' outside double quotes with a name before it and something after it,
- *	and the name may hold no ',' or '@' (outside quotes); the key is the name unquoted,
- *	blanks around it removed. Keys are folded to lower case, as postmap and postalias do
- *	unless run with -f. Tokenization of alias names is simplified: RFC 822 comments and
- *	the joining of several atoms are not modelled. PP_MAPSRC_LINES: every logical line is a
- *	valid entry with an empty key, for tables whose lines are rules (pcre, regexp).
+ *	a backslash escaping the byte after it, and keeps its quotes and backslashes (the key
+ *	of `"john doe"@example.com OK` is `"john doe"@example.com`, quotes and all; a
+ *	backslash-escaped blank stays too); a line whose quote is not closed is skipped; the
+ *	value is the rest with the surrounding blanks trimmed; both must be non-empty.
+ *	PP_MAPSRC_ALIAS (postalias): the line must hold a ':' outside double quotes with a
+ *	name before it and something after it, and the name may hold no ',' or '@' (outside
+ *	quotes); the key is the name unquoted, blanks around it removed. Keys are folded to
+ *	lower case (ASCII only: postmap's Unicode case folding under smtputf8_enable is not
+ *	modelled), as postmap and postalias do unless run with -f. Tokenization of alias
+ *	names is simplified: RFC 822 comments and the joining of several atoms are not
+ *	modelled. PP_MAPSRC_LINES: every logical line is a valid entry with an empty key, for
+ *	tables whose lines are rules (pcre, regexp).
  *
  *	pp_mapsrc_line() returns 1 when the line completed the previous logical line, which is
  *	then in e; pp_mapsrc_end() returns 1 with the last one at the end of the file. The

@@ -43,7 +43,8 @@ C=$T/conf
 pmap() { postmap -c "$C" "$@"; }
 
 # ---- item 3: keys as postmap reads them ----
-printf '"John Doe"@example.com OK\njohn\\ roe@example.com OK\n"unbalanced@example.com OK\nab\xffc@example.com OK\nplain@example.com OK\n' >"$T/senders"
+printf '%s OK\n' '"John Doe"@example.com' 'john\ roe@example.com' '"unbalanced@example.com' \
+    "$(printf 'ab\xffc@example.com')" plain@example.com >"$T/senders"
 postconf -c "$C" -e "smtpd_sender_restrictions = check_sender_access hash:$T/senders"
 [ "$(postconf -c "$C" -hx smtputf8_enable)" = yes ] || fail "smtputf8_enable is not yes here"
 pmap hash:"$T/senders" 2>"$T/postmap.err"
@@ -63,7 +64,8 @@ postmap -c "$C" -d '"john doe"@example.com' hash:"$T/senders"
 touch -d '-30 min' "$T/senders"
 touch -d '-20 min' "$T/senders.db"
 expect 2 "$C" --every-key
-has "1 of 3 source entries missing from the compiled file (first: '\"john doe\"@example.com', line 1)"
+has "1 of 3 source entries missing from the compiled file (first: '\"john doe\"@example.com', \
+line 1)"
 # With smtputf8_enable = no postmap takes the non-UTF-8 line: the plugin counts it, and never
 # prints its raw byte.
 postconf -c "$C" -e smtputf8_enable=no
@@ -105,7 +107,9 @@ touch -d 2020-01-01 "$T/header_checks" # older than any load: no reload asked
     "REJECT long x" ] || fail "Postfix does not use the x{1,4000} rule"
 expect 0 "$C" -v
 has "with rules this plugin cannot check"
-has "regexp:$T/header_checks 1 rule not checked (this plugin's limit, not Postfix's): $T/header_checks:1: not compiled here: its repetition bound 4000 is over this check's limit of 3000"
+has "regexp:$T/header_checks 1 rule not checked (this plugin's limit, not Postfix's): \
+$T/header_checks:1: not compiled here: its repetition bound 4000 is over this check's \
+limit of 3000"
 has " unchecked_rules=1;;;0;"
 hasnt "Postfix skips"
 
@@ -128,14 +132,16 @@ swaks --silent 2 --server "127.0.0.1:$PP_SMTP_PORT" --from "$PP_ALICE_USER" \
 logged=
 for _ in $(seq 1 50); do
     logged=$(tail -n +"$((mark + 1))" "$PP_POSTFIX_MAILLOG" |
-        grep -F "pcre map $T/transport.pcre, line 1: regular expression substitution is not allowed: skipping this rule" || true)
+        grep -F "pcre map $T/transport.pcre, line 1: regular expression substitution is not \
+allowed: skipping this rule" || true)
     [ -n "$logged" ] && break
     sleep 0.1
 done
 [[ $logged == *"/trivial-rewrite["* ]] || fail "trivial-rewrite did not log the skipped rule"
 expect 2 "$STACK_CONF" -v
 # (postconf lists address_verify_transport_maps, which inherits the table, first.)
-has "pcre:$T/transport.pcre 1 rule Postfix skips or misreads: $T/transport.pcre:1: regular expression substitution is not allowed (in address_verify_transport_maps)"
+has "pcre:$T/transport.pcre 1 rule Postfix skips or misreads: $T/transport.pcre:1: regular \
+expression substitution is not allowed (in address_verify_transport_maps)"
 # A rule without $n in the same table is not blamed.
 hasnt "transport.pcre:2:"
 
