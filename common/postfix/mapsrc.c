@@ -4,9 +4,11 @@
 #include "postfix/mapsrc.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unicode/ucasemap.h>
 
 #include "core/utf8.h"
 
@@ -42,14 +44,43 @@ void pp_mapsrc_free(pp_mapsrc *p)
     pp_buf_free(&p->text);
     pp_buf_free(&p->done);
     pp_buf_free(&p->key);
+    if (p->csm)
+        ucasemap_close(p->csm);
+    p->csm = NULL;
+}
+
+/* Postfix's casefold() under smtputf8_enable: ICU's default full case folding ("Straße" is
+ * "strasse"), for keys that are not ASCII. 0, or -1 when ICU fails. */
+static int fold_utf8(pp_mapsrc *p, const char *k, size_t n)
+{
+    UErrorCode error = U_ZERO_ERROR;
+    if (!p->csm && !(p->csm = ucasemap_open("en_US", U_FOLD_CASE_DEFAULT, &error)))
+        return -1;
+    if (n > INT32_MAX / 3 - 1)
+        return -1;
+    char *out = pp_xmalloc(3 * n + 1);
+    error = U_ZERO_ERROR;
+    int32_t len = ucasemap_utf8FoldCase(p->csm, out, (int32_t)(3 * n + 1), k, (int32_t)n,
+                                        &error);
+    if (U_FAILURE(error) || len < 0) {
+        free(out);
+        return -1;
+    }
+    pp_buf_add(&p->key, out, (size_t)len);
+    free(out);
+    return 0;
 }
 
 static void set_key(pp_mapsrc *p, pp_mapsrc_entry *e, const char *k, size_t n)
 {
     pp_buf_reset(&p->key);
     pp_buf_add(&p->key, "", 0);
-    for (size_t i = 0; i < n; i++)
-        pp_buf_putc(&p->key, lower(k[i]));
+    if (!(p->flags & PP_MAPSRC_UTF8) || ascii(k, n) || fold_utf8(p, k, n) != 0) {
+        pp_buf_reset(&p->key);
+        pp_buf_add(&p->key, "", 0);
+        for (size_t i = 0; i < n; i++)
+            pp_buf_putc(&p->key, lower(k[i]));
+    }
     e->key = p->key.s;
     e->klen = p->key.len;
 }

@@ -34,8 +34,9 @@
  *	PP_MAPSRC_ALIAS (postalias): the line must hold a ':' outside double quotes with a
  *	name before it and something after it, and the name may hold no ',' or '@' (outside
  *	quotes); the key is the name unquoted, blanks around it removed. Keys are folded to
- *	lower case (ASCII only: postmap's Unicode case folding under smtputf8_enable is not
- *	modelled), as postmap and postalias do unless run with -f. Tokenization of alias
+ *	lower case, as postmap and postalias do unless run with -f: with PP_MAPSRC_UTF8 a key
+ *	that is not ASCII as Postfix's casefold() does, with ICU's full case folding
+ *	("Straße@x" is "strasse@x"). Tokenization of alias
  *	names is simplified: RFC 822 comments and the joining of several atoms are not
  *	modelled. PP_MAPSRC_LINES: every logical line is a valid entry with an empty key, for
  *	tables whose lines are rules (pcre, regexp).
@@ -90,6 +91,7 @@ typedef struct pp_mapsrc {
     size_t lineno;    /* physical lines seen */
     size_t start;     /* where the pending one started */
     pp_buf key;       /* the key handed out */
+    struct UCaseMap *csm; /* ICU's case folder, opened for the first non-ASCII key */
 } pp_mapsrc;
 
 typedef struct pp_mapsrc_counts {

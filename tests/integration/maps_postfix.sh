@@ -44,14 +44,17 @@ pmap() { postmap -c "$C" "$@"; }
 
 # ---- item 3: keys as postmap reads them ----
 printf '%s OK\n' '"John Doe"@example.com' 'john\ roe@example.com' '"unbalanced@example.com' \
-    "$(printf 'ab\xffc@example.com')" plain@example.com >"$T/senders"
+    "$(printf 'ab\xffc@example.com')" plain@example.com 'Straße@Example.com' >"$T/senders"
 postconf -c "$C" -e "smtpd_sender_restrictions = check_sender_access hash:$T/senders"
 [ "$(postconf -c "$C" -hx smtputf8_enable)" = yes ] || fail "smtputf8_enable is not yes here"
 pmap hash:"$T/senders" 2>"$T/postmap.err"
 grep -q "line 3: unbalanced" "$T/postmap.err" || fail "postmap did not skip line 3"
 grep -q "line 4: non-UTF-8 input" "$T/postmap.err" || fail "postmap did not skip line 4"
 keys=$(postmap -c "$C" -s hash:"$T/senders" | wc -l)
-[ "$keys" -eq 3 ] || fail "postmap -s has $keys keys, expected 3"
+[ "$keys" -eq 4 ] || fail "postmap -s has $keys keys, expected 4"
+# Under smtputf8_enable Postfix folds a UTF-8 key with ICU's full case folding.
+[ "$(postmap -c "$C" -q 'strasse@example.com' hash:"$T/senders")" = OK ] ||
+    fail "postmap did not fold Straße to strasse"
 [ "$(postmap -c "$C" -q '"john doe"@example.com' hash:"$T/senders")" = OK ] ||
     fail "postmap -q does not find the quoted key"
 [ "$(postmap -c "$C" -q 'john\ roe@example.com' hash:"$T/senders")" = OK ] ||
@@ -64,14 +67,14 @@ postmap -c "$C" -d '"john doe"@example.com' hash:"$T/senders"
 touch -d '-30 min' "$T/senders"
 touch -d '-20 min' "$T/senders.db"
 expect 2 "$C" --every-key
-has "1 of 3 source entries missing from the compiled file (first: '\"john doe\"@example.com', \
+has "1 of 4 source entries missing from the compiled file (first: '\"john doe\"@example.com', \
 line 1)"
 # With smtputf8_enable = no postmap takes the non-UTF-8 line: the plugin counts it, and never
 # prints its raw byte.
 postconf -c "$C" -e smtputf8_enable=no
 pmap hash:"$T/senders" 2>/dev/null
 keys=$(postmap -c "$C" -s hash:"$T/senders" | wc -l)
-[ "$keys" -eq 4 ] || fail "postmap -s has $keys keys with smtputf8_enable = no, expected 4"
+[ "$keys" -eq 5 ] || fail "postmap -s has $keys keys with smtputf8_enable = no, expected 5"
 touch -d '-30 min' "$T/senders"
 expect 0 "$C" --every-key -v
 has "hash:$T/senders (smtpd_sender_restrictions): $keys entries (and 1 source line postmap skips"

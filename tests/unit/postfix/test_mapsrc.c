@@ -145,6 +145,10 @@ static void test_utf8(void **state)
                              "4:!non-UTF-8 input -- ignoring this line");
     entries_flags(text, PP_MAPSRC_POSTMAP, 0, out, sizeof out);
     assert_string_equal(out, "1:ab\xff@x|2:\xc3\xa9t\xc3\xa9@x|3:v\xc0\xaf@x|4:ok@x");
+    /* Postfix folds UTF-8 keys with ICU's full case folding (postmap -s on the stack). */
+    entries_flags("\xc3\x89MILE@X A\nStra\xc3\x9f" "e@X B\n", PP_MAPSRC_POSTMAP, PP_MAPSRC_UTF8,
+                  out, sizeof out);
+    assert_string_equal(out, "1:\xc3\xa9mile@x|2:strasse@x");
     entries_flags("root: \xfe\n", PP_MAPSRC_ALIAS, PP_MAPSRC_UTF8, out, sizeof out);
     assert_string_equal(out, "1:!non-UTF-8 input -- ignoring this line");
     /* Rule tables are not checked so (dict_pcre, dict_regexp). */
