@@ -17,6 +17,7 @@ pp_require_pkg(PCRE2 libpcre2-8 libpcre2-dev)
 pp_require_pkg(OPENSSL openssl libssl-dev)
 pp_require_pkg(LMDB lmdb liblmdb-dev)
 pp_require_pkg(ZLIB zlib zlib1g-dev)
+pp_require_pkg(ICU icu-uc libicu-dev) # Postfix's own case folding of UTF-8 table keys
 if(BUILD_TESTING)
   pp_require_pkg(CMOCKA cmocka libcmocka-dev)
 endif()

@@ -25,24 +25,27 @@
 #include "postfix/rxtable.h"
 #include "core/timefmt.h"
 #include "core/timeout.h"
+#include "core/utf8.h"
 
 #define MAX_SHOWN 3 /* problems of one table named in its line; -v lists all */
 
-enum { STALE, MISSING, CORRUPT, MISMATCH, BAD_RULES, RELOAD, UNREADABLE, NKINDS };
+enum { STALE, MISSING, CORRUPT, MISMATCH, BAD_RULES, RELOAD, UNREADABLE, UNCHECKED, NKINDS };
 
 typedef struct table {
     const pp_mapref *ref;
     pp_state state; /* without STALE, judged once all tables are seen */
     bool stale;
     pp_buf problems; /* "; "-separated */
-    char **details;
+    char **details; /* rules Postfix skips, then rules not checked here */
     size_t ndetails;
+    size_t nunchecked;
     char info[700]; /* for the OK tables' -v list */
 } table;
 
 typedef struct run {
     time_t now, loaded; /* loaded: when Postfix last (re)started; 0: unknown */
     char loaded_how[160];
+    unsigned src_flags; /* how postmap reads a source: pp_mapsrc_init() flags */
     size_t count[NKINDS];
 } run;
 
@@ -74,7 +77,11 @@ static const pp_plugin plugin = {
     .notes = "-w and -c judge the number of STALE tables (default: -w 0, any stale table "
              "warns). A MISSING or corrupt table, a compiled table lacking source entries and "
              "a rule Postfix skips are CRITICAL; duplicate or extra keys and a needed reload "
-             "are warnings. Files this user may not read (a root-only sasl_passwd) are still "
+             "are warnings. A regexp rule too costly for this plugin to compile (a repetition "
+             "bound over 3000) is listed as not checked, without alarm: Postfix compiles it. "
+             "Tables Postfix writes itself (proxy_write_maps, the verify, postscreen, SASL "
+             "and TLS caches) are left out. Files this user may not read (a root-only "
+             "sasl_passwd) are still "
              "checked for STALE and MISSING, but not counted. The reload check reads Postfix's "
              "master pid file (root only).",
     .use = PP_USE_THRESH | PP_USE_CONFDIR,
@@ -119,7 +126,7 @@ typedef struct counting {
     pp_cachedb *db; /* set for the lookup pass */
     size_t missing;
     size_t first_line;
-    char first_key[80];
+    char first_key[300];
     char err[300];
 } counting;
 
@@ -137,8 +144,13 @@ static int count_entry(void *ctx, const pp_mapsrc_entry *e)
     if (rc < 0)
         return 1;
     if (rc == 0 && k->missing++ == 0) {
+        pp_buf shown;
+        pp_buf_init(&shown);
+        pp_utf8_visible(&shown, e->key, e->klen < 60 ? e->klen : 60);
         k->first_line = e->line;
-        snprintf(k->first_key, sizeof k->first_key, "%s", e->key);
+        snprintf(k->first_key, sizeof k->first_key, "%s%s", shown.s ? shown.s : "",
+                 e->klen > 60 ? "..." : "");
+        pp_buf_free(&shown);
     }
     return 0;
 }
@@ -162,11 +174,12 @@ static int count_keys(pp_cachedb *db, bool alias, size_t *keys, char *err, size_
 }
 
 /* The source's entries; with db, each key is looked up in it too. 0, or -1 with err. */
-static int read_source(const table *t, pp_cachedb *db, counting *k, char *err, size_t errlen)
+static int read_source(const table *t, const run *r, pp_cachedb *db, counting *k, char *err,
+                       size_t errlen)
 {
     *k = (counting){.db = db};
     pp_mapsrc_kind kind = t->ref->alias ? PP_MAPSRC_ALIAS : PP_MAPSRC_POSTMAP;
-    int rc = pp_mapsrc_read(t->ref->path, kind, count_entry, k, err, errlen);
+    int rc = pp_mapsrc_read(t->ref->path, kind, r->src_flags, count_entry, k, err, errlen);
     if (rc > 0) /* a lookup failed */
         snprintf(err, errlen, "%s", k->err);
     return rc == 0 ? 0 : -1;
@@ -190,6 +203,10 @@ static void judge_counts(table *t, run *r, size_t keys, const counting *k)
                 "source? run %s", keys, k->c.entries, rebuild(t, cmd, sizeof cmd));
     else
         snprintf(t->info, sizeof t->info, "%zu entries", keys);
+    if (!k->missing && k->c.skipped)
+        snprintf(t->info + strlen(t->info), sizeof t->info - strlen(t->info), " (and %zu "
+                 "source line%s %s skips with a warning)", k->c.skipped,
+                 k->c.skipped == 1 ? "" : "s", t->ref->alias ? "postalias" : "postmap");
 }
 
 static void compare(table *t, run *r, pp_cachedb_type type)
@@ -205,10 +222,10 @@ static void compare(table *t, run *r, pp_cachedb_type type)
     pp_cachedb *db = pp_cachedb_open(type, t->ref->path, &lock, err, sizeof err);
     int rc = db ? count_keys(db, t->ref->alias, &keys, err, sizeof err) : -1;
     if (rc == 0)
-        rc = read_source(t, NULL, &k, err, sizeof err);
+        rc = read_source(t, r, NULL, &k, err, sizeof err);
     /* Which keys differ: look each source key up (bounded memory), on a mismatch only. */
     if (rc == 0 && (keys != k.c.entries || opt_every_key))
-        rc = read_source(t, db, &k, err, sizeof err);
+        rc = read_source(t, r, db, &k, err, sizeof err);
     int e = errno;
     pp_cachedb_close(db);
     if (rc == 0)
@@ -260,18 +277,33 @@ static void check_indexed(table *t, run *r)
 
 /* ---- tables read whole at start-up ---- */
 
-static void note_rule(void *ctx, size_t line, const char *why)
+/* Rules Postfix skips come first in details, those not checked here after them. */
+static void note_rule(void *ctx, size_t line, int kind, const char *why)
 {
     table *t = ctx;
+    size_t at = kind == PP_RXTABLE_UNCHECKED ? t->ndetails : t->ndetails - t->nunchecked;
     t->details = pp_xrealloc(t->details, (t->ndetails + 1) * sizeof *t->details);
-    t->details[t->ndetails++] = pp_xasprintf("%s:%zu: %s", t->ref->path, line, why);
+    memmove(t->details + at + 1, t->details + at, (t->ndetails - at) * sizeof *t->details);
+    t->details[at] = pp_xasprintf("%s:%zu: %s", t->ref->path, line, why);
+    t->ndetails++;
+    t->nunchecked += kind == PP_RXTABLE_UNCHECKED;
+}
+
+/* "path:line: why; ..." for details [from, to), MAX_SHOWN of them at most. */
+static void list_rules(const table *t, size_t from, size_t to, pp_buf *list)
+{
+    for (size_t i = from; i < to && i < from + MAX_SHOWN; i++)
+        pp_buf_printf(list, "%s%s", i > from ? "; " : "", t->details[i]);
+    if (to - from > MAX_SHOWN)
+        pp_buf_printf(list, "; and %zu more", to - from - MAX_SHOWN);
 }
 
 static void check_rules(table *t, run *r)
 {
     char err[300];
     pp_rxtable_kind kind = strcmp(t->ref->type, "pcre") == 0 ? PP_RXTABLE_PCRE : PP_RXTABLE_REGEXP;
-    long rules = pp_rxtable_check_file(t->ref->path, kind, note_rule, t, err, sizeof err);
+    long rules = pp_rxtable_check_file(t->ref->path, kind, t->ref->no_regsub, note_rule, t, err,
+                                       sizeof err);
     if (rules < 0 && errno == EACCES) {
         snprintf(t->info, sizeof t->info, "rules not checked: %s", err);
         return;
@@ -280,18 +312,22 @@ static void check_rules(table *t, run *r)
         problem(t, r, UNREADABLE, PP_UNKNOWN, "%s", err);
         return;
     }
-    if (t->ndetails == 0) {
-        snprintf(t->info, sizeof t->info, "%ld rules", rules);
-        return;
-    }
+    snprintf(t->info, sizeof t->info, "%ld rules", rules);
+    size_t skipped = t->ndetails - t->nunchecked;
     pp_buf list;
     pp_buf_init(&list);
-    for (size_t i = 0; i < t->ndetails && i < MAX_SHOWN; i++)
-        pp_buf_printf(&list, "%s%s", i ? "; " : "", t->details[i]);
-    if (t->ndetails > MAX_SHOWN)
-        pp_buf_printf(&list, "; and %zu more", t->ndetails - MAX_SHOWN);
-    problem(t, r, BAD_RULES, PP_CRITICAL, "%zu rule%s Postfix skips or misreads: %s",
-            t->ndetails, t->ndetails == 1 ? "" : "s", list.s);
+    if (skipped) {
+        list_rules(t, 0, skipped, &list);
+        problem(t, r, BAD_RULES, PP_CRITICAL, "%zu rule%s Postfix skips or misreads: %s",
+                skipped, skipped == 1 ? "" : "s", list.s);
+    }
+    /* This check's own limit says nothing against the table: reported, not alarmed. */
+    if (t->nunchecked) {
+        pp_buf_reset(&list);
+        list_rules(t, skipped, t->ndetails, &list);
+        problem(t, r, UNCHECKED, PP_OK, "%zu rule%s not checked (this plugin's limit, not "
+                "Postfix's): %s", t->nunchecked, t->nunchecked == 1 ? "" : "s", list.s);
+    }
     pp_buf_free(&list);
 }
 
@@ -399,9 +435,9 @@ static void report(pp_result *res, table *tables, size_t n, const run *r, const 
     if (!r->loaded)
         pp_sub_detail(ok, "no reload check: %s", r->loaded_how);
 
-    static const char *const labels[NKINDS] = {"stale",     "missing",       "corrupt",
-                                               "mismatched", "bad_rules",   "reload_needed",
-                                               "unreadable"};
+    static const char *const labels[NKINDS] = {"stale",      "missing",       "corrupt",
+                                               "mismatched", "bad_rules",     "reload_needed",
+                                               "unreadable", "unchecked_rules"};
     pp_perf p = pp_perf_make("tables", (double)n, "");
     pp_perf_minmax(&p, true, 0, false, 0);
     pp_result_perf(res, &p);
@@ -412,10 +448,14 @@ static void report(pp_result *res, table *tables, size_t n, const run *r, const 
         pp_perf_minmax(&p, true, 0, true, (double)n);
         pp_result_perf(res, &p);
     }
+    char unchecked[80] = "";
+    if (r->count[UNCHECKED])
+        snprintf(unchecked, sizeof unchecked, ", %zu with rules this plugin cannot check",
+                 r->count[UNCHECKED]);
     pp_result_summary(res, "%zu tables: %zu stale, %zu missing, %zu corrupt, %zu mismatched, "
-                      "%zu with bad rules, %zu to reload", n, r->count[STALE],
+                      "%zu with bad rules, %zu to reload%s", n, r->count[STALE],
                       r->count[MISSING], r->count[CORRUPT], r->count[MISMATCH],
-                      r->count[BAD_RULES], r->count[RELOAD]);
+                      r->count[BAD_RULES], r->count[RELOAD], unchecked);
 }
 
 int main(int argc, char **argv)
@@ -431,6 +471,7 @@ int main(int argc, char **argv)
     if (pp_maprefs_load(&refs, c.config_dir, err, sizeof err) != 0)
         pp_die(PP_UNKNOWN, "%s", err);
     r.now = time(NULL);
+    r.src_flags = refs.smtputf8 ? PP_MAPSRC_UTF8 : 0;
     find_loaded(&refs, &r);
 
     table *tables = pp_xcalloc(refs.n + 1, sizeof *tables);

@@ -6,6 +6,7 @@
 #include "postfix/rxtable.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <errno.h>
 #include <pcre2.h>
 #include <regex.h>
@@ -16,6 +17,7 @@
 #include <strings.h>
 
 #include "core/buf.h"
+#include "core/utf8.h"
 #include "postfix/mapsrc.h"
 
 typedef struct pattern {
@@ -75,9 +77,12 @@ static int get_pattern(pp_rxtable_kind kind, char **pp, pattern *pat, char *why,
 
 /* glibc's regcomp() copies a pattern's tree for each repetition operator stacked on one
  * atom ("a+++": memory exponential in their number, 40 MB for 16) and builds a bounded
- * repetition in memory quadratic in its bound ("a{1,3000}": 70 MB, "a{1,30000}": 7 GB).
- * Postfix's processes would each pay that to load the table, and the check must not eat the
- * host: such patterns are refused before regcomp() sees them. */
+ * repetition in memory quadratic in its bound ("a{1,3000}": 70 MB, "a{1,4000}": 124 MB,
+ * "a{1,32767}": minutes). Postfix compiles such patterns, each of its processes paying that
+ * to load the table; this check must not eat the host, so it does not compile them: the
+ * rule is not checked (PP_RXTABLE_UNCHECKED), which says nothing of whether Postfix skips it.
+ * A bound over RE_DUP_MAX is refused by regcomp() at once ("Regular expression too big"),
+ * in Postfix as here: that one is left to regcomp(). */
 #define STACKED_MAX 16
 #define BOUND_MAX 3000
 
@@ -99,7 +104,7 @@ static const char *bound_end(const char *p, unsigned long *max)
     return *q == '}' && q > p + 1 ? q : NULL;
 }
 
-static const char *costly_repeats(const char *re)
+static const char *costly_repeats(const char *re, char *why, size_t whylen)
 {
     int run = 0;
     for (const char *p = re; *p; p++) {
@@ -116,15 +121,23 @@ static const char *costly_repeats(const char *re)
             p = *q ? q : p;
             run = 0;
         } else if (*p == '{' && (end = bound_end(p, &max)) != NULL) {
-            if (max > BOUND_MAX)
-                return "a repetition bound over 3000: regcomp() needs memory growing with its square";
+            if (max > BOUND_MAX && max <= RE_DUP_MAX) {
+                snprintf(why, whylen, "not compiled here: its repetition bound %lu is over "
+                         "this check's limit of %d (regcomp() needs memory growing with the "
+                         "bound's square; Postfix compiles it)", max, BOUND_MAX);
+                return why;
+            }
             p = end;
             run++;
         } else {
             run = strchr("+*?", *p) ? run + 1 : 0;
         }
-        if (run > STACKED_MAX)
-            return "more than 16 repetition operators in a row: regcomp() needs memory doubling with each";
+        if (run > STACKED_MAX) {
+            snprintf(why, whylen, "not compiled here: more than %d repetition operators in a "
+                     "row are over this check's limit (regcomp() needs memory doubling with "
+                     "each; Postfix compiles it)", STACKED_MAX);
+            return why;
+        }
     }
     return NULL;
 }
@@ -137,7 +150,8 @@ static bool has_opt(const pattern *pat, char c)
     return on;
 }
 
-/* Compiles pat; returns 0 with the number of capturing groups in *groups, or -1. */
+/* Compiles pat; returns 0 with the number of capturing groups in *groups, PP_RXTABLE_SKIPPED,
+ * or PP_RXTABLE_UNCHECKED for a pattern too costly to compile here. */
 static int compile(pp_rxtable_kind kind, const pattern *pat, size_t *groups, char *why,
                    size_t whylen)
 {
@@ -160,7 +174,7 @@ static int compile(pp_rxtable_kind kind, const pattern *pat, size_t *groups, cha
             PCRE2_UCHAR msg[200];
             pcre2_get_error_message(code, msg, sizeof msg);
             snprintf(why, whylen, "error in regex at offset %zu: %s", (size_t)at, (char *)msg);
-            return -1;
+            return PP_RXTABLE_SKIPPED;
         }
         pcre2_pattern_info(re, PCRE2_INFO_CAPTURECOUNT, &captures);
         pcre2_code_free(re);
@@ -171,18 +185,15 @@ static int compile(pp_rxtable_kind kind, const pattern *pat, size_t *groups, cha
     o ^= has_opt(pat, 'i') ? REG_ICASE : 0;
     o ^= has_opt(pat, 'm') ? REG_NEWLINE : 0;
     o ^= has_opt(pat, 'x') ? REG_EXTENDED : 0;
-    const char *costly = costly_repeats(pat->re);
-    if (costly) {
-        snprintf(why, whylen, "regexp error: %s", costly);
-        return -1;
-    }
+    if (costly_repeats(pat->re, why, whylen))
+        return PP_RXTABLE_UNCHECKED;
     regex_t re;
     int rc = regcomp(&re, pat->re, o);
     if (rc != 0) {
         char msg[200];
         regerror(rc, &re, msg, sizeof msg);
         snprintf(why, whylen, "regexp error: %s", msg);
-        return -1;
+        return PP_RXTABLE_SKIPPED;
     }
     *groups = re.re_nsub;
     regfree(&re);
@@ -243,88 +254,118 @@ static int match_rule(pp_rxtable *t, char *p, char *why, size_t whylen)
 {
     pattern first, second = {0};
     size_t groups, ignored, max;
+    int rc;
 
     if (get_pattern(t->kind, &p, &first, why, whylen) != 0)
-        return -1;
+        return PP_RXTABLE_SKIPPED;
     if (t->kind == PP_RXTABLE_REGEXP && *p == '!' &&
         get_pattern(t->kind, &p, &second, why, whylen) != 0)
-        return -1;
+        return PP_RXTABLE_SKIPPED;
     p = skip_blanks(p);
     if (prescan(p, &max, why, whylen) != 0)
-        return -1;
+        return PP_RXTABLE_SKIPPED;
     if (max > 0 && !first.match) {
         snprintf(why, whylen, "$number found in negative match replacement text");
-        return -1;
+        return PP_RXTABLE_SKIPPED;
     }
-    if (compile(t->kind, &first, &groups, why, whylen) != 0 ||
-        (second.re && compile(t->kind, &second, &ignored, why, whylen) != 0))
-        return -1;
+    if (max > 0 && t->no_regsub) {
+        snprintf(why, whylen, "regular expression substitution is not allowed (in %s)",
+                 t->no_regsub);
+        return PP_RXTABLE_SKIPPED;
+    }
+    if ((rc = compile(t->kind, &first, &groups, why, whylen)) != 0 ||
+        (second.re && (rc = compile(t->kind, &second, &ignored, why, whylen)) != 0))
+        return rc;
     if (max > groups) {
         snprintf(why, whylen, "out of range replacement index \"%zu\" (the pattern has %zu "
                  "group%s)", max, groups, groups == 1 ? "" : "s");
-        return -1;
+        return PP_RXTABLE_SKIPPED;
     }
     t->rules++;
     if (!*p) {
         snprintf(why, whylen, "no replacement text: using empty string");
-        return -1;
+        return PP_RXTABLE_SKIPPED;
     }
     return 0;
+}
+
+/* Up to 40 bytes of the table's text, for a message: invalid UTF-8 and controls escaped. */
+static const char *shown(const char *text, char *out, size_t outlen)
+{
+    pp_buf b;
+    size_t n = strlen(text);
+    pp_buf_init(&b);
+    pp_utf8_visible(&b, text, n < 40 ? n : 40);
+    snprintf(out, outlen, "%s", b.s ? b.s : "");
+    pp_buf_free(&b);
+    return out;
 }
 
 static int if_rule(pp_rxtable *t, size_t line, char *p, char *why, size_t whylen)
 {
     pattern pat;
     size_t groups;
+    char text[200];
 
     p = skip_blanks(p + 2);
-    if (get_pattern(t->kind, &p, &pat, why, whylen) != 0 ||
-        compile(t->kind, &pat, &groups, why, whylen) != 0)
-        return -1;
+    if (get_pattern(t->kind, &p, &pat, why, whylen) != 0)
+        return PP_RXTABLE_SKIPPED;
+    int rc = compile(t->kind, &pat, &groups, why, whylen);
+    if (rc == PP_RXTABLE_SKIPPED)
+        return rc;
+    /* Postfix compiles an IF this check does not: it opens a block all the same. */
     if (t->nifs == t->cap) {
         t->cap = t->cap ? 2 * t->cap : 8;
         t->ifs = pp_xrealloc(t->ifs, t->cap * sizeof *t->ifs);
     }
     t->ifs[t->nifs++] = line;
-    t->rules++;
+    t->rules += rc == 0;
     p = skip_blanks(p);
     if (*p) {
-        snprintf(why, whylen, "text after the IF pattern is ignored (\"%.40s\"): rules between "
-                 "IF and ENDIF must not be indented", p);
-        return -1;
+        snprintf(why, whylen, "text after the IF pattern is ignored (\"%s\"): rules between "
+                 "IF and ENDIF must not be indented", shown(p, text, sizeof text));
+        rc = PP_RXTABLE_SKIPPED;
+    }
+    return rc;
+}
+
+static int endif_rule(pp_rxtable *t, char *p, char *why, size_t whylen)
+{
+    if (t->nifs == 0) {
+        snprintf(why, whylen, "ENDIF without matching IF");
+        return PP_RXTABLE_SKIPPED;
+    }
+    t->nifs--;
+    t->rules++;
+    if (*skip_blanks(p + 5)) {
+        snprintf(why, whylen, "text after ENDIF is ignored");
+        return PP_RXTABLE_SKIPPED;
     }
     return 0;
 }
 
 int pp_rxtable_rule(pp_rxtable *t, size_t line, const char *text, char *why, size_t whylen)
 {
-    char *buf = pp_xstrdup(text), *p = buf;
+    char *buf = pp_xstrdup(text), *p = buf, shown_text[200];
     size_t len = strlen(buf);
     int rc = 0;
 
     while (len > 0 && blank(buf[len - 1]))
         buf[--len] = '\0';
-    if (!*p)
-        rc = 0;
-    else if (!isalnum((unsigned char)*p))
+    if (!*p) {
+        free(buf);
+        return 0;
+    }
+    if (!isalnum((unsigned char)*p)) {
         rc = match_rule(t, p, why, whylen);
-    else if (strncasecmp(p, "if", 2) == 0 && !isalnum((unsigned char)p[2]))
+    } else if (strncasecmp(p, "if", 2) == 0 && !isalnum((unsigned char)p[2])) {
         rc = if_rule(t, line, p, why, whylen);
-    else if (strncasecmp(p, "endif", 5) == 0 && !isalnum((unsigned char)p[5])) {
-        if (t->nifs == 0) {
-            snprintf(why, whylen, "ENDIF without matching IF");
-            rc = -1;
-        } else {
-            t->nifs--;
-            t->rules++;
-            if (*skip_blanks(p + 5)) {
-                snprintf(why, whylen, "text after ENDIF is ignored");
-                rc = -1;
-            }
-        }
+    } else if (strncasecmp(p, "endif", 5) == 0 && !isalnum((unsigned char)p[5])) {
+        rc = endif_rule(t, p, why, whylen);
     } else {
-        snprintf(why, whylen, "unrecognized request \"%.40s\"", p);
-        rc = -1;
+        snprintf(why, whylen, "unrecognized request \"%s\"", shown(p, shown_text,
+                 sizeof shown_text));
+        rc = PP_RXTABLE_SKIPPED;
     }
     free(buf);
     return rc;
@@ -338,9 +379,9 @@ int pp_rxtable_unclosed(pp_rxtable *t, size_t *line)
     return 1;
 }
 
-void pp_rxtable_init(pp_rxtable *t, pp_rxtable_kind kind)
+void pp_rxtable_init(pp_rxtable *t, pp_rxtable_kind kind, const char *no_regsub)
 {
-    *t = (pp_rxtable){.kind = kind};
+    *t = (pp_rxtable){.kind = kind, .no_regsub = no_regsub};
 }
 
 void pp_rxtable_free(pp_rxtable *t)
@@ -358,26 +399,27 @@ typedef struct checker {
 static int check_entry(void *ctx, const pp_mapsrc_entry *e)
 {
     checker *c = ctx;
-    char why[300];
+    char why[400];
+    int rc;
     if (!e->valid)
-        c->fn(c->ctx, e->line, e->why);
-    else if (pp_rxtable_rule(&c->t, e->line, e->text, why, sizeof why) != 0)
-        c->fn(c->ctx, e->line, why);
+        c->fn(c->ctx, e->line, PP_RXTABLE_SKIPPED, e->why);
+    else if ((rc = pp_rxtable_rule(&c->t, e->line, e->text, why, sizeof why)) != 0)
+        c->fn(c->ctx, e->line, rc, why);
     return 0;
 }
 
-long pp_rxtable_check_file(const char *path, pp_rxtable_kind kind, pp_rxtable_problem_fn fn,
-                           void *ctx, char *err, size_t errlen)
+long pp_rxtable_check_file(const char *path, pp_rxtable_kind kind, const char *no_regsub,
+                           pp_rxtable_problem_fn fn, void *ctx, char *err, size_t errlen)
 {
     checker c = {.fn = fn, .ctx = ctx};
     size_t at;
 
-    pp_rxtable_init(&c.t, kind);
-    int rc = pp_mapsrc_read(path, PP_MAPSRC_LINES, check_entry, &c, err, errlen);
+    pp_rxtable_init(&c.t, kind, no_regsub);
+    int rc = pp_mapsrc_read(path, PP_MAPSRC_LINES, 0, check_entry, &c, err, errlen);
     int e = errno;
     if (rc == 0)
         while (pp_rxtable_unclosed(&c.t, &at))
-            fn(ctx, at, "IF has no matching ENDIF");
+            fn(ctx, at, PP_RXTABLE_SKIPPED, "IF has no matching ENDIF");
     long rules = (long)c.t.rules;
     pp_rxtable_free(&c.t);
     errno = e;

@@ -74,8 +74,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     pp_mapsrc_counts c;
     size_t line;
 
-    pp_mapsrc_init(&r.src, kind);
-    pp_rxtable_init(&r.rx, data[0] & 1 ? PP_RXTABLE_REGEXP : PP_RXTABLE_PCRE);
+    pp_mapsrc_init(&r.src, kind, data[0] & 4 ? PP_MAPSRC_UTF8 : 0);
+    pp_rxtable_init(&r.rx, data[0] & 1 ? PP_RXTABLE_REGEXP : PP_RXTABLE_PCRE,
+                    data[0] & 8 ? "transport_maps" : NULL);
     fuzz_lines(data + 1, size - 1, one_line, &r);
     if (pp_mapsrc_end(&r.src, &e) == 1)
         entry(&r, &e);
@@ -85,7 +86,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     pp_rxtable_free(&r.rx);
     pp_mapsrc_free(&r.src);
 
-    pp_mapsrc_count((const char *)data + 1, size - 1, kind, &c);
+    pp_mapsrc_count((const char *)data + 1, size - 1, kind, data[0] & 4 ? PP_MAPSRC_UTF8 : 0,
+                    &c);
     FUZZ_CHECK(c.entries == r.valid && c.skipped == r.skipped);
     FUZZ_CHECK(c.entries + c.skipped <= c.lines);
     return 0;

@@ -56,6 +56,38 @@ static void test_scan(void **state)
     pp_maprefs_free(&r);
 }
 
+/* Tables Postfix writes itself: proxy_write_maps's, whichever order the parameters come in,
+ * and the SASL, verify, postscreen and TLS caches; $number bans follow the parameter. */
+static void test_written_and_no_regsub(void **state)
+{
+    (void)state;
+    pp_maprefs r = {0};
+    pp_maprefs_scan(&r, "header_checks", "pcre:/etc/postfix/rules");
+    pp_maprefs_scan(&r, "my_own_maps", "btree:/var/lib/postfix/sasl_auth_cache");
+    pp_maprefs_scan(&r, "proxy_write_maps", "proxy:btree:/var/lib/postfix/sasl_auth_cache "
+                                            "btree:/var/lib/postfix/verify_cache");
+    pp_maprefs_scan(&r, "smtp_sasl_auth_cache_name", "proxy:btree:/var/lib/postfix/other");
+    pp_maprefs_scan(&r, "x_maps", "proxy:btree:/var/lib/postfix/verify_cache");
+    pp_maprefs_scan(&r, "proxywrite/unix/proxy_write_maps", "hash:/var/lib/postfix/mcf");
+    pp_maprefs_scan(&r, "y_maps", "hash:/var/lib/postfix/mcf");
+    pp_maprefs_scan(&r, "transport_maps", "pcre:/etc/postfix/rules, hash:/etc/postfix/transport");
+    pp_maprefs_scan(&r, "relay/unix/fallback_transport_maps", "regexp:/etc/postfix/fb");
+    pp_maprefs_scan(&r, "address_verify_transport_maps", "pcre:/etc/postfix/rules");
+    assert_int_equal(r.n, 3);
+    assert_string_equal(r.v[0].path, "/etc/postfix/rules");
+    assert_string_equal(r.v[0].param, "header_checks");
+    assert_string_equal(r.v[0].no_regsub, "transport_maps");
+    assert_int_equal(r.v[0].nparams, 3);
+    assert_string_equal(r.v[1].path, "/etc/postfix/transport");
+    assert_string_equal(r.v[2].no_regsub, "relay/unix/fallback_transport_maps");
+    assert_int_equal(r.nwritten, 3);
+    assert_true(pp_maprefs_no_regsub("sender_dependent_default_transport_maps"));
+    assert_true(pp_maprefs_no_regsub("local/unix/mailbox_transport_maps"));
+    assert_false(pp_maprefs_no_regsub("header_checks"));
+    assert_true(pp_maprefs_ignored("lmtp_sasl_auth_cache_name"));
+    pp_maprefs_free(&r);
+}
+
 static void test_classes(void **state)
 {
     (void)state;
@@ -97,7 +129,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scan),
-        cmocka_unit_test(test_classes),
+        cmocka_unit_test(test_classes), cmocka_unit_test(test_written_and_no_regsub),
         cmocka_unit_test(test_timefmt),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,7 +17,7 @@
 static pp_mapsrc_counts count(const char *text, pp_mapsrc_kind kind)
 {
     pp_mapsrc_counts c;
-    pp_mapsrc_count(text, strlen(text), kind, &c);
+    pp_mapsrc_count(text, strlen(text), kind, 0, &c);
     return c;
 }
 
@@ -28,7 +28,8 @@ static void record(const pp_mapsrc_entry *e, char *out, size_t outlen, size_t *u
 }
 
 /* Collects "line:key" or "line:!why" for every entry, separated by '|'. */
-static void entries(const char *text, pp_mapsrc_kind kind, char *out, size_t outlen)
+static void entries_flags(const char *text, pp_mapsrc_kind kind, unsigned flags, char *out,
+                          size_t outlen)
 {
     pp_mapsrc p;
     pp_mapsrc_entry e;
@@ -36,7 +37,7 @@ static void entries(const char *text, pp_mapsrc_kind kind, char *out, size_t out
     size_t used = 0;
 
     out[0] = '\0';
-    pp_mapsrc_init(&p, kind);
+    pp_mapsrc_init(&p, kind, flags);
     while (*pos) {
         const char *nl = strchr(pos, '\n');
         size_t n = nl ? (size_t)(nl - pos) : strlen(pos);
@@ -47,6 +48,11 @@ static void entries(const char *text, pp_mapsrc_kind kind, char *out, size_t out
     if (pp_mapsrc_end(&p, &e))
         record(&e, out, outlen, &used);
     pp_mapsrc_free(&p);
+}
+
+static void entries(const char *text, pp_mapsrc_kind kind, char *out, size_t outlen)
+{
+    entries_flags(text, kind, 0, out, outlen);
 }
 
 static void test_comments_and_blanks(void **state)
@@ -106,12 +112,56 @@ static void test_fold_and_separators(void **state)
     assert_string_equal(out, "1:!expected format: key whitespace value");
 }
 
+/* postmap 3.7 ends the key at the first blank outside quotes and keeps the quoted form. */
+static void test_quoted_keys(void **state)
+{
+    (void)state;
+    char out[512];
+    entries("\"John Doe\"@Example.com OK\n"
+            "john\\ roe@example.com  B\n"
+            "\"unbalanced@example.com C\n"
+            "\"a\\\" b\"@x  D  \n"
+            "tail\\\n"
+            "\"q\"\"r s\" E\n",
+            PP_MAPSRC_POSTMAP, out, sizeof out);
+    assert_string_equal(out, "1:\"john doe\"@example.com|2:john\\ roe@example.com|"
+                             "3:!unbalanced '\"' -- ignoring this line|4:\"a\\\" b\"@x|"
+                             "5:!expected format: key whitespace value|6:\"q\"\"r s\"");
+    /* The quote can close in the value: the whole line is then the key. */
+    entries("\"a b c\"\n", PP_MAPSRC_POSTMAP, out, sizeof out);
+    assert_string_equal(out, "1:!expected format: key whitespace value");
+}
+
+/* smtputf8_enable = yes: postmap and postalias skip lines that are not UTF-8. */
+static void test_utf8(void **state)
+{
+    (void)state;
+    char out[512];
+    const char *text = "ab\xff@x A\n\xc3\xa9t\xc3\xa9@x B\nv\xc0\xaf@x C\n"
+                       "ok@x \xed\xa0\x80\n";
+    entries_flags(text, PP_MAPSRC_POSTMAP, PP_MAPSRC_UTF8, out, sizeof out);
+    assert_string_equal(out, "1:!non-UTF-8 input -- ignoring this line|2:\xc3\xa9t\xc3\xa9@x|"
+                             "3:!non-UTF-8 input -- ignoring this line|"
+                             "4:!non-UTF-8 input -- ignoring this line");
+    entries_flags(text, PP_MAPSRC_POSTMAP, 0, out, sizeof out);
+    assert_string_equal(out, "1:ab\xff@x|2:\xc3\xa9t\xc3\xa9@x|3:v\xc0\xaf@x|4:ok@x");
+    /* Postfix folds UTF-8 keys with ICU's full case folding (postmap -s on the stack). */
+    entries_flags("\xc3\x89MILE@X A\nStra\xc3\x9f" "e@X B\n", PP_MAPSRC_POSTMAP, PP_MAPSRC_UTF8,
+                  out, sizeof out);
+    assert_string_equal(out, "1:\xc3\xa9mile@x|2:strasse@x");
+    entries_flags("root: \xfe\n", PP_MAPSRC_ALIAS, PP_MAPSRC_UTF8, out, sizeof out);
+    assert_string_equal(out, "1:!non-UTF-8 input -- ignoring this line");
+    /* Rule tables are not checked so (dict_pcre, dict_regexp). */
+    entries_flags("/\xff/ x\n", PP_MAPSRC_LINES, PP_MAPSRC_UTF8, out, sizeof out);
+    assert_string_equal(out, "1:");
+}
+
 static void test_text_survives_next_line(void **state)
 {
     (void)state;
     pp_mapsrc p;
     pp_mapsrc_entry e;
-    pp_mapsrc_init(&p, PP_MAPSRC_LINES);
+    pp_mapsrc_init(&p, PP_MAPSRC_LINES, 0);
     assert_int_equal(pp_mapsrc_line(&p, "/a/ one", 7, &e), 0);
     assert_int_equal(pp_mapsrc_line(&p, "  two", 5, &e), 0);
     assert_int_equal(pp_mapsrc_line(&p, "/b/ three", 9, &e), 1);
@@ -131,7 +181,7 @@ static void test_nul_ends_line(void **state)
     (void)state;
     pp_mapsrc p;
     pp_mapsrc_entry e;
-    pp_mapsrc_init(&p, PP_MAPSRC_POSTMAP);
+    pp_mapsrc_init(&p, PP_MAPSRC_POSTMAP, 0);
     assert_int_equal(pp_mapsrc_line(&p, "key\0 value", 10, &e), 0);
     assert_int_equal(pp_mapsrc_end(&p, &e), 1);
     assert_false(e.valid);
@@ -188,6 +238,7 @@ int main(void)
         cmocka_unit_test(test_missing_value),       cmocka_unit_test(test_orphan_continuation),
         cmocka_unit_test(test_fold_and_separators), cmocka_unit_test(test_nul_ends_line),
         cmocka_unit_test(test_text_survives_next_line),
+        cmocka_unit_test(test_quoted_keys),         cmocka_unit_test(test_utf8),
         cmocka_unit_test(test_aliases),             cmocka_unit_test(test_alias_key_unquoting),
         cmocka_unit_test(test_empty_and_huge),
     };
