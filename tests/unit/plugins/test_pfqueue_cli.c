@@ -55,8 +55,8 @@ static void test_refusals(void **state)
     refused(fmt, "PFQUEUE UNKNOWN - --format: unknown format 'nagios' (tsv, json)\n");
     const char *nofilter[] = {PFQUEUE, "--delete", "--yes", NULL};
     refused(nofilter, "PFQUEUE UNKNOWN - an action needs a filter (--from, --to, --from-or-to, "
-                      "--relay, --subject, --queue or --older-than); refusing to act on every "
-                      "message\n");
+                      "--relay, --subject, --queue, --older-than or --expired); refusing to "
+                      "act on every message\n");
     const char *two[] = {PFQUEUE, "--hold", "--requeue", "--from", "x", NULL};
     refused(two, "PFQUEUE UNKNOWN - give one action: --hold, --release, --requeue or --delete\n");
     const char *yes[] = {PFQUEUE, "--yes", "--from", "x", NULL};
