@@ -30,6 +30,7 @@
 #include "core/spawn.h"
 #include "core/stat_table.h"
 #include "core/timefmt.h"
+#include "core/timeout.h"
 
 #define SCAN_QUEUES                                                                          \
     (PP_QUEUE_BIT(PP_QUEUE_INCOMING) | PP_QUEUE_BIT(PP_QUEUE_ACTIVE) |                       \
@@ -127,7 +128,10 @@ static const pp_plugin tool = {
              "default is a dry run that lists what it would act on; --yes acts. postsuper "
              "acts on whole messages: all their recipients. The queue files are read "
              "directly when they can be (root); otherwise through postqueue -j, which gives "
-             "no headers, so --relay and --subject then refuse to run. Errors print one line "
+             "no headers, so --relay and --subject then refuse to run. -t limits the reading "
+             "of the queue, never the action, which postsuper always completes; postsuper's "
+             "count of the messages it changed is shown, and a line says so when it is not "
+             "the number selected. Errors print one line "
              "and exit 3; success exits 0.",
     .use = PP_USE_CONFDIR,
     .opts = opts,
@@ -495,11 +499,28 @@ static void print_report(const char *text)
     }
 }
 
-/* Hands the selected ids to postsuper and shows its report. */
+/* The count in postsuper's summary line ("postsuper: Placed on hold: 3 messages"), or -1. */
+static long postsuper_count(const char *report, const char *summary)
+{
+    char want[64];
+    long n = -1;
+    snprintf(want, sizeof want, "postsuper: %s: ", summary);
+    for (const char *p = report; (p = strstr(p, want)); p++)
+        if (p == report || p[-1] == '\n')
+            n = strtol(p + strlen(want), NULL, 10);
+    return n;
+}
+
+/*
+ * Hands the selected ids to postsuper and shows its report. The -t limit was for reading
+ * the queue: it is lifted first, so that the action is never killed half-way.
+ */
 static void act(run *st, action a, const char *config_dir)
 {
     static const char *const flag[] = {NULL, "-h", "-H", "-r", "-d"};
     static const char *const done[] = {NULL, "put on hold", "released", "requeued", "deleted"};
+    static const char *const summary[] = {NULL, "Placed on hold", "Released from hold",
+                                          "Requeued", "Deleted"};
     char err[512];
     pp_buf report;
     pp_child c;
@@ -525,6 +546,7 @@ static void act(run *st, action a, const char *config_dir)
     argv[n++] = "-";
     argv[n] = NULL;
     fflush(stdout);
+    pp_timeout_disarm();
     if (pp_spawn(argv, fileno(st->ids), &c, err, sizeof err) != 0)
         pp_die(PP_UNKNOWN, "%s", err);
     pp_buf_init(&report);
@@ -532,7 +554,14 @@ static void act(run *st, action a, const char *config_dir)
     if (rc != 0)
         pp_die(PP_UNKNOWN, "%s", err);
     print_report(pp_buf_str(&report));
+    long changed = postsuper_count(pp_buf_str(&report), summary[a]);
     pp_buf_free(&report);
+    if (changed < 0)
+        pp_die(PP_UNKNOWN, "postsuper gave no count of the messages %s", done[a]);
+    if ((unsigned long)changed != st->selected)
+        fprintf(stderr, "pfqueue: %ld of the %lu selected messages %s; the others had left "
+                        "the queue or were not in a queue this action applies to\n",
+                changed, st->selected, done[a]);
 }
 
 int main(int argc, char **argv)
