@@ -30,6 +30,7 @@
 #include "core/spawn.h"
 #include "core/stat_table.h"
 #include "core/timefmt.h"
+#include "core/timeout.h"
 
 #define SCAN_QUEUES                                                                          \
     (PP_QUEUE_BIT(PP_QUEUE_INCOMING) | PP_QUEUE_BIT(PP_QUEUE_ACTIVE) |                       \
@@ -42,7 +43,7 @@ typedef enum action { ACT_NONE, ACT_HOLD, ACT_RELEASE, ACT_REQUEUE, ACT_DELETE }
 
 static const char *opt_from, *opt_to, *opt_from_or_to, *opt_relay, *opt_subject, *opt_queue;
 static double opt_older = -1;
-static bool opt_stat, opt_yes, opt_postqueue, opt_no_header, opt_json, opt_utc;
+static bool opt_stat, opt_yes, opt_postqueue, opt_no_header, opt_json, opt_utc, opt_expired;
 static bool opt_act[5];
 
 static int fn_age(const char *arg, void *dst, char *err, size_t errlen)
@@ -82,6 +83,9 @@ static const pp_opt opts[] = {
      .help = "the queue name (incoming, active, deferred, hold, maildrop) matches REGEX"},
     {.name = "older-than", .arg = "AGE", .kind = PP_OPT_FUNC, .dst = &opt_older, .fn = fn_age,
      .help = "arrived more than AGE ago: a number of seconds or with a unit s, m, h, d, w"},
+    {.name = "expired", .kind = PP_OPT_FLAG, .dst = &opt_expired,
+     .help = "force-expired by postsuper -e or -f (flag \"expired\"; on hold such a message "
+             "stays until released or deleted)"},
     {.name = "stat", .kind = PP_OPT_FLAG, .dst = &opt_stat,
      .help = "print counts by sender, recipient and relay instead of the messages"},
     {.name = "hold", .kind = PP_OPT_FLAG, .dst = &opt_act[ACT_HOLD],
@@ -111,18 +115,23 @@ static const pp_plugin tool = {
     .name = "pfqueue",
     .service = "PFQUEUE",
     .purpose = "Lists the Postfix queue one message a line (queue id, queue, arrival, size, "
-               "sender, recipients, From:, To:, Subject:, Date:, relay), selects messages "
+               "sender, recipients, From:, To:, Subject:, Date:, relay, flags), selects messages "
                "with regular expressions, counts them, and holds, releases, requeues or "
                "deletes exactly the selected ones through postsuper.",
     .usage = "[-C DIR] [--from RE] [--to RE] [--from-or-to RE] [--relay RE] [--subject RE] "
-             "[--queue RE] [--older-than AGE] [--stat | --hold | --release | --requeue | "
+             "[--queue RE] [--older-than AGE] [--expired] [--stat | --hold | --release | --requeue | "
              "--delete [--yes]] [--format tsv|json]",
     .notes = "Filters are PCRE2 regular expressions, case-insensitive and unanchored; all "
-             "the given filters must match. An action needs at least one filter and by "
+             "the given filters must match. The flags column says \"expired\" for a message "
+             "force-expired by postsuper -e or -f (json: \"forced_expire\", as postqueue -j), "
+             "else \"-\". An action needs at least one filter and by "
              "default is a dry run that lists what it would act on; --yes acts. postsuper "
              "acts on whole messages: all their recipients. The queue files are read "
              "directly when they can be (root); otherwise through postqueue -j, which gives "
-             "no headers, so --relay and --subject then refuse to run. Errors print one line "
+             "no headers, so --relay and --subject then refuse to run. -t limits the reading "
+             "of the queue, never the action, which postsuper always completes; postsuper's "
+             "count of the messages it changed is shown, and a line says so when it is not "
+             "the number selected. Errors print one line "
              "and exit 3; success exits 0.",
     .use = PP_USE_CONFDIR,
     .opts = opts,
@@ -153,7 +162,7 @@ static bool match_any(const filter *f, const pcre2_code *re, const char *const *
 
 /* A message as both sources give it; header fields are "" when unknown. */
 typedef struct row {
-    const char *queue, *id;
+    const char *queue, *id; /* m->expired: force-expired */
     const pp_qmsg *m;
     const pp_qview *v;
 } row;
@@ -176,7 +185,7 @@ static bool to_matches(const filter *f, const pcre2_code *re, const row *r)
 static bool selected(const filter *f, const row *r)
 {
     return (!f->queue || match(f, f->queue, r->queue)) &&
-           (!f->cutoff || r->m->arrival < f->cutoff) &&
+           (!opt_expired || r->m->expired) && (!f->cutoff || r->m->arrival < f->cutoff) &&
            (!f->from || from_matches(f, f->from, r)) && (!f->to || to_matches(f, f->to, r)) &&
            (!f->either || from_matches(f, f->either, r) || to_matches(f, f->either, r)) &&
            (!f->relay || match(f, f->relay, field(&r->v->relay))) &&
@@ -200,7 +209,7 @@ static void filter_init(filter *f)
 static bool any_filter(void)
 {
     return opt_from || opt_to || opt_from_or_to || opt_relay || opt_subject || opt_queue ||
-           opt_older >= 0;
+           opt_older >= 0 || opt_expired;
 }
 
 static void filter_free(filter *f)
@@ -213,9 +222,9 @@ static void filter_free(filter *f)
 
 /* ---- output ---- */
 
-static const char *const columns[] = {"queue_id", "queue",   "arrival", "size",
-                                      "sender",   "recipients", "from", "to",
-                                      "subject",  "date",    "relay"};
+static const char *const columns[] = {"queue_id", "queue",      "arrival", "size",
+                                      "sender",   "recipients", "from",    "to",
+                                      "subject",  "date",       "relay",   "flags"};
 
 /* The tsv column names, before the first message. */
 static void print_header(void)
@@ -256,7 +265,7 @@ static void print_row(const row *r, pp_buf *line)
             pp_buf_printf(line, ", \"%s\": ", columns[6 + i]);
             pp_qview_json(line, texts[i]);
         }
-        pp_buf_puts(line, "}\n");
+        pp_buf_printf(line, ", \"forced_expire\": %s}\n", r->m->expired ? "true" : "false");
     } else {
         pp_buf_printf(line, "%s\t%s\t%s\t%lld\t", r->id, r->queue, when, (long long)r->m->size);
         pp_qview_tsv(line, r->m->sender[0] ? r->m->sender : "<>");
@@ -271,7 +280,7 @@ static void print_row(const row *r, pp_buf *line)
             pp_buf_putc(line, '\t');
             pp_qview_tsv(line, texts[i]);
         }
-        pp_buf_putc(line, '\n');
+        pp_buf_puts(line, r->m->expired ? "\texpired\n" : "\t-\n");
     }
     fwrite(line->s, 1, line->len, stdout);
 }
@@ -490,11 +499,28 @@ static void print_report(const char *text)
     }
 }
 
-/* Hands the selected ids to postsuper and shows its report. */
+/* The count in postsuper's summary line ("postsuper: Placed on hold: 3 messages"), or -1. */
+static long postsuper_count(const char *report, const char *summary)
+{
+    char want[64];
+    long n = -1;
+    snprintf(want, sizeof want, "postsuper: %s: ", summary);
+    for (const char *p = report; (p = strstr(p, want)); p++)
+        if (p == report || p[-1] == '\n')
+            n = strtol(p + strlen(want), NULL, 10);
+    return n;
+}
+
+/*
+ * Hands the selected ids to postsuper and shows its report. The -t limit was for reading
+ * the queue: it is lifted first, so that the action is never killed half-way.
+ */
 static void act(run *st, action a, const char *config_dir)
 {
     static const char *const flag[] = {NULL, "-h", "-H", "-r", "-d"};
     static const char *const done[] = {NULL, "put on hold", "released", "requeued", "deleted"};
+    static const char *const summary[] = {NULL, "Placed on hold", "Released from hold",
+                                          "Requeued", "Deleted"};
     char err[512];
     pp_buf report;
     pp_child c;
@@ -520,6 +546,7 @@ static void act(run *st, action a, const char *config_dir)
     argv[n++] = "-";
     argv[n] = NULL;
     fflush(stdout);
+    pp_timeout_disarm();
     if (pp_spawn(argv, fileno(st->ids), &c, err, sizeof err) != 0)
         pp_die(PP_UNKNOWN, "%s", err);
     pp_buf_init(&report);
@@ -527,7 +554,14 @@ static void act(run *st, action a, const char *config_dir)
     if (rc != 0)
         pp_die(PP_UNKNOWN, "%s", err);
     print_report(pp_buf_str(&report));
+    long changed = postsuper_count(pp_buf_str(&report), summary[a]);
     pp_buf_free(&report);
+    if (changed < 0)
+        pp_die(PP_UNKNOWN, "postsuper gave no count of the messages %s", done[a]);
+    if ((unsigned long)changed != st->selected)
+        fprintf(stderr, "pfqueue: %ld of the %lu selected messages %s; the others had left "
+                        "the queue or were not in a queue this action applies to\n",
+                changed, st->selected, done[a]);
 }
 
 int main(int argc, char **argv)
@@ -548,8 +582,8 @@ int main(int argc, char **argv)
         pp_die(PP_UNKNOWN, "--stat only counts; it takes no action");
     if (a != ACT_NONE && !any_filter())
         pp_die(PP_UNKNOWN, "an action needs a filter (--from, --to, --from-or-to, --relay, "
-                           "--subject, --queue or --older-than); refusing to act on every "
-                           "message");
+                           "--subject, --queue, --older-than or --expired); refusing to act "
+                           "on every message");
     if (opt_postqueue && (opt_relay || opt_subject))
         pp_die(PP_UNKNOWN, "--relay and --subject need the queue files; postqueue -j gives no "
                            "headers");

@@ -91,9 +91,10 @@ static const pp_opt opts[] = {
     {.name = "perf-buckets", .kind = PP_OPT_FLAG, .dst = &opt_perf_buckets,
      .help = "perfdata for every age bucket of every queue (never one per domain)"},
     {.name = "qshape", .kind = PP_OPT_FLAG, .dst = &opt_qshape,
-     .help = "print qshape's table (same layout, same numbers) instead of the plugin output; "
-             "the exit status stays the check's, judged on the queues shown (as with qshape, "
-             "incoming and active when no QUEUE is named)"},
+     .help = "print qshape's table (same layout, same numbers, but force-expired messages "
+             "counted, which qshape skips) instead of the plugin output; the exit status "
+             "stays the check's, judged on the queues shown (as with qshape, incoming and "
+             "active when no QUEUE is named)"},
     {.name = "width", .arg = "COLUMNS", .kind = PP_OPT_INT, .dst = &opt_width,
      .help = "terminal width for --qshape (default 80, qshape -w)"},
     {.name = "source", .arg = "auto|direct|showq", .kind = PP_OPT_FUNC, .dst = &opt_source,
@@ -124,7 +125,10 @@ static const pp_plugin plugin = {
              "postqueue run by another user than root accepts only the directories that the "
              "default main.cf lists in alternate_config_directories). Domains are "
              "counted per address, as qshape counts them, and only listed in the long output "
-             "and JSON, never as perfdata.\n"
+             "and JSON, never as perfdata. Force-expired messages (postsuper -e or -f, "
+             "Postfix 3.5 and later) count in their queue, as Postfix sees them, and "
+             "QUEUE_expired says how many of the queue's messages they are: on hold they "
+             "stay until released or deleted.\n"
              "Examples: check_postfix_queue -w 500 -c 2000 --deferred=200,1000 "
              "--oldest=14400,86400\n"
              "check_postfix_queue --qshape -p deferred",
@@ -327,10 +331,13 @@ static void judge_queue(pp_result *r, const probe *p, pp_queue q)
 
     fmt_bytes(qq->bytes, size, sizeof size);
     pp_timefmt_age(oldest, age, sizeof age);
+    char expired[48] = "";
+    if (qq->expired)
+        snprintf(expired, sizeof expired, " (%lu force-expired)", qq->expired);
     pp_state st = pp_thresh_judge(&opt_queue[q], (double)qq->messages);
-    pp_sub *sub = qq->messages ? pp_result_add(r, st, "%s: %lu message%s, %lu recipient%s, %s, "
-                                               "oldest %s", name, qq->messages,
-                                               plural(qq->messages), qq->recipients,
+    pp_sub *sub = qq->messages ? pp_result_add(r, st, "%s: %lu message%s%s, %lu recipient%s, "
+                                               "%s, oldest %s", name, qq->messages,
+                                               plural(qq->messages), expired, qq->recipients,
                                                plural(qq->recipients), size, age)
                                : pp_result_add(r, st, "%s: 0 messages", name);
     snprintf(ml, sizeof ml, "queue=\"%s\"", name);
@@ -342,6 +349,8 @@ static void judge_queue(pp_result *r, const probe *p, pp_queue q)
     snprintf(label, sizeof label, "%s_oldest", name);
     perf(r, label, oldest, "s", (AGE_QUEUES & PP_QUEUE_BIT(q)) ? &opt_oldest : NULL,
          "postfix_queue_oldest_age_seconds", ml);
+    snprintf(label, sizeof label, "%s_expired", name);
+    perf(r, label, (double)qq->expired, "", NULL, "postfix_queue_expired_messages", ml);
     queue_buckets(r, sub, p, q);
     queue_domains(r, p, q);
 }

@@ -74,6 +74,14 @@ void pp_timeout_arm(double seconds, pp_state state)
     setitimer(ITIMER_REAL, &it, NULL);
 }
 
+void pp_timeout_disarm(void)
+{
+    struct itimerval off;
+    memset(&off, 0, sizeof off);
+    setitimer(ITIMER_REAL, &off, NULL);
+    g_armed = 0;
+}
+
 double pp_timeout_left(void)
 {
     struct timespec now;

@@ -3,6 +3,7 @@
  *	timeout - the hard -t limit of a plugin run
  * SYNOPSIS
  *	void pp_timeout_arm(double seconds, pp_state state);
+ *	void pp_timeout_disarm(void);
  *	double pp_timeout_left(void);
  *	double pp_timeout_now(void);
  *	void pp_timeout_child(pid_t pid);
@@ -12,6 +13,8 @@
  *	the children registered with pp_timeout_child() are killed, the line
  *	"SERVICE STATE - timed out after N s" (in the run's output format, rendered in advance so
  *	the signal handler only calls write()) is printed and the process exits with state.
+ *	pp_timeout_disarm() stops the timer: for work that must never be cut in half (an
+ *	operator's postsuper action), after the part the limit was for.
  *	pp_timeout_left() gives the seconds left (a large number when no timer is armed), for
  *	code that sets its own per-call limits (sockets, poll, resolver).
  *	pp_timeout_now() is the monotonic clock that limit is kept on, in seconds: for timing
@@ -25,6 +28,7 @@
 #include "core/state.h"
 
 void pp_timeout_arm(double seconds, pp_state state);
+void pp_timeout_disarm(void);
 double pp_timeout_left(void);
 double pp_timeout_now(void);
 void pp_timeout_child(pid_t pid);

@@ -444,6 +444,7 @@ static void reset(pp_qmsg *m)
     m->arrival_usec = 0;
     m->size = -1;
     m->maildrop = false;
+    m->expired = false;
     m->sender = NULL;
     m->nrcpt = m->ndone = 0;
     m->sender_off = -1;

@@ -35,6 +35,9 @@
  *	    sender       the envelope sender, "" for the null sender
  *	    rcpt, nrcpt  the pending recipients (R records), in file order
  *	    ndone        recipients done (D) or canceled ('/')
+ *	    expired      force-expired by postsuper -e or -f (Postfix 3.5 and later): a mark in
+ *	                 the file's mode, not in its records, so the parser leaves it false and
+ *	                 whoever has the file's mode sets it (queue_scan, showq)
  *
  *	The strings belong to m and stay valid until the next read or pp_qmsg_free().
  *	Memory is reused from one read to the next: a scan needs one pp_qmsg per thread.
@@ -106,6 +109,7 @@ typedef struct pp_qmsg {
     long arrival_usec;
     int64_t size;
     bool maildrop;
+    bool expired;
     const char *sender;
     const char **rcpt;
     size_t nrcpt;

@@ -28,6 +28,9 @@
 #define PATH_LEN 256
 #define ID_MIN 6
 #define SEEN_MAX (1u << 18) /* inodes remembered from incoming/active: 2 MB at most */
+/* Postfix's mail_queue.h: MAIL_QUEUE_STAT_READY, tested under S_IRWXU, and ..._EXPIRE */
+#define QUEUE_FILE_READY (S_IRUSR | S_IWUSR | S_IXUSR)
+#define QUEUE_FILE_EXPIRE S_IXGRP
 
 static const char *const queue_names[PP_QUEUE_COUNT] = {
     [PP_QUEUE_INCOMING] = "incoming", [PP_QUEUE_ACTIVE] = "active",
@@ -244,10 +247,11 @@ static int read_file(walker *w, const job *j, struct stat *st, pp_qmsg *m, count
         *err = errno;
     } else if (!S_ISREG(st->st_mode)) {
         c->ignored++;
-    } else if ((st->st_mode & 0733) != 0700) {
+    } else if ((st->st_mode & S_IRWXU) != QUEUE_FILE_READY) {
         c->incomplete++;
     } else {
         pp_qrec_read_fd(fd, (uint64_t)st->st_size, w->o->rec, m);
+        m->expired = (st->st_mode & QUEUE_FILE_EXPIRE) != 0;
         if (m->status == PP_QREC_OK && m->size < 0)
             m->size = (int64_t)st->st_size;
         if (m->status == PP_QREC_IO)

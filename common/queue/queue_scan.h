@@ -21,11 +21,16 @@
  *	when the file was queued); maildrop is flat. Other names count as queue files only
  *	when they look like queue ids ([A-Za-z0-9]{6,}), are regular files (not symlinks) and
  *	are complete: Postfix gives a queue file its owner execute bit when it is done with
- *	it, and qshape takes (mode & 0733) == 0700. Files that vanish before they are opened
- *	(delivered, moved) are counted in res->vanished and otherwise ignored. Queues are walked
- *	in Postfix's order (incoming, active, deferred, hold, ...); a file met again in a later
- *	queue under the same inode (renamed there by qmgr or postsuper while the scan ran) is
- *	counted once, where it was first met, and in res->vanished for the later sighting.
+ *	it, and takes a file whose owner bits are rwx, whatever the others (mail_open_ok():
+ *	(mode & S_IRWXU) == 0700). postsuper -e and -f (Postfix 3.5 and later) mark a message
+ *	force-expired with the group execute bit (mode 0710): such a file is complete and
+ *	handed over with msg->expired set (qshape's test, (mode & 0733) == 0700, misses it,
+ *	and with it every force-expired message on hold). Files that vanish before they are
+ *	opened (delivered, moved) are counted in res->vanished and otherwise ignored. Queues
+ *	are walked in Postfix's order (incoming, active, deferred, hold, ...); a file met
+ *	again in a later queue under the same inode (renamed there by qmgr or postsuper while
+ *	the scan ran) is counted once, where it was first met, and in res->vanished for the
+ *	later sighting.
  *
  *	msg is the file parsed by pp_qrec_read() with o->rec (NULL: envelope only); when
  *	msg->status is not PP_QREC_OK the file is corrupt and msg->error says why. For a
@@ -89,7 +94,7 @@ typedef struct pp_qscan_opts {
 typedef struct pp_qscan_result {
     int dir_errno[PP_QUEUE_COUNT];
     unsigned long files;      /* handed to fn */
-    unsigned long incomplete; /* mode not yet 0700 & 0733 */
+    unsigned long incomplete; /* owner bits not rwx yet: still being written */
     unsigned long ignored;    /* names that are not queue ids, symlinks, non-files */
     unsigned long vanished;
     unsigned long errors;

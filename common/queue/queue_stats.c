@@ -238,6 +238,7 @@ void pp_qstats_add(pp_qstats *s, pp_queue q, const pp_qmsg *m)
     double age = difftime(s->o.now, (time_t)m->arrival);
     int b = pp_qstats_bucket(&s->o, age);
     qq->messages++;
+    qq->expired += m->expired;
     if (s->o.older_than > 0 && age > s->o.older_than)
         qq->older++;
     qq->recipients += m->nrcpt;

@@ -15,8 +15,9 @@
  *	void pp_qstats_domain_of(const char *addr, pp_buf *out);
  * DESCRIPTION
  *	pp_qstats_add() counts one parsed message (from a queue file or from showq) in queue
- *	q: messages, pending recipients, bytes (the size mailq shows), the oldest arrival,
- *	messages per age bucket, messages older than o->older_than seconds, and per domain the addresses that qshape counts: each pending
+ *	q: messages, those of them force-expired (m->expired), pending recipients, bytes (the
+ *	size mailq shows), the oldest arrival, messages per age bucket, messages older than
+ *	o->older_than seconds, and per domain the addresses that qshape counts: each pending
  *	recipient (o->by_sender: the sender, once per message), and only for messages that
  *	still have a pending recipient, as qshape does. pp_qstats_corrupt() counts a file that
  *	could not be parsed, keeping the first few reasons (queue->corrupt_why).
@@ -39,7 +40,8 @@
  *	queues), most first, parent domains shown as qshape shows them. pp_qstats_qshape()
  *	prints qshape's table for all the queues added, column widths for a terminal of width
  *	columns (qshape -w, at least 80), every domain, qshape's order (count, then name
- *	length; then name, where qshape's order is random).
+ *	length; then name, where qshape's order is random). Unlike qshape, which skips files
+ *	of mode 0710, the table counts force-expired messages: they are in the queue.
  */
 #ifndef PP_QUEUE_STATS_H
 #define PP_QUEUE_STATS_H
@@ -70,6 +72,7 @@ typedef struct pp_qstats_opts {
 
 typedef struct pp_qstats_queue {
     unsigned long messages;
+    unsigned long expired;   /* of messages: force-expired (postsuper -e, -f) */
     unsigned long recipients;
     uint64_t bytes;
     int64_t oldest;          /* arrival time of the oldest message, -1 when empty */

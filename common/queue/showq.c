@@ -454,7 +454,7 @@ static int member(cur *c, pp_showq_msg *m, pp_buf *key, unsigned *seen)
         m->q.size = n;
         return n < 0 ? fail(c, "negative message_size") : 0;
     case K_EXPIRE:
-        return boolean(c, &m->forced_expire);
+        return boolean(c, &m->q.expired);
     case K_SENDER:
         if (address(c, m, &off) != 0)
             return -1;
@@ -470,9 +470,8 @@ static int member(cur *c, pp_showq_msg *m, pp_buf *key, unsigned *seen)
 static void clear(pp_showq_msg *m)
 {
     m->queue[0] = m->id[0] = '\0';
-    m->forced_expire = false;
     m->q.arrival = m->q.size = 0;
-    m->q.maildrop = false;
+    m->q.maildrop = m->q.expired = false;
     m->q.sender = "";
     m->q.nrcpt = 0;
     pp_buf_reset(&m->text);

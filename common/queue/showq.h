@@ -36,7 +36,8 @@
  *	quotes local parts RFC 822 style, "john doe"@example.com, which is undone here; what
  *	showq replaced by '?', non-printable bytes, cannot be restored); q.size is the message
  *	size (the file size in maildrop, where files have no size record); q.maildrop is set
- *	for the maildrop queue; q.arrival is whole seconds. What showq does not tell stays
+ *	for the maildrop queue; q.expired is showq's forced_expire (false before Postfix 3.5);
+ *	q.arrival is whole seconds. What showq does not tell stays
  *	zero: q.arrival_usec, q.ndone. Recipients come
  *	in showq's order: those with a deferral reason first, then the others, each once.
  *	pp_showq_next() passes over a message it met before in incoming or active under the
@@ -59,8 +60,7 @@
 typedef struct pp_showq_msg {
     char queue[16]; /* incoming, active, deferred, hold, maildrop */
     char id[32];    /* queue id: letters and digits only */
-    bool forced_expire;
-    pp_qmsg q;           /* arrival, size, maildrop, sender, rcpt, nrcpt */
+    pp_qmsg q;           /* arrival, size, maildrop, expired, sender, rcpt, nrcpt */
     const char **reason; /* reason[i]: the delay_reason of q.rcpt[i], or "" */
     /* storage: every string lives in text, at the offsets in off */
     pp_buf text;

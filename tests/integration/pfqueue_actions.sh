@@ -48,7 +48,7 @@ check "dry run --delete: changes nothing" all_of "rc_is 0" \
     '[[ $ERR == *"2 messages would be deleted"* ]]' unchanged
 run "$PFQ" -C "$CONF" --delete --yes
 check "--delete --yes without a filter: refused" all_of "rc_is 3" \
-    'out_is "PFQUEUE UNKNOWN - an action needs a filter (--from, --to, --from-or-to, --relay, --subject, --queue or --older-than); refusing to act on every message"' \
+    'out_is "PFQUEUE UNKNOWN - an action needs a filter (--from, --to, --from-or-to, --relay, --subject, --queue, --older-than or --expired); refusing to act on every message"' \
     unchanged
 run "$PFQ" -C "$CONF" --from "$SEL" --hold --delete --yes
 check "two actions: refused" all_of "rc_is 3" \

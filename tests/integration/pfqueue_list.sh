@@ -37,17 +37,17 @@ run "$PFQ" -C "$CONF" --subject "$T"
 check "listing: exit 0, nothing on stderr" all_of "rc_is 0" stderr_empty
 check "listing: the column names, then one line per message" \
     test "${OUT%%$'\n'*}" = \
-    "#queue_id${TAB}queue${TAB}arrival${TAB}size${TAB}sender${TAB}recipients${TAB}from${TAB}to${TAB}subject${TAB}date${TAB}relay"
+    "#queue_id${TAB}queue${TAB}arrival${TAB}size${TAB}sender${TAB}recipients${TAB}from${TAB}to${TAB}subject${TAB}date${TAB}relay${TAB}flags"
 check "listing: exactly this run's four messages" \
     test "$(ids_of)" = "$(sorted_ids "$H1" "$H2" "$H3" "$D1")"
 line() { printf '%s\n' "$OUT" | grep "^$1$TAB"; }
 DATE='Wed, 25 Nov 2026 10:00:00 +0000'
 check "listing: held message, RFC 2047 subject decoded, outside relay under loopback" \
-    test "$(line "$H1")" = "$H1${TAB}hold${TAB}$(when "$H1")${TAB}$(field "$H1" .message_size)${TAB}alice@a.$T.example${TAB}u1-$T@hold.test${TAB}Sender <alice@a.$T.example>${TAB}u1-$T@hold.test${TAB}café $T one${TAB}$DATE${TAB}ext1.example (ext1.example [192.0.2.11])"
+    test "$(line "$H1")" = "$H1${TAB}hold${TAB}$(when "$H1")${TAB}$(field "$H1" .message_size)${TAB}alice@a.$T.example${TAB}u1-$T@hold.test${TAB}Sender <alice@a.$T.example>${TAB}u1-$T@hold.test${TAB}café $T one${TAB}$DATE${TAB}ext1.example (ext1.example [192.0.2.11])${TAB}-"
 check "listing: two recipients" \
-    test "$(line "$H2")" = "$H2${TAB}hold${TAB}$(when "$H2")${TAB}$(field "$H2" .message_size)${TAB}bob@b.$T.example${TAB}u2-$T@hold.test,u3-$T@d1.hold.test${TAB}Sender <bob@b.$T.example>${TAB}u2-$T@hold.test,u3-$T@d1.hold.test${TAB}$T two${TAB}$DATE${TAB}ext2.example (unknown [198.51.100.22])"
+    test "$(line "$H2")" = "$H2${TAB}hold${TAB}$(when "$H2")${TAB}$(field "$H2" .message_size)${TAB}bob@b.$T.example${TAB}u2-$T@hold.test,u3-$T@d1.hold.test${TAB}Sender <bob@b.$T.example>${TAB}u2-$T@hold.test,u3-$T@d1.hold.test${TAB}$T two${TAB}$DATE${TAB}ext2.example (unknown [198.51.100.22])${TAB}-"
 check "listing: null sender as <>, no outside relay as -" \
-    test "$(line "$H3")" = "$H3${TAB}hold${TAB}$(when "$H3")${TAB}$(field "$H3" .message_size)${TAB}<>${TAB}u4-$T@hold.test${TAB}Sender <mailer-daemon@example.org>${TAB}u4-$T@hold.test${TAB}$T three${TAB}$DATE${TAB}-"
+    test "$(line "$H3")" = "$H3${TAB}hold${TAB}$(when "$H3")${TAB}$(field "$H3" .message_size)${TAB}<>${TAB}u4-$T@hold.test${TAB}Sender <mailer-daemon@example.org>${TAB}u4-$T@hold.test${TAB}$T three${TAB}$DATE${TAB}-${TAB}-"
 check "listing: deferred message" \
     test "$(line "$D1" | cut -f2,5,6,11)" = "deferred${TAB}carol@c.$T.example${TAB}x-$T@unreachable.test${TAB}ext3.example (ext3.example [203.0.113.33])"
 

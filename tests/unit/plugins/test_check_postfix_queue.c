@@ -153,6 +153,30 @@ static void test_corrupt(void **state)
     assert_int_equal(r.status, 0);
 }
 
+/* postsuper -e marks a message with the group execute bit: Postfix still sees it. */
+static void test_expired(void **state)
+{
+    (void)state;
+    put("hold/B00000000001", 60, "d@hold.example", 0700);
+    put("hold/B00000000002", 60, "e@hold.example", 0710);
+    put("deferred/A/A00000000001", 60, "a@one.example", 0710);
+
+    RUN("--hold=,");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "POSTFIX_QUEUE OK - 3 messages (deferred 1, hold 2) | "));
+    assert_non_null(strstr(r.out, " hold=2;;;0 hold_recipients=2;;;0 "));
+    assert_non_null(strstr(r.out, " hold_expired=1;;;0 "));
+    assert_non_null(strstr(r.out, " deferred_expired=1;;;0 "));
+    assert_non_null(strstr(r.out, " active_expired=0;;;0 "));
+    assert_non_null(strstr(r.out, "\n[OK] hold: 2 messages (1 force-expired), 2 recipients, "));
+
+    RUN("--qshape", "--hold=,", "hold");
+    assert_non_null(strstr(r.out, "hold.example  2  2"));
+
+    RUN("--format", "openmetrics", "hold");
+    assert_non_null(strstr(r.out, "\npostfix_queue_expired_messages{queue=\"hold\"} 1\n"));
+}
+
 static void test_bad_options(void **state)
 {
     (void)state;
@@ -177,6 +201,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_empty, setup, teardown),
         cmocka_unit_test_setup_teardown(test_queues, setup, teardown),
         cmocka_unit_test_setup_teardown(test_corrupt, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_expired, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_options, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,7 +11,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "qfile.h"
 #include "run_cmd.h"
+#include "standin.h"
 
 #define PFQUEUE TEST_BUILD_DIR "/contrib/pfqueue"
 
@@ -55,8 +63,8 @@ static void test_refusals(void **state)
     refused(fmt, "PFQUEUE UNKNOWN - --format: unknown format 'nagios' (tsv, json)\n");
     const char *nofilter[] = {PFQUEUE, "--delete", "--yes", NULL};
     refused(nofilter, "PFQUEUE UNKNOWN - an action needs a filter (--from, --to, --from-or-to, "
-                      "--relay, --subject, --queue or --older-than); refusing to act on every "
-                      "message\n");
+                      "--relay, --subject, --queue, --older-than or --expired); refusing to "
+                      "act on every message\n");
     const char *two[] = {PFQUEUE, "--hold", "--requeue", "--from", "x", NULL};
     refused(two, "PFQUEUE UNKNOWN - give one action: --hold, --release, --requeue or --delete\n");
     const char *yes[] = {PFQUEUE, "--yes", "--from", "x", NULL};
@@ -77,11 +85,52 @@ static void test_refusals(void **state)
     refused(arg, "PFQUEUE UNKNOWN - unexpected argument 'deferred' (see --help)\n");
 }
 
+/*
+ * -t limits the reading of the queue, never the postsuper action: a stand-in postsuper
+ * that takes longer than -t still completes, and its count is reported.
+ */
+static void test_action_outlives_timeout(void **state)
+{
+    (void)state;
+    char dir[64], path[256];
+    cmd_result r;
+    pp_buf b;
+    qf_pair env[] = {{'S', "s@sender.example"}, {'R', "r@rcpt.example"}, {0, NULL}};
+
+    assert_int_equal(standin_dir(dir, sizeof dir, "pfqact"), 0);
+    snprintf(path, sizeof path, "%s/q", dir);
+    assert_int_equal(mkdir(path, 0700), 0);
+    snprintf(path, sizeof path, "%s/q/deferred", dir);
+    assert_int_equal(mkdir(path, 0700), 0);
+    pp_buf_init(&b);
+    qf_cleanup(&b, (long)time(NULL) - 60, env, NULL, NULL);
+    snprintf(path, sizeof path, "%s/q/deferred/D00000000001", dir);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0700);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, b.s, b.len), (ssize_t)b.len);
+    close(fd);
+    pp_buf_free(&b);
+    assert_int_equal(standin_program(dir, "postconf", "echo 'queue_directory = %s/q'", dir), 0);
+    assert_int_equal(standin_program(dir, "postsuper",
+                                     "n=$(wc -l); sleep 2; echo \"postsuper: Placed on hold: "
+                                     "$n message\" >&2; : > %s/done", dir), 0);
+    assert_int_equal(standin_path(dir), 0);
+
+    const char *hold[] = {PFQUEUE, "-t", "1", "--from", "sender", "--hold", "--yes", NULL};
+    run_cmd(hold, &r);
+    snprintf(path, sizeof path, "%s/done", dir);
+    if (r.status != 0 || access(path, F_OK) != 0)
+        fail_msg("status %d, output '%s': postsuper did not complete", r.status, r.out);
+    assert_non_null(strstr(r.out, "D00000000001\tdeferred\t"));
+    assert_int_equal(standin_remove(dir), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_help),
         cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_action_outlives_timeout),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -40,7 +40,7 @@ static void test_real_lines(void **state)
     assert_string_equal(m.id, "38722A725D2");
     assert_int_equal(m.q.arrival, 1795624607);
     assert_int_equal(m.q.size, 294);
-    assert_false(m.forced_expire);
+    assert_false(m.q.expired);
     assert_string_equal(m.q.sender, "odd@postprobe.test");
     assert_int_equal(m.q.nrcpt, 2);
     assert_string_equal(m.q.rcpt[0], "a@hold.test");
@@ -56,7 +56,7 @@ static void test_real_lines(void **state)
         0);
     assert_string_equal(m.queue, "hold");
     assert_string_equal(m.id, "4ZbW0x1Dq7zKxLM");
-    assert_true(m.forced_expire);
+    assert_true(m.q.expired);
     assert_string_equal(m.q.sender, "");
     assert_int_equal(m.q.nrcpt, 1);
     assert_string_equal(m.reason[0], "");
