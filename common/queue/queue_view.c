@@ -11,6 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/utf8.h"
+
 enum {
     F_FROM = 1 << 0,
     F_TO = 1 << 1,
@@ -25,36 +27,6 @@ static bool blank(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-/* ---- UTF-8 ---- */
-
-/* Length of the valid UTF-8 sequence at p (1-4), or 0 when the bytes there are not one. */
-static size_t utf8_seq(const unsigned char *p, size_t avail)
-{
-    uint32_t cp;
-    size_t n;
-    if (p[0] < 0x80)
-        return 1;
-    if (p[0] >= 0xC2 && p[0] <= 0xDF)
-        n = 2, cp = p[0] & 0x1F;
-    else if (p[0] >= 0xE0 && p[0] <= 0xEF)
-        n = 3, cp = p[0] & 0x0F;
-    else if (p[0] >= 0xF0 && p[0] <= 0xF4)
-        n = 4, cp = p[0] & 0x07;
-    else
-        return 0;
-    if (avail < n)
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-        cp = cp << 6 | (p[i] & 0x3F);
-    }
-    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return n;
-}
-
 void pp_qview_tsv(pp_buf *out, const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -64,7 +36,7 @@ void pp_qview_tsv(pp_buf *out, const char *s)
         return;
     }
     for (size_t i = 0; i < len;) {
-        size_t n = utf8_seq(p + i, len - i);
+        size_t n = pp_utf8_seq(p + i, len - i);
         const char *esc = p[i] == '\t' ? "\\t" : p[i] == '\n' ? "\\n" : p[i] == '\r' ? "\\r"
                         : p[i] == '\\' ? "\\\\" : NULL;
         if (esc) {
@@ -81,29 +53,6 @@ void pp_qview_tsv(pp_buf *out, const char *s)
             i += n;
         }
     }
-}
-
-void pp_qview_json(pp_buf *out, const char *s)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t len = strlen(s);
-    pp_buf_putc(out, '"');
-    for (size_t i = 0; i < len;) {
-        size_t n = utf8_seq(p + i, len - i);
-        if (n == 0) {
-            pp_buf_puts(out, "\\ufffd");
-            i++;
-        } else if (p[i] == '"' || p[i] == '\\') {
-            pp_buf_putc(out, '\\');
-            pp_buf_putc(out, (char)p[i++]);
-        } else if (p[i] < 0x20 || p[i] == 0x7f) {
-            pp_buf_printf(out, "\\u%04x", p[i++]);
-        } else {
-            pp_buf_add(out, s + i, n);
-            i += n;
-        }
-    }
-    pp_buf_putc(out, '"');
 }
 
 /* ---- RFC 2047 encoded words ---- */
