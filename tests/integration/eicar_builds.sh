@@ -8,7 +8,8 @@
 # with `cmake --install`, packs the .deb with `cpack -G DEB` and unpacks it, and looks for
 # the signature (plain, and base64 as a MIME part carries it) in the build tree, the
 # installed tree and the package's files; the installed check_smtp_av must still send the
-# file, whole, to a loopback SMTP sink (a few lines of Perl). Needs no stack. PP_EICAR_BUILDS (e.g. "Release Release-lto") runs some types only.
+# file, whole, to a loopback SMTP sink (a few lines of Perl). Needs no stack; takes minutes
+# (ctest TIMEOUT 2400). PP_EICAR_BUILDS (e.g. "Release Release-lto") runs some types only.
 # Skipped in a sanitizer build directory (its own builds would be the same ones again).
 set -euo pipefail
 # shellcheck source=lib/expect.bash
