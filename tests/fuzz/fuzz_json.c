@@ -9,6 +9,8 @@
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -I../../common \
  *       fuzz_json.c ../../common/core/{json,utf8,buf}.c -o fuzz_json
  *   ./fuzz_json -max_len=512 corpus/json
+ *
+ * 211 thousand runs in 40 s found nothing (Debian 12, clang 14, a machine under load).
  */
 #include <stdbool.h>
 #include <stdint.h>
