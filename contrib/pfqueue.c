@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "core/buf.h"
+#include "core/json.h"
 #include "core/listing.h"
 #include "core/opts.h"
 #include "postfix/postconf.h"
@@ -248,22 +249,22 @@ static void print_row(const row *r, pp_buf *line)
     pp_buf_reset(line);
     if (opt_json) {
         pp_buf_puts(line, "{\"queue_id\": ");
-        pp_qview_json(line, r->id);
+        pp_json_str(line, r->id);
         pp_buf_puts(line, ", \"queue\": ");
-        pp_qview_json(line, r->queue);
+        pp_json_str(line, r->queue);
         pp_buf_printf(line, ", \"arrival_time\": %lld, \"arrival\": \"%s\", \"size\": %lld, "
                             "\"sender\": ",
                       (long long)r->m->arrival, when, (long long)r->m->size);
-        pp_qview_json(line, r->m->sender);
+        pp_json_str(line, r->m->sender);
         pp_buf_puts(line, ", \"recipients\": [");
         for (size_t i = 0; i < r->m->nrcpt; i++) {
             pp_buf_puts(line, i ? ", " : "");
-            pp_qview_json(line, r->m->rcpt[i]);
+            pp_json_str(line, r->m->rcpt[i]);
         }
         pp_buf_putc(line, ']');
         for (size_t i = 0; i < 5; i++) {
             pp_buf_printf(line, ", \"%s\": ", columns[6 + i]);
-            pp_qview_json(line, texts[i]);
+            pp_json_str(line, texts[i]);
         }
         pp_buf_printf(line, ", \"forced_expire\": %s}\n", r->m->expired ? "true" : "false");
     } else {
@@ -452,7 +453,7 @@ static void print_stats(run *st)
             if (opt_json) {
                 pp_buf_printf(&st->line, "{\"kind\": \"%s\", \"count\": %llu, \"value\": ",
                               kinds[k], (unsigned long long)e[i].count);
-                pp_qview_json(&st->line, e[i].key);
+                pp_json_str(&st->line, e[i].key);
                 pp_buf_puts(&st->line, "}\n");
             } else {
                 pp_buf_printf(&st->line, "%s\t%llu\t", kinds[k], (unsigned long long)e[i].count);

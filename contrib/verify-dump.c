@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "core/buf.h"
+#include "core/json.h"
 #include "core/listing.h"
 #include "core/opts.h"
 #include "queue/queue_view.h"
@@ -153,11 +154,11 @@ static void format_entry(const pp_vcache_entry *e, pp_buf *line)
     pp_timefmt_stamp(e->probed, opt_utc || opt_json, probed, sizeof probed);
     if (opt_json) {
         pp_buf_puts(line, "{\"address\":");
-        pp_qview_json(line, e->address);
+        pp_json_str(line, e->address);
         pp_buf_printf(line, ",\"status\":\"%s\",\"status_code\":%d,\"updated\":%lld,"
                       "\"updated_at\":\"%s\",\"probed\":%lld,\"text\":",
                       pp_vcache_status_name(e->status), e->status, e->updated, updated, e->probed);
-        pp_qview_json(line, text);
+        pp_json_str(line, text);
         pp_buf_puts(line, "}\n");
     } else {
         pp_buf_printf(line, "%s\t%s\t", updated, pp_vcache_status_name(e->status));

@@ -22,6 +22,9 @@ static long opt_port, opt_min_rsa = 2048, opt_min_ec = 256;
 static double opt_warn = 20, opt_crit = 15;
 static bool opt_v4, opt_v6, opt_selfsigned, opt_ocsp, opt_dane, opt_no_dnssec;
 
+/* The --ocsp help below says how long a response without nextUpdate stays current. */
+_Static_assert(PP_TLSINSPECT_OCSP_MAX_AGE == 7, "--ocsp's help text names 7 days");
+
 static const pp_opt opts[] = {
     {"host", 'H', "HOST", PP_OPT_STR, &opt_host, "server to connect to (name or address)", NULL},
     {"port", 'p', "PORT", PP_OPT_INT, &opt_port,
@@ -55,7 +58,8 @@ static const pp_opt opts[] = {
      NULL},
     {"ocsp", 0, NULL, PP_OPT_FLAG, &opt_ocsp,
      "ask for OCSP stapling: the response must be signed by the issuer (or its responder) "
-     "and say \"good\"; none, revoked or forged is CRITICAL, stale or unknown WARNING", NULL},
+     "and say \"good\"; none, revoked or forged is CRITICAL, stale or unknown WARNING (a "
+     "response without nextUpdate is stale 7 days after its thisUpdate)", NULL},
     {"dane", 0, NULL, PP_OPT_FLAG, &opt_dane,
      "the TLSA records of _PORT._tcp.NAME must match the chain (RFC 7671, 7672)", NULL},
     {"no-dnssec", 0, NULL, PP_OPT_FLAG, &opt_no_dnssec,

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/json.h"
+
 struct pp_sub {
     pp_state state;
     char *text;
@@ -208,20 +210,6 @@ static void render_nagios(const pp_result *r, pp_buf *out)
 
 /* ---- JSON ---- */
 
-static void json_str(pp_buf *out, const char *s)
-{
-    pp_buf_putc(out, '"');
-    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-        if (*c == '"' || *c == '\\')
-            pp_buf_printf(out, "\\%c", *c);
-        else if (*c < 0x20)
-            pp_buf_printf(out, "\\u%04x", *c);
-        else
-            pp_buf_putc(out, (char)*c);
-    }
-    pp_buf_putc(out, '"');
-}
-
 static void json_num(pp_buf *out, double v)
 {
     char num[64];
@@ -241,24 +229,24 @@ static void render_json(const pp_result *r, pp_buf *out)
     if (nl)
         *nl = '\0';
     pp_buf_puts(out, "{\"service\":");
-    json_str(out, g_service);
+    pp_json_str(out, g_service);
     pp_buf_printf(out, ",\"state\":\"%s\",\"exit_code\":%d,\"output\":", pp_state_name(st), (int)st);
-    json_str(out, line.s);
+    pp_json_str(out, line.s);
     pp_buf_free(&line);
     if (r->summary) {
         pp_buf_puts(out, ",\"summary\":");
-        json_str(out, r->summary);
+        pp_json_str(out, r->summary);
     }
     pp_buf_puts(out, ",\"results\":[");
     for (size_t i = 0; i < r->nsubs; i++) {
         const pp_sub *s = r->subs[i];
         pp_buf_printf(out, "%s{\"state\":\"%s\",\"text\":", i ? "," : "", pp_state_name(s->state));
-        json_str(out, s->text);
+        pp_json_str(out, s->text);
         pp_buf_puts(out, ",\"details\":[");
         for (size_t j = 0; j < s->ndetails; j++) {
             if (j)
                 pp_buf_putc(out, ',');
-            json_str(out, s->details[j]);
+            pp_json_str(out, s->details[j]);
         }
         pp_buf_puts(out, "]}");
     }
@@ -266,20 +254,20 @@ static void render_json(const pp_result *r, pp_buf *out)
     for (size_t i = 0; i < r->nperf; i++) {
         const pp_perf *p = &r->perf[i];
         pp_buf_puts(out, i ? ",{\"label\":" : "{\"label\":");
-        json_str(out, p->label);
+        pp_json_str(out, p->label);
         pp_buf_puts(out, ",\"value\":");
         json_num(out, p->value);
         pp_buf_puts(out, ",\"uom\":");
-        json_str(out, p->uom);
+        pp_json_str(out, p->uom);
         if (p->warn.set) {
             pp_range_format(&p->warn, rng, sizeof rng);
             pp_buf_puts(out, ",\"warn\":");
-            json_str(out, rng);
+            pp_json_str(out, rng);
         }
         if (p->crit.set) {
             pp_range_format(&p->crit, rng, sizeof rng);
             pp_buf_puts(out, ",\"crit\":");
-            json_str(out, rng);
+            pp_json_str(out, rng);
         }
         if (p->has_min) {
             pp_buf_puts(out, ",\"min\":");

@@ -412,7 +412,7 @@ static void got_answer(pp_dns *d, slot *s, const unsigned char *msg, size_t len,
         next_try(d, s, why);
         return;
     }
-    if (a.qname && (!pp_dns_name_eq(a.qname, s->j.name) || a.qtype != s->j.type)) {
+    if (!pp_dns_name_eq(a.qname, s->j.name) || a.qtype != s->j.type || a.qclass != 1) {
         pp_dns_answer_free(&a);
         return;
     }

@@ -34,7 +34,8 @@
  *	retried on TCP when the answer is truncated. Each try waits per_try seconds (default
  *	from resolv.conf, at most 2 s); a query makes tries rounds over the servers (default
  *	from resolv.conf). SERVFAIL or REFUSED from one server moves on to the next one when
- *	there are several. Answers are matched on id, source and question.
+ *	there are several. Answers are matched on id, source and question (name, type and
+ *	class IN); one whose question is another is ignored like a stray datagram.
  *	pp_dns_submit() queues a query; pp_dns_run() sends queued queries, at most
  *	max_in_flight (default 128) at a time, and calls cb(ans, arg) once for each as it
  *	completes, until nothing is queued or in flight. Callbacks may submit more queries.
@@ -49,11 +50,11 @@
  *	is neither. pp_dns_is_address() tells whether s is an IPv4 or IPv6 address rather than
  *	a name.
  *
- *	pp_dns_parse() is the pure part: it decodes a DNS response (header, question, answer
- *	section: A, AAAA, MX, CNAME, TLSA and TXT records) into ans and sets ans->status from
- *	the rcode and the records: OK when the answer section holds a record of the question's
- *	type, NODATA for NOERROR without one, NXDOMAIN, SERVFAIL, REFUSED, or RCODE for any
- *	other rcode. Every length is checked;
+ *	pp_dns_parse() is the pure part: it decodes a DNS response (header, its one question,
+ *	answer section: A, AAAA, MX, CNAME, TLSA and TXT records; a response without exactly
+ *	one question is refused) into ans and sets ans->status from the rcode and the records:
+ *	OK when the answer section holds a record of the question's type, NODATA for NOERROR
+ *	without one, NXDOMAIN, SERVFAIL, REFUSED, or RCODE for any other rcode. Every length is checked;
  *	compression pointers must point backwards (no loops); names are given in presentation
  *	form without the trailing dot (the root is "."), special characters escaped as
  *	dn_expand does. It returns 0, or -1 with err naming the defect (ans is then empty).
@@ -123,8 +124,9 @@ typedef struct pp_dns_answer {
     pp_dns_status status;
     int rcode;
     bool aa, tc, ad; /* header flags: authoritative, truncated, authenticated data */
-    char *qname;     /* question as the server echoed it (NULL if it echoed none) */
+    char *qname;     /* question as the server echoed it */
     int qtype;
+    int qclass;
     pp_dns_rr *rr;   /* answer section, in order; unknown types have only owner/type/ttl */
     size_t nrr;
     double seconds;  /* from the first try sent to the answer (lookups only) */

@@ -232,17 +232,18 @@ static int parse(const unsigned char *msg, size_t len, pp_dns_answer *ans, char 
     ans->rcode = msg[3] & 0x0f;
     unsigned qdcount = get16(msg + 4), ancount = get16(msg + 6);
     pos = HDR_LEN;
-    if (qdcount > 1)
-        return pp_errf(err, errlen, "answer has %u questions", qdcount);
-    if (qdcount == 1) {
-        if (get_name(msg, len, pos, name, &pos, err, errlen) < 0)
-            return -1;
-        if (pos + 4 > len)
-            return pp_errf(err, errlen, "question section runs past the end");
-        ans->qname = pp_xstrdup(name);
-        ans->qtype = (int)get16(msg + pos);
-        pos += 4;
-    }
+    /* RFC 1035 4.1.2: the answer echoes the one question asked; without it nothing ties
+     * the answer to the query. */
+    if (qdcount != 1)
+        return pp_errf(err, errlen, "answer has %u questions, not the one asked", qdcount);
+    if (get_name(msg, len, pos, name, &pos, err, errlen) < 0)
+        return -1;
+    if (pos + 4 > len)
+        return pp_errf(err, errlen, "question section runs past the end");
+    ans->qname = pp_xstrdup(name);
+    ans->qtype = (int)get16(msg + pos);
+    ans->qclass = (int)get16(msg + pos + 2);
+    pos += 4;
     /* Every record takes at least 11 bytes, so ancount cannot ask for more than len allows. */
     if (ancount > (len - pos) / 11 + 1)
         return pp_errf(err, errlen, "answer claims %u records in %zu bytes", ancount, len - pos);

@@ -223,13 +223,10 @@ X509_STORE *pp_mailconn_trust_store(const char *cafile, char *err, size_t errlen
         }
         return st;
     }
-    /* The hashed directory is looked up lazily: much cheaper than parsing every root of
-     * the bundle, as X509_STORE_set_default_paths() does. */
-    const char *dir = getenv(X509_get_default_cert_dir_env());
-    const char *file = getenv(X509_get_default_cert_file_env());
-    X509_STORE_load_path(st, dir ? dir : X509_get_default_cert_dir());
-    if (file)
-        X509_STORE_load_file(st, file);
+    /* OpenSSL's default places, both: the hashed directory (Debian's /etc/ssl/certs) and
+     * the bundle file (all that RHEL and Fedora have, /etc/pki/tls/cert.pem), each moved by
+     * SSL_CERT_DIR and SSL_CERT_FILE. Either may be missing: that is no error. */
+    X509_STORE_set_default_paths(st);
     ERR_clear_error();
     return st;
 }

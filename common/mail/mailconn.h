@@ -27,8 +27,9 @@
  *	"timed out after 2.8 s in the TLS handshake"), or -2 when t->cafile cannot be used;
  *	the time it took is in the tls member of the times given to pp_mailconn_open().
  *	pp_mailconn_trust_store() is the store certificates are verified against: the CA file,
- *	or the system's hashed directory (looked up lazily, far cheaper than loading the whole
- *	bundle); NULL with err when the CA file cannot be used.
+ *	or OpenSSL's default places, the hashed directory and the bundle file (SSL_CERT_DIR and
+ *	SSL_CERT_FILE move them; a system may have either or both); NULL with err when the CA
+ *	file cannot be used.
  *	pp_mailconn_reader() is the line reader of the connection: plaintext before the
  *	handshake, TLS after it; every wait is limited by the -t time left.
  *	pp_mailconn_pending() tells whether the server sent bytes nobody has read yet: before a

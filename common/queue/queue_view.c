@@ -55,29 +55,6 @@ void pp_qview_tsv(pp_buf *out, const char *s)
     }
 }
 
-void pp_qview_json(pp_buf *out, const char *s)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t len = strlen(s);
-    pp_buf_putc(out, '"');
-    for (size_t i = 0; i < len;) {
-        size_t n = pp_utf8_seq(p + i, len - i);
-        if (n == 0) {
-            pp_buf_puts(out, "\\ufffd");
-            i++;
-        } else if (p[i] == '"' || p[i] == '\\') {
-            pp_buf_putc(out, '\\');
-            pp_buf_putc(out, (char)p[i++]);
-        } else if (p[i] < 0x20 || p[i] == 0x7f) {
-            pp_buf_printf(out, "\\u%04x", p[i++]);
-        } else {
-            pp_buf_add(out, s + i, n);
-            i += n;
-        }
-    }
-    pp_buf_putc(out, '"');
-}
-
 /* ---- RFC 2047 encoded words ---- */
 
 static int hexval(unsigned char c)

@@ -10,7 +10,6 @@
  *	int pp_qview_relay(const char *value, size_t len, pp_buf *out);
  *	void pp_qview_decode_words(const char *s, size_t len, pp_buf *out);
  *	void pp_qview_tsv(pp_buf *out, const char *s);
- *	void pp_qview_json(pp_buf *out, const char *s);
  * DESCRIPTION
  *	pp_qview_header() is a pp_qrec_header_fn (see queue_record.h): given to pp_qrec_read()
  *	with a pp_qview as its context, it keeps the first From:, To:, Subject: and Date: of
@@ -32,8 +31,7 @@
  *
  *	pp_qview_tsv() appends s as one field of a tab-separated line: tab, newline, carriage
  *	return and backslash written as \t \n \r \\, other control bytes as \xHH, and an empty
- *	string as "-". pp_qview_json() appends s as a JSON string (with quotes): bytes that are
- *	not valid UTF-8 become U+FFFD, so the output is always valid JSON.
+ *	string as "-". (JSON strings are core/json.h's pp_json_str().)
  */
 #ifndef PP_QUEUE_VIEW_H
 #define PP_QUEUE_VIEW_H
@@ -57,6 +55,5 @@ int pp_qview_header(void *v, const char *name, size_t namelen, const char *value
 int pp_qview_relay(const char *value, size_t len, pp_buf *out);
 void pp_qview_decode_words(const char *s, size_t len, pp_buf *out);
 void pp_qview_tsv(pp_buf *out, const char *s);
-void pp_qview_json(pp_buf *out, const char *s);
 
 #endif

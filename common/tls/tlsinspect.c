@@ -315,13 +315,23 @@ static int ocsp_status(OCSP_SINGLERESP *one, time_t now, char *how, size_t howle
         snprintf(how, howlen, "OCSP: the responder does not know the certificate");
         return 1;
     }
+    /* Without nextUpdate "newer information is always available" (RFC 6960 2.4): such a
+     * response is only as good as it is recent. */
+    double age = difftime(now, asn1_to_time(thisu)) / DAY;
+    if (!nextu && age > PP_TLSINSPECT_OCSP_MAX_AGE) {
+        snprintf(how, howlen, "OCSP: good, but the response is stale (no next update, produced "
+                 "%.1f days ago: more than %d)", age, PP_TLSINSPECT_OCSP_MAX_AGE);
+        return 1;
+    }
     if (!OCSP_check_validity(thisu, nextu, 300, -1)) {
         snprintf(how, howlen, "OCSP: good, but the response is stale (next update %.1f days ago)",
                  -next);
         return 1;
     }
-    snprintf(how, howlen, "OCSP: good%s%.1f%s", nextu ? ", next update in " : "",
-             nextu ? next : 0, nextu ? " days" : "");
+    if (!nextu)
+        snprintf(how, howlen, "OCSP: good, no next update, produced %.1f days ago", age);
+    else
+        snprintf(how, howlen, "OCSP: good, next update in %.1f days", next);
     return 0;
 }
 

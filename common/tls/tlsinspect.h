@@ -36,7 +36,9 @@
  *	  - the negotiated protocol below o->min_tls;
  *	  - with o->ocsp, a stapled OCSP response that must be signed by the leaf's issuer
  *	    or a responder it delegated to (chained to the trusted root), be about this
- *	    certificate (issuer and serial), say "good" and be current;
+ *	    certificate (issuer and serial), say "good" and be current: before its
+ *	    nextUpdate, or, when it has none, produced at most PP_TLSINSPECT_OCSP_MAX_AGE
+ *	    (7) days ago (a week: what CAs' responders commonly give as validity);
  *	  - with o->dane, the TLSA records in o->tlsa (see dane.h) must match, a DANE-TA match
  *	    only when that anchor really signed the chain; o->tlsa_note says why there are
  *	    none (the DNS status), o->tlsa_failed that the lookup itself failed (UNKNOWN:
@@ -64,6 +66,9 @@
 #include "tls/dane.h"
 #include "core/result.h"
 #include "tls/tlsfetch.h"
+
+/* Days an OCSP response without nextUpdate stays current after its thisUpdate. */
+#define PP_TLSINSPECT_OCSP_MAX_AGE 7
 
 typedef struct pp_tlsinspect_opts {
     double warn_days, crit_days;

@@ -9,11 +9,10 @@ SRC=$PP_SOURCE_DIR
 sig=$(eicar)
 b64=$(eicar | base64 -w 76 | head -n 1)
 check "the test file is 68 bytes" test "${#sig}" -eq 68
-holders() { # files under $1 holding the signature in either form
-    grep -rlaF -e "$sig" -e "$b64" "$1" 2>/dev/null || true
-}
-check "no source file holds it" test -z "$(holders "$SRC/common")$(holders "$SRC/plugins")$(holders "$SRC/tests")$(holders "$SRC/contrib")"
-check "no built program holds it" test -z "$(holders "$PP_BUILD_DIR/plugins")$(holders "$PP_BUILD_DIR/common")"
+check "no source file holds it" \
+    test -z "$(eicar_holders "$SRC/common" "$SRC/plugins" "$SRC/tests" "$SRC/contrib")"
+check "no built program holds it" \
+    test -z "$(eicar_holders "$PP_BUILD_DIR/plugins" "$PP_BUILD_DIR/common")"
 check "check_smtp_av is built" test -x "$PP_BUILD_DIR/plugins/check_smtp_av"
 run "$PP_BUILD_DIR/plugins/check_smtp_av" -H 127.0.0.1 -p "$PP_SMTP_PORT" \
     --from "$PP_BOB_USER" --to "$PP_BOB_USER" -vvv --accepted ok

@@ -17,10 +17,12 @@
 #   queue_purge RCPT_DOMAIN    deletes the queued messages with a recipient in that domain
 #   wait_for CMD...            (up to 10 s) until CMD succeeds
 #   line1_re REGEX             the first line of $OUT matches the extended REGEX
-#   eicar                      prints the EICAR test file (68 bytes, no newline)
+#   eicar, eicar_holders       the EICAR test file and the files holding it (lib/eicar.bash)
 #   add_exit CMD               runs CMD at exit (in reverse order of adding)
 # shellcheck source=lib/common.bash
 . "$(dirname "${BASH_SOURCE[0]}")/common.bash"
+# shellcheck source=lib/eicar.bash
+. "$(dirname "${BASH_SOURCE[0]}")/eicar.bash"
 PF_DIR=$PP_POSTFIX_CONFIG_DIR
 MP_SAVE=
 MP_EXIT=()
@@ -143,11 +145,3 @@ line1_re() {
     [[ ${OUT%%$'\n'*} =~ $re ]]
 }
 
-# eicar: the EICAR test file, from octal escapes (as the admin notes do) so that no file
-# holds it.
-eicar() {
-    printf '\130\065\117\041\120\045\100\101\120\133\064\134\120\132\130\065\064\050\120\136'
-    printf '\051\067\103\103\051\067\175\044\105\111\103\101\122\055\123\124\101\116\104\101'
-    printf '\122\104\055\101\116\124\111\126\111\122\125\123\055\124\105\123\124\055\106\111'
-    printf '\114\105\041\044\110\053\110\052'
-}

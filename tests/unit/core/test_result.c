@@ -106,6 +106,20 @@ static void test_json(void **state)
     pp_result_free(r);
 }
 
+/* A certificate's CN in Latin-1 (or any bytes that are not UTF-8) still gives valid JSON. */
+static void test_json_not_utf8(void **state)
+{
+    (void)state;
+    pp_result *r = pp_result_new();
+    pp_sub *sub = pp_result_add(r, PP_OK, "CN=Soci\xe9t\xe9 \xc3\xa9");
+    pp_sub_detail(sub, "issuer \xff\xfe");
+    char *s = render(r, PP_FMT_JSON, 0);
+    assert_non_null(strstr(s, "\"text\":\"CN=Soci\\ufffdt\\ufffd \xc3\xa9\""));
+    assert_non_null(strstr(s, "\"details\":[\"issuer \\ufffd\\ufffd\"]"));
+    free(s);
+    pp_result_free(r);
+}
+
 static void test_openmetrics(void **state)
 {
     (void)state;
@@ -144,6 +158,7 @@ int main(void)
         cmocka_unit_test(test_text_sanitized),
         cmocka_unit_test(test_empty),
         cmocka_unit_test(test_json),
+        cmocka_unit_test(test_json_not_utf8),
         cmocka_unit_test(test_openmetrics),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

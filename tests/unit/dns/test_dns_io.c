@@ -1,7 +1,8 @@
 /*
  * test_dns_io - the socket side of common/dns/dns.c against a small DNS server forked by the
  * test on a loopback port: the query's shape (EDNS0, AD), truncated answers retried over
- * TCP, answers with a wrong id ignored, garbage answers, a server that never answers
+ * TCP, answers with a wrong id ignored, garbage answers, answers without the question or
+ * with another one, a server that never answers
  * (timeout after the tries), a closed port, and a thousand queries in flight at once.
  */
 #include <setjmp.h>
@@ -61,6 +62,10 @@ static size_t make_reply(const unsigned char *q, size_t qlen, bool tcp, unsigned
     memcpy(r + qend, mx, sizeof mx);
     r[qend + 18] = (unsigned char)(12 + 1 + flen);
     r[7] = 1;
+    if (flen == 3 && memcmp(first, "noq", 3) == 0)
+        r[5] = 0; /* the records, but no question echoed */
+    if (flen == 5 && memcmp(first, "chaos", 5) == 0)
+        r[qend - 1] = 3; /* the question echoed in class CH */
     return qend + sizeof mx;
 }
 
@@ -208,6 +213,23 @@ static void test_junk(void **state)
     pp_dns_free(d);
 }
 
+/* An answer must echo the question asked: none at all is a bad answer, another class one
+ * for somebody else (ignored until the tries run out). */
+static void test_question_must_match(void **state)
+{
+    (void)state;
+    pp_dns *d = new_resolver(server_spec);
+    pp_dns_answer a;
+    pp_dns_lookup(d, "noq.example.test", PP_DNS_MX, &a);
+    assert_int_equal(a.status, PP_DNS_ERROR);
+    assert_non_null(strstr(a.err, "answer has 0 questions, not the one asked"));
+    pp_dns_answer_free(&a);
+    pp_dns_lookup(d, "chaos.example.test", PP_DNS_MX, &a);
+    assert_int_equal(a.status, PP_DNS_TIMEOUT);
+    pp_dns_answer_free(&a);
+    pp_dns_free(d);
+}
+
 static double mono(void)
 {
     struct timespec ts;
@@ -290,6 +312,7 @@ int main(void)
         cmocka_unit_test(test_truncated_then_tcp),
         cmocka_unit_test(test_wrong_id_ignored),
         cmocka_unit_test(test_junk),
+        cmocka_unit_test(test_question_must_match),
         cmocka_unit_test(test_silent_server),
         cmocka_unit_test(test_closed_port),
         cmocka_unit_test(test_bad_specs),

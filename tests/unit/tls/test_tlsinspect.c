@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <math.h>
 #include <openssl/evp.h>
 #include <openssl/ocsp.h>
 #include <openssl/pem.h>
@@ -271,14 +272,16 @@ static void test_dane(void **state)
     X509_free(l);
 }
 
-/* A DER OCSP response about l as issued by issuer, signed by signer with key. */
-static unsigned char *ocsp_signed_by(X509 *l, X509 *issuer, X509 *signer, EVP_PKEY *key,
-                                     int status, double next_days, size_t *len)
+/* A DER OCSP response about l as issued by issuer, signed by signer with key, produced
+ * this_days from now (negative: ago), with no nextUpdate when next_days is NAN. */
+static unsigned char *ocsp_made(X509 *l, X509 *issuer, X509 *signer, EVP_PKEY *key,
+                                int status, double this_days, double next_days, size_t *len)
 {
     OCSP_BASICRESP *bs = OCSP_BASICRESP_new();
     OCSP_CERTID *id = OCSP_cert_to_id(EVP_sha1(), l, issuer);
-    ASN1_TIME *thisupd = X509_time_adj_ex(NULL, 0, -3600, &now);
-    ASN1_TIME *nextupd = X509_time_adj_ex(NULL, 0, (long)(next_days * DAY), &now);
+    ASN1_TIME *thisupd = X509_time_adj_ex(NULL, 0, (long)(this_days * DAY), &now);
+    ASN1_TIME *nextupd =
+        isnan(next_days) ? NULL : X509_time_adj_ex(NULL, 0, (long)(next_days * DAY), &now);
     ASN1_TIME *rev = X509_time_adj_ex(NULL, -1, 0, &now);
     OCSP_basic_add1_status(bs, id, status, status == V_OCSP_CERTSTATUS_REVOKED ? 1 : 0,
                            status == V_OCSP_CERTSTATUS_REVOKED ? rev : NULL, thisupd, nextupd);
@@ -293,6 +296,13 @@ static unsigned char *ocsp_signed_by(X509 *l, X509 *issuer, X509 *signer, EVP_PK
     ASN1_TIME_free(nextupd);
     ASN1_TIME_free(rev);
     return der;
+}
+
+/* The same, produced an hour ago. */
+static unsigned char *ocsp_signed_by(X509 *l, X509 *issuer, X509 *signer, EVP_PKEY *key,
+                                     int status, double next_days, size_t *len)
+{
+    return ocsp_made(l, issuer, signer, key, status, -1.0 / 24, next_days, len);
 }
 
 /* A DER OCSP response about l, signed by its issuer, the intermediate. */
@@ -321,6 +331,18 @@ static void test_ocsp(void **state)
     p.ocsp = ocsp_response(l, V_OCSP_CERTSTATUS_GOOD, -1, &p.ocsp_len);
     assert_int_equal(pp_tlsinspect_ocsp(&p, cafile, now, how, sizeof how), 1);
     assert_non_null(strstr(how, "stale"));
+    OPENSSL_free(p.ocsp);
+    /* no nextUpdate: current for PP_TLSINSPECT_OCSP_MAX_AGE days after thisUpdate only */
+    p.ocsp = ocsp_made(l, inter, inter, inter_key, V_OCSP_CERTSTATUS_GOOD, -6.5, NAN,
+                       &p.ocsp_len);
+    assert_int_equal(pp_tlsinspect_ocsp(&p, cafile, now, how, sizeof how), 0);
+    assert_string_equal(how, "OCSP: good, no next update, produced 6.5 days ago");
+    OPENSSL_free(p.ocsp);
+    p.ocsp = ocsp_made(l, inter, inter, inter_key, V_OCSP_CERTSTATUS_GOOD, -30, NAN,
+                       &p.ocsp_len);
+    assert_int_equal(pp_tlsinspect_ocsp(&p, cafile, now, how, sizeof how), 1);
+    assert_string_equal(how, "OCSP: good, but the response is stale (no next update, produced "
+                             "30.0 days ago: more than 7)");
     OPENSSL_free(p.ocsp);
     /* "good", signed by a CA nobody trusts: a forgery */
     X509 *stranger = make_cert(weak_key, "Stranger CA", NULL, NULL, -1, 90, EVP_sha256(), NULL,
