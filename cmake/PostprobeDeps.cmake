@@ -16,6 +16,8 @@ endfunction()
 pp_require_pkg(PCRE2 libpcre2-8 libpcre2-dev)
 pp_require_pkg(OPENSSL openssl libssl-dev)
 pp_require_pkg(LMDB lmdb liblmdb-dev)
+# GNU libidn: stringprep's SASLprep profile (RFC 4013) with its Unicode 3.2 tables, for SCRAM.
+pp_require_pkg(IDN libidn libidn-dev)
 if(BUILD_TESTING)
   pp_require_pkg(CMOCKA cmocka libcmocka-dev)
 endif()

@@ -8,7 +8,7 @@
 set -euo pipefail
 
 build_pkgs=(build-essential cmake pkg-config libpcre2-dev libdb-dev
-            libsnmp-dev libssl-dev liblmdb-dev libcmocka-dev)
+            libsnmp-dev libssl-dev liblmdb-dev libcmocka-dev libidn-dev)
 # The tests: clang and libFuzzer (tests/fuzz/run.sh), valgrind (valgrind_plugins), jq and
 # python3 (JSON checks in the integration scripts).
 check_pkgs=(clang libclang-rt-dev valgrind jq python3)
