@@ -114,7 +114,8 @@ static void resolve(pp_mailleg *leg, const pp_secret_src *src, const char *what)
 static pp_mail_tls leg_tls(const pp_mailleg *leg, pp_mail_proto proto, const char *what)
 {
     if (leg->starttls + leg->ssl + leg->plaintext > 1)
-        pp_die(PP_UNKNOWN, "%s: STARTTLS, implicit TLS and plaintext exclude each other", what);
+        pp_die(PP_UNKNOWN, "%s: STARTTLS%s implicit TLS%s exclude each other", what,
+               leg->plaintext ? "," : " and", leg->plaintext ? " and plaintext" : "");
     if (leg->ssl)
         return PP_MAIL_IMPLICIT;
     if (leg->starttls || (proto == PP_MAIL_IMAP && !leg->plaintext && leg->port))
