@@ -543,10 +543,12 @@ static int choose(pp_mail_session *s, char *how, size_t len)
         if (pp_sasl_pick(list, true, how, len) != 0) {
             if (s->o.proto == PP_MAIL_POP3 && s->apop_stamp[0])
                 snprintf(how, len, "APOP");
+            else if (!*list)
+                rc = no_auth(s);
             else
                 rc = fail(s, PP_CRITICAL, "no challenge-response mechanism without TLS (server "
                           "offers %s; -A names one to send the password in the clear anyway)",
-                          *list ? list : "none");
+                          list);
         }
     } else if (pp_sasl_pick(list, false, how, len) != 0) {
         if (s->o.proto == PP_MAIL_IMAP && !has_cap(s, "LOGINDISABLED"))
