@@ -13,7 +13,9 @@ int pp_secret_file_read(const char *path, const char *what, char *buf, size_t si
  *	void pp_arg_scrub(char *arg);
  * DESCRIPTION
  *	An authfile holds "user = NAME" and "password = SECRET" lines (blank lines and lines
- *	starting with '#' are ignored; "username" is taken for "user"), and for SNMPv3 a
+ *	whose first non-blank character is '#' are ignored, as in Postfix's own files; a '#'
+ *	anywhere else is part of the value, so a password may hold one; blanks around the
+ *	value are dropped; "username" is taken for "user"), and for SNMPv3 a
  *	"priv_password = SECRET" line (the privacy passphrase; "password" is then the
  *	authentication one). pp_authfile_read()
  *	refuses a file that others may read or anyone but its owner may write, as ssh does with

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define N_LEG_OPTS 21
+#define N_LEG_OPTS 23
 
 static pp_opt row(const char *name, int key, const char *arg, pp_opt_kind kind, void *dst,
                   const char *help)
@@ -41,11 +41,15 @@ static size_t leg_opts(pp_maillegs *l, pp_opt *o)
                  "name to give in EHLO and in the Message-ID (default: this host's)");
     o[n++] = row("imap-host", 0, "HOST", PP_OPT_STR, &i->host,
                  "IMAP: the server where the mail is read (default: -H)");
-    o[n++] = row("imap-port", 0, "PORT", PP_OPT_INT, &i->port, "IMAP: port (143, or 993 with "
-                 "--imap-ssl)");
+    o[n++] = row("imap-port", 0, "PORT", PP_OPT_INT, &i->port, "IMAP: port (default 993 with "
+                 "implicit TLS, 143 with --imap-starttls or --imap-plaintext); a port given "
+                 "alone means STARTTLS");
     o[n++] = row("imap-starttls", 0, NULL, PP_OPT_FLAG, &i->starttls,
-                 "IMAP: STARTTLS before logging in");
-    o[n++] = row("imap-ssl", 0, NULL, PP_OPT_FLAG, &i->ssl, "IMAP: implicit TLS (imaps)");
+                 "IMAP: STARTTLS before logging in (the default when --imap-port is given)");
+    o[n++] = row("imap-ssl", 0, NULL, PP_OPT_FLAG, &i->ssl,
+                 "IMAP: implicit TLS (imaps; the default without --imap-port)");
+    o[n++] = row("imap-plaintext", 0, NULL, PP_OPT_FLAG, &i->plaintext,
+                 "IMAP: no TLS at all (the login then needs --allow-plaintext)");
     o[n++] = row("imap-user", 0, "USER", PP_OPT_STR, &i->user,
                  "IMAP: log in as USER (or from --imap-authfile, POSTPROBE_IMAP_USER; without "
                  "any of these, the SMTP login is used)");
@@ -59,6 +63,11 @@ static size_t leg_opts(pp_maillegs *l, pp_opt *o)
                  "both legs: trust the CA certificates in FILE instead of the system's store");
     o[n++] = row("insecure", 0, NULL, PP_OPT_FLAG, &l->insecure,
                  "both legs: do not verify the servers' certificates or names");
+    o[n++] = row("allow-plaintext", 0, NULL, PP_OPT_FLAG, &l->allow_plaintext,
+                 "both legs: log in without TLS; even then only SCRAM or CRAM-MD5, which never "
+                 "send the password, unless -A (--imap-authtype) names a mechanism");
+    o[n++] = row("scram-min-iterations", 0, "N", PP_OPT_INT, &l->scram_min_iter,
+                 "both legs: refuse a SCRAM iteration count below N (default 4096, RFC 7677)");
     o[n++] = row("tag", 0, "WORD", PP_OPT_STR, &l->tag,
                  pp_xasprintf("marks this check's test messages (default \"%s\"); checks "
                               "sharing a mailbox need different tags", l->tag));
@@ -100,23 +109,38 @@ static void resolve(pp_mailleg *leg, const pp_secret_src *src, const char *what)
         pp_die(PP_UNKNOWN, "%s: a password but no user", what);
 }
 
+/* SMTP: what -S or -s say. IMAP: TLS unless --imap-plaintext, implicit on 993 or STARTTLS
+ * on the port given. */
+static pp_mail_tls leg_tls(const pp_mailleg *leg, pp_mail_proto proto, const char *what)
+{
+    if (leg->starttls + leg->ssl + leg->plaintext > 1)
+        pp_die(PP_UNKNOWN, "%s: STARTTLS%s implicit TLS%s exclude each other", what,
+               leg->plaintext ? "," : " and", leg->plaintext ? " and plaintext" : "");
+    if (leg->ssl)
+        return PP_MAIL_IMPLICIT;
+    if (leg->starttls || (proto == PP_MAIL_IMAP && !leg->plaintext && leg->port))
+        return PP_MAIL_STARTTLS;
+    return proto == PP_MAIL_IMAP && !leg->plaintext ? PP_MAIL_IMPLICIT : PP_MAIL_PLAIN;
+}
+
 static void fill(pp_maillegs *l, pp_mailleg *leg, pp_mail_proto proto, const pp_common *c,
                  const char *what)
 {
     static const long ports[2][2] = {{25, 465}, {143, 993}};
-    if (leg->starttls && leg->ssl)
-        pp_die(PP_UNKNOWN, "%s: STARTTLS and implicit TLS exclude each other", what);
+    pp_mail_tls tls = leg_tls(leg, proto, what);
     if (leg->port < 0 || leg->port > 65535)
         pp_die(PP_UNKNOWN, "%s: port %ld out of range", what, leg->port);
     char err[256];
     if (leg->mech && pp_mail_mech_check(proto, leg->mech, err, sizeof err) != 0)
         pp_die(PP_UNKNOWN, "%s: %s %s", what, proto == PP_MAIL_IMAP ? "--imap-authtype" : "-A",
                err);
+    if (l->scram_min_iter < 0)
+        pp_die(PP_UNKNOWN, "--scram-min-iterations must not be negative");
     leg->mo = (pp_mail_opts){
         .proto = proto,
-        .tls = leg->ssl ? PP_MAIL_IMPLICIT : leg->starttls ? PP_MAIL_STARTTLS : PP_MAIL_PLAIN,
+        .tls = tls,
         .host = leg->host,
-        .port = leg->port ? leg->port : ports[proto == PP_MAIL_IMAP][leg->ssl],
+        .port = leg->port ? leg->port : ports[proto == PP_MAIL_IMAP][tls == PP_MAIL_IMPLICIT],
         .family = c->family,
         .sni = proto == PP_MAIL_SMTP ? l->sni : NULL,
         .cafile = l->cafile,
@@ -125,7 +149,11 @@ static void fill(pp_maillegs *l, pp_mailleg *leg, pp_mail_proto proto, const pp_
         .password = leg->secret.password,
         .mech = leg->mech,
         .helo = proto == PP_MAIL_SMTP ? l->fqdn : NULL,
+        .allow_plaintext = l->allow_plaintext,
+        .scram_min_iter = l->scram_min_iter,
     };
+    if (pp_mail_opts_check(&leg->mo, err, sizeof err) != 0)
+        pp_die(PP_UNKNOWN, "%s: %s", what, err);
 }
 
 const char *pp_maillegs_myname(const pp_maillegs *l)
@@ -152,7 +180,7 @@ void pp_maillegs_setup(pp_maillegs *l, const pp_common *c, unsigned flags)
     else if (gethostname(l->myname, sizeof l->myname - 1) != 0 || !l->myname[0])
         snprintf(l->myname, sizeof l->myname, "localhost");
     bool imap_given = i->host || i->user || i->authfile || i->port || i->starttls || i->ssl ||
-                      i->mech;
+                      i->plaintext || i->mech;
     s->host = c->host;
     s->port = c->port;
     pp_secret_src ssrc = {.user = s->user, .password = s->password, .authfile = s->authfile};

@@ -15,20 +15,26 @@
  *	login. pp_maillegs_plugin() gives the plugin its options: the SMTP leg's are named
  *	as in check_smtp_login (-H, -p, -S, -s, -U, -P, --authfile, -A, --sni, -F), the IMAP
  *	leg's the same with an "imap-" prefix (--imap-host, --imap-port, --imap-starttls,
- *	--imap-ssl, --imap-user, --imap-authfile, --imap-authtype) plus --imap-mailbox;
- *	--cafile and --insecure serve both; --tag (default: l->tag as the plugin set it) and
+ *	--imap-ssl, --imap-user, --imap-authfile, --imap-authtype) plus --imap-mailbox and
+ *	--imap-plaintext; --cafile, --insecure, --allow-plaintext and --scram-min-iterations
+ *	serve both (mailsession.h: no credential leaves the host without TLS unless
+ *	--allow-plaintext); --tag (default: l->tag as the plugin set it) and
  *	--max-age (default: l->max_age) set how test messages are marked and when those of
  *	earlier runs are old (probeid.h, probewatch.h). Then come own, the plugin's options.
  *	The merged table lives until the process ends.
  *	pp_maillegs_setup() checks them after parsing, ending the run as UNKNOWN for bad
  *	ones: -H given (unless flags has PP_LEGS_NO_HOST: the plugin finds its SMTP
- *	servers itself), -S and -s not both, a password for each user, a usable tag and a
- *	positive --max-age. It resolves the
+ *	servers itself), one way of TLS per leg, a password for each user, no CR or LF in
+ *	what reaches a command (pp_mail_opts_check), a usable tag and a positive --max-age.
+ *	It resolves the
  *	credentials (pp_secret_resolve; -P is then blanked in argv): the SMTP leg's from -U,
  *	-P, --authfile, POSTPROBE_USER and POSTPROBE_PASSWORD; the IMAP leg's from
  *	--imap-user, --imap-authfile, POSTPROBE_IMAP_USER and POSTPROBE_IMAP_PASSWORD, or
  *	when none of these is given, the SMTP leg's. It fills each leg's pp_mail_opts: the
- *	IMAP host defaults to -H, ports to 25/465 and 143/993, the mailbox to INBOX. With
+ *	IMAP host defaults to -H, the mailbox to INBOX. The SMTP leg uses TLS as -S or -s
+ *	say (port 25 or 465); the IMAP leg uses TLS unless --imap-plaintext: implicit TLS on
+ *	993 by default, STARTTLS when --imap-port is given alone (or with --imap-starttls:
+ *	143), verified as the SMTP leg's. With
  *	PP_LEGS_NEED_IMAP in flags the IMAP leg must have a login; without it, the IMAP leg
  *	exists only when one of the --imap-* options was given (pp_maillegs_have_imap()).
  *	pp_maillegs_myname() is the name for EHLO and Message-IDs: -F, or this host's name.
@@ -52,7 +58,7 @@
 typedef struct pp_mailleg {
     const char *host;
     long port;
-    bool starttls, ssl;
+    bool starttls, ssl, plaintext;
     const char *user, *password, *authfile, *mech;
     pp_secret secret;
     pp_mail_opts mo;
@@ -61,7 +67,8 @@ typedef struct pp_mailleg {
 typedef struct pp_maillegs {
     pp_mailleg smtp, imap;
     const char *cafile, *sni, *fqdn, *mailbox;
-    bool insecure;
+    bool insecure, allow_plaintext;
+    long scram_min_iter;
     const char *tag; /* set by the plugin before pp_maillegs_plugin(): the default */
     double max_age;
     char myname[256];

@@ -16,7 +16,8 @@
 #include "core/timeout.h"
 
 static struct {
-    bool starttls, ssl, insecure;
+    bool starttls, ssl, insecure, allow_plaintext;
+    long scram_min_iter;
     const char *user, *password, *authfile, *cafile, *mech, *sni, *expect, *expect_regex;
     pp_thresh phase[PP_PHASE_TOTAL];
     pp_mail_opts mo;
@@ -43,6 +44,11 @@ static const pp_opt shared_opts[] = {
      "SASL mechanism: PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-1, SCRAM-SHA-256 (default: the best "
      "the server offers); +LOGIN for the IMAP LOGIN command, +USER for POP3 USER/PASS, +APOP",
      NULL},
+    {"allow-plaintext", 0, NULL, PP_OPT_FLAG, &g.allow_plaintext,
+     "log in without TLS (neither -S nor -s); even then only SCRAM, CRAM-MD5 or APOP, which "
+     "never send the password, unless -A names a mechanism", NULL},
+    {"scram-min-iterations", 0, "N", PP_OPT_INT, &g.scram_min_iter,
+     "refuse a SCRAM iteration count below N (default 4096, RFC 7677)", NULL},
     {"cafile", 0, "FILE", PP_OPT_STR, &g.cafile,
      "trust the CA certificates in FILE instead of the system's store", NULL},
     {"insecure", 0, NULL, PP_OPT_FLAG, &g.insecure,
@@ -105,6 +111,8 @@ pp_mail_session *pp_logincheck_start(pp_mail_proto proto, const pp_common *c, co
         pp_die(PP_UNKNOWN, "a password but no user (-U, --authfile or POSTPROBE_USER)");
     if (g.mech && pp_mail_mech_check(proto, g.mech, err, sizeof err) != 0)
         pp_die(PP_UNKNOWN, "-A %s", err);
+    if (g.scram_min_iter < 0)
+        pp_die(PP_UNKNOWN, "--scram-min-iterations must not be negative");
     g.mo = (pp_mail_opts){
         .proto = proto,
         .tls = g.ssl ? PP_MAIL_IMPLICIT : g.starttls ? PP_MAIL_STARTTLS : PP_MAIL_PLAIN,
@@ -118,7 +126,11 @@ pp_mail_session *pp_logincheck_start(pp_mail_proto proto, const pp_common *c, co
         .password = g.secret.password,
         .mech = g.mech,
         .helo = helo,
+        .allow_plaintext = g.allow_plaintext,
+        .scram_min_iter = g.scram_min_iter,
     };
+    if (pp_mail_opts_check(&g.mo, err, sizeof err) != 0)
+        pp_die(PP_UNKNOWN, "%s", err);
     pp_mail_session *s = pp_mail_new(&g.mo);
     pp_mail_login(s);
     return s;

@@ -16,13 +16,14 @@
  *					    const char *extra);
  * DESCRIPTION
  *	pp_logincheck_plugin() completes a plugin description: the shared options (-S, -s, -U,
- *	-P, -A, --authfile, --cafile, --insecure, --sni, -e/--expect and --expect-regex on the
+ *	-P, -A, --authfile, --allow-plaintext, --scram-min-iterations, --cafile, --insecure,
+ *	--sni, -e/--expect and --expect-regex on the
  *	banner or greeting, and per-phase thresholds --dns-time,
  *	--connect-time, --tls-time, --banner-time, --auth-time "WARN,CRIT" in seconds) go before
  *	the plugin's own, with -H, -p, -4, -6 and -w/-c on the total time. The merged table
  *	lives until the process ends.
  *	pp_logincheck_start() checks the options (-H given, -S and -s not both, a password
- *	for a user), resolves the credentials (pp_secret_resolve; -P is then blanked in argv),
+ *	for a user, no CR or LF in what reaches a command), resolves the credentials (pp_secret_resolve; -P is then blanked in argv),
  *	picks the default port (SMTP 25/465, IMAP 143/993, POP3 110/995) and runs the login
  *	(helo: the SMTP EHLO name, NULL for this host's name).
  *	Bad options end the run as UNKNOWN. It returns the session whether the login

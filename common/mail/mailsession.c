@@ -375,8 +375,12 @@ static int sasl(pp_mail_session *s, const char *mech)
 {
     char ch[CHALLENGE_MAX], text[512], why[256] = "";
     int verdict = AUTH_NO, st;
+    pp_sasl *x = pp_sasl_new(mech, s->o.user, s->o.password, NULL, why, sizeof why);
+    if (!x)
+        return fail(s, PP_UNKNOWN, "AUTH %s: %s", mech, why);
+    if (s->o.scram_min_iter > 0)
+        pp_sasl_min_iterations(x, s->o.scram_min_iter);
     const char *tag = s->o.proto == PP_MAIL_IMAP ? pp_mail_tag(s) : "";
-    pp_sasl *x = pp_sasl_new(mech, s->o.user, s->o.password, NULL);
     bool ir_ok = s->o.proto != PP_MAIL_IMAP || has_cap(s, "SASL-IR");
     char *ir = ir_ok ? pp_sasl_initial(x) : NULL;
     char *cmd = pp_xasprintf("%s%s%s %s%s%s", tag, *tag ? " " : "",
@@ -474,6 +478,21 @@ static int no_auth(pp_mail_session *s)
                                                                  : "");
 }
 
+/* The one place that decides whether credentials may leave the host: only over TLS, or
+ * in the clear when o.allow_plaintext says so. Nothing of the login is sent before it. */
+static int cleartext_guard(pp_mail_session *s)
+{
+    if (s->tls_done || s->o.allow_plaintext)
+        return 0;
+    const char *verb = starttls_verb(s);
+    if (has_cap(s, verb))
+        return fail(s, PP_UNKNOWN, "%s offers %s, which this check was not told to use: "
+                    "refusing to send credentials in the clear (--allow-plaintext to allow)",
+                    s->o.host, verb);
+    return fail(s, PP_CRITICAL, "%s offers no TLS: refusing to send credentials in the clear "
+                "(--allow-plaintext to allow)", s->o.host);
+}
+
 int pp_mail_mech_check(pp_mail_proto proto, const char *mech, char *err, size_t errlen)
 {
     bool ok = strcasecmp(mech, "+LOGIN") == 0 ? proto == PP_MAIL_IMAP
@@ -520,7 +539,18 @@ static int choose(pp_mail_session *s, char *how, size_t len)
             snprintf(how, len, "%s", m);
         free(padded);
         free(want);
-    } else if (pp_sasl_pick(list, how, len) != 0) {
+    } else if (!s->tls_done) { /* in the clear: never the password itself, unless -A says */
+        if (pp_sasl_pick(list, true, how, len) != 0) {
+            if (s->o.proto == PP_MAIL_POP3 && s->apop_stamp[0])
+                snprintf(how, len, "APOP");
+            else if (!*list)
+                rc = no_auth(s);
+            else
+                rc = fail(s, PP_CRITICAL, "no challenge-response mechanism without TLS (server "
+                          "offers %s; -A names one to send the password in the clear anyway)",
+                          list);
+        }
+    } else if (pp_sasl_pick(list, false, how, len) != 0) {
         if (s->o.proto == PP_MAIL_IMAP && !has_cap(s, "LOGINDISABLED"))
             snprintf(how, len, "LOGIN command");
         else if (s->o.proto == PP_MAIL_POP3 && (has_cap(s, "USER") || !s->caps.len))
@@ -537,7 +567,7 @@ static int choose(pp_mail_session *s, char *how, size_t len)
 static int authenticate(pp_mail_session *s)
 {
     char how[32];
-    if (choose(s, how, sizeof how) != 0)
+    if (cleartext_guard(s) != 0 || choose(s, how, sizeof how) != 0)
         return -1;
     s->t_auth_start = since(s);
     int rc = pp_sasl_supported(how) ? sasl(s, how) : classic(s, how);
@@ -570,9 +600,25 @@ static int greet(pp_mail_session *s)
     return rc;
 }
 
+int pp_mail_opts_check(const pp_mail_opts *o, char *err, size_t errlen)
+{
+    const struct {
+        const char *value, *what;
+    } f[] = {{o->host, "the host name"}, {o->sni, "the SNI name"},
+             {o->user, "the user name"}, {o->password, "the password"},
+             {o->mech, "the mechanism (-A)"}, {o->helo, "the EHLO name (-F)"}};
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+        if (f[i].value && strpbrk(f[i].value, "\r\n"))
+            return pp_errf(err, errlen, "%s holds a line break (CR or LF), which would end a "
+                           "protocol command early", f[i].what);
+    return 0;
+}
+
 int pp_mail_login(pp_mail_session *s)
 {
     char why[512];
+    if (pp_mail_opts_check(&s->o, why, sizeof why) != 0)
+        return fail(s, PP_UNKNOWN, "%s", why);
     s->t0 = pp_timeout_now();
     s->conn = pp_mailconn_open(s->o.host, s->o.port, s->o.family, &s->times, why, sizeof why);
     if (!s->conn)

@@ -24,11 +24,22 @@
  *	const char *pp_mail_addr(const pp_mail_session *s);
  *
  *	int pp_mail_mech_check(pp_mail_proto proto, const char *mech, char *err, size_t errlen);
+ *	int pp_mail_opts_check(const pp_mail_opts *o, char *err, size_t errlen);
  * DESCRIPTION
  *	pp_mail_login() connects (common/mail/mailconn), reads the banner or greeting, asks for the
  *	capabilities (EHLO, CAPABILITY, CAPA), does STARTTLS (STLS) or implicit TLS, verifying
  *	the chain and the name unless o->insecure or o->inspect, asks again for the
- *	capabilities, and, when o->user is set, authenticates: with o->mech, a SASL mechanism
+ *	capabilities, and, when o->user is set, authenticates.
+ *	Credentials leave the host only over TLS (STARTTLS done or implicit TLS): on a
+ *	connection without it the session sends no AUTH, LOGIN, USER, PASS or APOP and fails
+ *	with "HOST offers no TLS: refusing to send credentials in the clear (--allow-plaintext
+ *	to allow)" (CRITICAL), or, when the server offers STARTTLS (STLS) that the caller did
+ *	not ask for, "HOST offers STARTTLS, which this check was not told to use: ..."
+ *	(UNKNOWN: the check's configuration is at fault). o->allow_plaintext lifts this; then,
+ *	unless o->mech names one, only a mechanism that never sends the password is chosen
+ *	(SCRAM-SHA-256, SCRAM-SHA-1, CRAM-MD5, APOP), because a capability list read in the
+ *	clear may have been stripped of them by someone in the middle. It logs in
+ *	with o->mech, a SASL mechanism
  *	(common/mail/sasl: PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-1, SCRAM-SHA-256), "+LOGIN" (the IMAP
  *	LOGIN command), "+USER" (POP3 USER/PASS) or "+APOP"; without one, the best mechanism
  *	the server offers (IMAP LOGIN, POP3 USER/PASS when it offers no SASL). With
@@ -54,6 +65,12 @@
  *	SASL mechanism of common/mail/sasl, "+LOGIN" for IMAP, "+USER" or "+APOP" for POP3), else
  *	-1 with "MECH: not a mechanism ... speaks (the list)" in err: the plugins call it
  *	when parsing options, so that a typo is UNKNOWN before any connection.
+ *	pp_mail_opts_check() is 0 when no string of o that reaches a protocol command (host,
+ *	SNI, user, password, mechanism, EHLO name) holds a CR or LF, else -1 with "the
+ *	password holds a line break ..." in err (never the value); the plugins call it when
+ *	parsing options (UNKNOWN), and pp_mail_login() refuses such options as well.
+ *	o->scram_min_iter (0: 4096) is the smallest SCRAM iteration count accepted
+ *	(common/mail/sasl); a user name or password that SASLprep refuses is UNKNOWN.
  *	The transcript has one line per line of the conversation ("C: ...", "S: ..."), with
  *	every secret replaced by "***" (mailproto's redaction), for -vvv.
  */
@@ -104,6 +121,8 @@ typedef struct pp_mail_opts {
     const char *password;
     const char *mech;     /* NULL: the best offered */
     const char *helo;     /* SMTP EHLO name; NULL: this host's name */
+    bool allow_plaintext; /* credentials may be sent without TLS */
+    long scram_min_iter;  /* the smallest SCRAM iteration count accepted; 0: 4096 */
 } pp_mail_opts;
 
 typedef struct pp_mail_session pp_mail_session;
@@ -130,5 +149,6 @@ SSL *pp_mail_ssl(const pp_mail_session *s);
 const char *pp_mail_addr(const pp_mail_session *s);
 
 int pp_mail_mech_check(pp_mail_proto proto, const char *mech, char *err, size_t errlen);
+int pp_mail_opts_check(const pp_mail_opts *o, char *err, size_t errlen);
 
 #endif

@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "core/buf.h"
+#include "mail/saslprep.h"
 
 typedef enum mech_id {
     M_SCRAM256,
@@ -29,7 +30,8 @@ static const char *const mech_names[] = {"SCRAM-SHA-256", "SCRAM-SHA-1", "CRAM-M
 
 struct pp_sasl {
     mech_id m;
-    char *user, *pass;
+    char *user, *pass; /* for SCRAM after SASLprep */
+    long min_iter;
     int step;
     char cnonce[64];
     char *client_first_bare;
@@ -51,13 +53,24 @@ int pp_sasl_supported(const char *mech)
     return mech_of(mech) != M_NONE;
 }
 
-int pp_sasl_pick(const char *offered, char *out, size_t outlen)
+static bool is_scram(mech_id m)
+{
+    return m == M_SCRAM1 || m == M_SCRAM256;
+}
+
+/* The password never crosses the wire, not even encoded: the server gets a proof. */
+static bool challenge_response(mech_id m)
+{
+    return is_scram(m) || m == M_CRAM;
+}
+
+int pp_sasl_pick(const char *offered, bool challenge_only, char *out, size_t outlen)
 {
     mech_id best = M_NONE;
     char *copy = pp_xstrdup(offered), *save = NULL;
     for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
         mech_id m = mech_of(w);
-        if (m < best)
+        if (m < best && (!challenge_only || challenge_response(m)))
             best = m;
     }
     free(copy);
@@ -109,23 +122,52 @@ unsigned char *pp_sasl_unb64(const char *text, size_t *len)
 
 /* ---- setup ---- */
 
+/* RFC 5802 5.1: the user name is prepared as a query, the password as a stored string. */
+static int prepare(pp_sasl *s, const char *user, const char *password, char *err,
+                   size_t errlen)
+{
+    char why[160];
+    if (!is_scram(s->m)) {
+        s->user = pp_xstrdup(user);
+        s->pass = pp_xstrdup(password);
+        return 0;
+    }
+    if (!(s->user = pp_saslprep(user, false, why, sizeof why)))
+        return pp_errf(err, errlen, "SASLprep: the user name %s", why);
+    if (!(s->pass = pp_saslprep(password, true, why, sizeof why)))
+        return pp_errf(err, errlen, "SASLprep: the password %s", why);
+    return 0;
+}
+
 pp_sasl *pp_sasl_new(const char *mech, const char *user, const char *password,
-                     const char *nonce)
+                     const char *nonce, char *err, size_t errlen)
 {
     pp_sasl *s = pp_xcalloc(1, sizeof *s);
     s->m = mech_of(mech);
-    s->user = pp_xstrdup(user);
-    s->pass = pp_xstrdup(password);
+    s->min_iter = PP_SASL_MIN_ITERATIONS;
+    if (prepare(s, user, password, err, errlen) != 0) {
+        pp_sasl_free(s);
+        return NULL;
+    }
     if (nonce) {
         snprintf(s->cnonce, sizeof s->cnonce, "%s", nonce);
     } else {
         unsigned char r[24];
-        RAND_bytes(r, sizeof r);
+        if (RAND_bytes(r, sizeof r) != 1) {
+            pp_errf(err, errlen, "OpenSSL's random generator failed: no nonce");
+            pp_sasl_free(s);
+            return NULL;
+        }
         char *b = pp_sasl_b64(r, sizeof r);
         snprintf(s->cnonce, sizeof s->cnonce, "%s", b);
         free(b);
     }
     return s;
+}
+
+void pp_sasl_min_iterations(pp_sasl *s, long n)
+{
+    s->min_iter = n;
 }
 
 void pp_sasl_free(pp_sasl *s)
@@ -182,7 +224,7 @@ char *pp_sasl_initial(pp_sasl *s)
     char *ir = NULL;
     if (s->m == M_PLAIN)
         ir = plain_blob(s);
-    else if (s->m == M_SCRAM1 || s->m == M_SCRAM256)
+    else if (is_scram(s->m))
         ir = scram_client_first(s);
     if (ir)
         s->step = 1;
@@ -204,7 +246,8 @@ static int cram_md5(pp_sasl *s, const unsigned char *ch, size_t chlen, char **re
     HMAC(EVP_md5(), s->pass, (int)strlen(s->pass), ch, chlen, mac, &maclen);
     char *h = hex(mac, maclen);
     char *raw = pp_xasprintf("%s %s", s->user, h);
-    free(h);
+    OPENSSL_cleanse(mac, sizeof mac);
+    wipe_str(h);
     *resp = pp_sasl_b64((unsigned char *)raw, strlen(raw));
     wipe_str(raw);
     return 0;
@@ -245,6 +288,9 @@ static int scram_final(pp_sasl *s, const char *server_first, char **resp, char *
         snprintf(err, errlen, "SCRAM: no usable salt");
     else if (iterations < 1 || iterations > 10000000)
         snprintf(err, errlen, "SCRAM: iteration count out of range");
+    else if (iterations < s->min_iter)
+        snprintf(err, errlen, "SCRAM: the server asks for %ld iterations, fewer than %ld "
+                 "(RFC 7677; --scram-min-iterations to accept it)", iterations, s->min_iter);
     else
         rc = 0;
     if (rc == 0) {
@@ -266,14 +312,16 @@ static int scram_final(pp_sasl *s, const char *server_first, char **resp, char *
         char *p64 = pp_sasl_b64(proof, (size_t)mdlen);
         char *final = pp_xasprintf("%s,p=%s", without_proof, p64);
         *resp = pp_sasl_b64((unsigned char *)final, strlen(final));
-        free(p64);
-        free(final);
+        wipe_str(p64);
+        wipe_str(final);
         free(without_proof);
         free(auth);
         OPENSSL_cleanse(salted, sizeof salted);
         OPENSSL_cleanse(ckey, sizeof ckey);
         OPENSSL_cleanse(skey, sizeof skey);
         OPENSSL_cleanse(stored, sizeof stored);
+        OPENSSL_cleanse(csig, sizeof csig);
+        OPENSSL_cleanse(proof, sizeof proof);
     }
     free(nonce);
     free(salt64);
@@ -305,7 +353,9 @@ static int scram_verify(pp_sasl *s, const char *server_final, char **resp, char 
     }
     free(v);
     free(e);
-    free(sig);
+    if (sig)
+        wipe_free(sig, siglen);
+    OPENSSL_cleanse(s->server_sig, sizeof s->server_sig);
     return rc;
 }
 
@@ -357,7 +407,7 @@ int pp_sasl_step(pp_sasl *s, const char *challenge, char **response, char *err, 
 
 int pp_sasl_done(const pp_sasl *s, char *err, size_t errlen)
 {
-    if ((s->m == M_SCRAM1 || s->m == M_SCRAM256) && !s->verified)
+    if (is_scram(s->m) && !s->verified)
         return pp_errf(err, errlen, "SCRAM: the server accepted without proving that it knows "
                                     "the password");
     return 0;

@@ -8,7 +8,8 @@
 set -euo pipefail
 
 build_pkgs=(build-essential cmake pkg-config libpcre2-dev libdb-dev
-            libsnmp-dev libssl-dev liblmdb-dev libcmocka-dev help2man zlib1g-dev libicu-dev)
+            libsnmp-dev libssl-dev liblmdb-dev libcmocka-dev help2man zlib1g-dev libicu-dev
+            libidn-dev)
 # The tests: clang and libFuzzer (tests/fuzz/run.sh), valgrind (valgrind_plugins), jq and
 # python3 (JSON checks in the integration scripts), stress-ng (the loaded runs of tests/README.md).
 check_pkgs=(clang libclang-rt-dev valgrind jq python3 stress-ng)

@@ -22,6 +22,10 @@
  *   tls-garbage       (tls) answer the ClientHello with bytes that are not TLS
  *   garbage           (smtp, imap, pop3) a greeting of binary junk, then nothing
  *   nostarttls        a server that offers neither STARTTLS/STLS nor (smtp) AUTH
+ *   plainauth         AUTH PLAIN LOGIN (imap AUTH=PLAIN, pop3 USER and SASL PLAIN) offered
+ *                     without STARTTLS; every line that would carry a credential (AUTH,
+ *                     AUTHENTICATE, LOGIN, USER, PASS, APOP) is refused and its verb
+ *                     appended to READYFILE.creds, so a test can prove none arrived
  *   starttls-inject   STARTTLS/STLS accepted with a second line behind the reply (the
  *                     command injection of CVE-2011-0411)
  *   truncated         (dns) UDP answers with the TC bit and no records; over TCP a length
@@ -46,7 +50,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static const char *g_proto, *g_mode;
+static const char *g_proto, *g_mode, *g_ready;
 
 static bool mode_is(const char *m)
 {
@@ -103,7 +107,7 @@ static void get_line(int fd, char *buf, size_t len)
 static const char *greeting(void)
 {
     bool bad = mode_is("reject") || mode_is("busy");
-    if (proto_is("imap") && mode_is("nostarttls"))
+    if (proto_is("imap") && (mode_is("nostarttls") || mode_is("plainauth")))
         return "* OK hostile.test ready\r\n";
     if (proto_is("imap"))
         return bad ? "* BYE hostile.test refuses service\r\n"
@@ -145,11 +149,66 @@ static _Noreturn void starttls_reply(int fd, const char *reply)
     tls_phase(fd);
 }
 
+/* plainauth: a line that carries a credential (after an IMAP tag) is recorded. */
+static bool credential_line(const char *line)
+{
+    static const char *const verbs[] = {"AUTH", "AUTHENTICATE", "LOGIN", "USER", "PASS", "APOP"};
+    const char *sp = strchr(line, ' ');
+    const char *w = proto_is("imap") && sp ? sp + 1 : line;
+    size_t n = strcspn(w, " ");
+    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
+        if (n != strlen(verbs[i]) || strncasecmp(w, verbs[i], n) != 0)
+            continue;
+        char path[4200];
+        snprintf(path, sizeof path, "%s.creds", g_ready ? g_ready : "/dev/null");
+        FILE *f = fopen(path, "a");
+        if (f) {
+            fprintf(f, "%s\n", verbs[i]);
+            fclose(f);
+        }
+        return true;
+    }
+    return false;
+}
+
+static _Noreturn void plainauth(int fd)
+{
+    char line[1024], out[1200];
+    for (;;) {
+        get_line(fd, line, sizeof line);
+        bool cred = credential_line(line);
+        char *sp = strchr(line, ' ');
+        const char *cmd = proto_is("imap") && sp ? sp + 1 : line;
+        if (proto_is("imap") && sp)
+            *sp = '\0'; /* line is now the tag */
+        bool quit = !strncasecmp(cmd, "QUIT", 4) || !strncasecmp(cmd, "LOGOUT", 6);
+        if (cred)
+            snprintf(out, sizeof out, proto_is("smtp") ? "535 5.7.8 no\r\n"
+                                      : proto_is("imap") ? "%s NO no\r\n" : "-ERR no\r\n", line);
+        else if (proto_is("smtp"))
+            snprintf(out, sizeof out, !strncasecmp(cmd, "EHLO", 4)
+                     ? "250-hostile.test\r\n250 AUTH PLAIN LOGIN\r\n"
+                     : quit ? "221 bye\r\n" : "250 ok\r\n");
+        else if (proto_is("imap"))
+            snprintf(out, sizeof out, "%s%s OK done\r\n", !strncasecmp(cmd, "CAPABILITY", 10)
+                     ? "* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n" : quit ? "* BYE bye\r\n" : "",
+                     line);
+        else
+            snprintf(out, sizeof out, "%s", !strncasecmp(cmd, "CAPA", 4)
+                     ? "+OK\r\nUSER\r\nSASL PLAIN LOGIN\r\n.\r\n" : "+OK\r\n");
+        say(fd, out);
+        if (quit)
+            _exit(0);
+    }
+}
+
 /* A line-based dialogue good enough for the login checks to reach STARTTLS. */
 static _Noreturn void dialogue(int fd)
 {
     char line[1024], out[1200];
     bool plain = mode_is("nostarttls");
+    if (mode_is("plainauth"))
+        plainauth(fd);
     for (;;) {
         get_line(fd, line, sizeof line);
         if (proto_is("smtp")) {
@@ -313,7 +372,7 @@ int main(int argc, char **argv)
     int lifetime = 120, c;
     while ((c = getopt(argc, argv, "r:l:")) != -1) {
         if (c == 'r')
-            ready = optarg;
+            ready = g_ready = optarg;
         else if (c == 'l')
             lifetime = atoi(optarg);
         else

@@ -13,7 +13,7 @@ trap 'hostile_down; find "$PP_ALICE_MAILDIR/new" "$PP_ALICE_MAILDIR/cur" -type f
 sleep 1 # file times have a one-second grain on some file systems: nothing older is removed
 
 ADDR=(--from "$PP_ALICE_USER" --to "$PP_ALICE_USER")
-IMAP=(--imap-port "$PP_IMAP_PORT" --imap-authfile "$PP_ALICE_AUTHFILE")
+IMAP=(--imap-port "$PP_IMAP_PORT" --imap-authfile "$PP_ALICE_AUTHFILE" --cafile "$PP_CA_CERT")
 
 for mode in silent drip longline reject busy; do
     case $mode in

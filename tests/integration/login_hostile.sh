@@ -40,13 +40,15 @@ expect_state "check_tls_cert -t $T:ok likewise" 0 TLS "timed out after {s} s wai
 hostile_down
 
 hostile_up smtp nostarttls
-login smtp "server offers no AUTH" -U someone -P secret
+login smtp "server offers no AUTH" -U someone -P secret --allow-plaintext
 hostile_down
 hostile_up imap nostarttls
-login imap "AUTH PLAIN rejected for someone: pp2 NO refused" -U someone -P secret
+login imap "AUTH PLAIN rejected for someone: pp2 NO refused" -U someone -P secret \
+    --allow-plaintext -A PLAIN
 hostile_down
 hostile_up pop3 nostarttls
-login pop3 "AUTH USER/PASS rejected for someone: -ERR refused" -U someone -P secret
+login pop3 "AUTH USER/PASS rejected for someone: -ERR refused" -U someone -P secret \
+    --allow-plaintext -A +USER
 hostile_down
 
 finish

@@ -42,7 +42,11 @@ run "$P" -H ::1 -6 -p "$PP_IMAPS_PORT" -s "${BOB[@]}" "${CA[@]}"
 check "IMAPS over IPv6" rc_is 0
 
 run "$P" -H $H -p "$PP_IMAP_PORT" "${BOB[@]}"
-check "plain IMAP on loopback" all_of "rc_is 0" 'first_has "logged in (no TLS, AUTH SCRAM-SHA-256)"'
+check "no TLS, no --allow-plaintext: no login, and the STARTTLS offer named" all_of "rc_is 3" \
+    "first_has \"IMAP UNKNOWN - $H offers STARTTLS, which this check was not told to use: refusing to send credentials in the clear (--allow-plaintext to allow)\""
+run "$P" -H $H -p "$PP_IMAP_PORT" --allow-plaintext "${BOB[@]}"
+check "plain IMAP on loopback with --allow-plaintext: SCRAM" all_of "rc_is 0" \
+    'first_has "logged in (no TLS, AUTH SCRAM-SHA-256)"'
 
 run "$P" -H $H -p "$PP_IMAPS_PORT" -s -A +LOGIN "${BOB[@]}" "${CA[@]}" -vvv
 check "the LOGIN command, redacted in the transcript" all_of "rc_is 0" \

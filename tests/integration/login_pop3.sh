@@ -36,7 +36,11 @@ check "USER/PASS, redacted in the transcript" all_of "rc_is 0" \
     "! out_has \"$PP_BOB_PASSWORD\""
 
 run "$P" -H $H -p "$PP_POP3_PORT" "${BOB[@]}"
-check "plain POP3 on loopback" all_of "rc_is 0" 'first_has "(no TLS, AUTH SCRAM-SHA-256)"'
+check "no TLS, no --allow-plaintext: no login" all_of "rc_is 3" \
+    "first_has \"POP3 UNKNOWN - $H offers STLS, which this check was not told to use\""
+run "$P" -H $H -p "$PP_POP3_PORT" --allow-plaintext "${BOB[@]}"
+check "plain POP3 on loopback with --allow-plaintext: SCRAM" all_of "rc_is 0" \
+    'first_has "(no TLS, AUTH SCRAM-SHA-256)"'
 
 # ---- failures ----
 run "$P" -H $H -p "$PP_POP3S_PORT" -s -U "$PP_BOB_USER" -P not-bobs-password "${CA[@]}"

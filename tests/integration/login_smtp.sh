@@ -45,6 +45,9 @@ check "wrong password: the server's reply" all_of "rc_is 2" \
     '! out_has wrong-pw-4711'
 
 run "$P" -H $H -p "$PP_SUBMISSION_PORT" "${ALICE[@]}"
+check "STARTTLS offered but not used: no credential sent, UNKNOWN" all_of "rc_is 3" \
+    'first_has "$H offers STARTTLS, which this check was not told to use: refusing to send credentials in the clear"'
+run "$P" -H $H -p "$PP_SUBMISSION_PORT" --allow-plaintext "${ALICE[@]}"
 check "no AUTH before STARTTLS" all_of "rc_is 2" \
     'first_has "server offers no AUTH before STARTTLS (use -S)"'
 

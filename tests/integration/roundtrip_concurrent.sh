@@ -7,7 +7,7 @@
 set -euo pipefail
 # shellcheck disable=SC1090
 . "$(dirname "$0")/lib/roundtrip.bash"
-PLAIN=(-H 127.0.0.1 -p "$PP_SMTP_PORT" --imap-port "$PP_IMAP_PORT"
+PLAIN=(-H 127.0.0.1 -p "$PP_SMTP_PORT" --imap-port "$PP_IMAP_PORT" --cafile "$PP_CA_CERT"
     --imap-authfile "$PP_ALICE_AUTHFILE" --from "$ALICE" --to "$ALICE" --tag together)
 TMP=$(mktemp -d)
 maildir_clear "$BOX"

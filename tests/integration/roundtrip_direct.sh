@@ -11,7 +11,7 @@ set -euo pipefail
 SUBMIT=(-H 127.0.0.1 -p "$PP_SUBMISSION_PORT" -S --cafile "$PP_CA_CERT"
     --authfile "$PP_ALICE_AUTHFILE")
 IMAPS=(--imap-ssl --imap-port "$PP_IMAPS_PORT")
-PLAIN=(-H 127.0.0.1 -p "$PP_SMTP_PORT" --imap-port "$PP_IMAP_PORT"
+PLAIN=(-H 127.0.0.1 -p "$PP_SMTP_PORT" --imap-port "$PP_IMAP_PORT" --cafile "$PP_CA_CERT"
     --imap-authfile "$PP_ALICE_AUTHFILE")
 maildir_clear "$BOX"
 add_exit 'maildir_clear "$BOX"; queue_purge unreachable.test; postsuper -c "$PF_DIR" -d ALL hold >/dev/null 2>&1'
@@ -72,13 +72,13 @@ maildir_clear "$BOX"
 
 # --- the SMTP leg and the IMAP leg fail differently ---------------------------------------
 closed=$(free_port)
-run "$P" -H 127.0.0.1 -p "$closed" --imap-port "$PP_IMAP_PORT" \
+run "$P" -H 127.0.0.1 -p "$closed" --imap-port "$PP_IMAP_PORT" --cafile "$PP_CA_CERT" \
     --imap-authfile "$PP_ALICE_AUTHFILE" --from "$ALICE" --to "$ALICE" -t 5
 check "SMTP leg refused" all_of "rc_is 2" \
     'out_has "ROUNDTRIP CRITICAL - SMTP leg: connection to 127.0.0.1 port '"$closed"' refused"'
 silent=$(free_port)
 silent_server "$silent"
-run "$P" -H 127.0.0.1 -p "$silent" --imap-port "$PP_IMAP_PORT" \
+run "$P" -H 127.0.0.1 -p "$silent" --imap-port "$PP_IMAP_PORT" --cafile "$PP_CA_CERT" \
     --imap-authfile "$PP_ALICE_AUTHFILE" --from "$ALICE" --to "$ALICE" -t 2
 check "SMTP leg stuck: its own words, before -t" all_of "rc_is 2" "within_t 2" \
     'out_has "ROUNDTRIP CRITICAL - SMTP leg: timed out after 1."' 'out_has "waiting for the banner"'
@@ -89,8 +89,9 @@ check "IMAP leg stuck: its own words, before -t" all_of "rc_is 2" "within_t 2" \
 check "nothing is sent while the IMAP leg is down" test "$(maildir_count "$BOX")" -eq 0
 fake=$(free_port)
 fake_imap "$fake" NOOP
-run "$P" -H 127.0.0.1 -p "$PP_SMTP_PORT" --imap-port "$fake" \
-    --imap-authfile "$PP_ALICE_AUTHFILE" --from "$ALICE" --to "$ALICE" -t 5
+# a plaintext fake offering only PLAIN: both flags and the explicit mechanism are needed
+run "$P" -H 127.0.0.1 -p "$PP_SMTP_PORT" --imap-port "$fake" --imap-plaintext --allow-plaintext \
+    --imap-authtype PLAIN --imap-authfile "$PP_ALICE_AUTHFILE" --from "$ALICE" --to "$ALICE" -t 5
 check "IMAP leg lost while waiting: that, not a lost probe" all_of "rc_is 2" \
     'out_is "ROUNDTRIP CRITICAL - IMAP leg: connection closed by the server after NOOP | send=$(sed -n "s/.*send=\([0-9.]*s\).*/\1/p" <<<"$OUT");;;0 latency=U;;;0"'
 wait_for box_has "$BOX" 1
@@ -99,7 +100,8 @@ AUTH=$PP_STACK_DIR/roundtrip-bad.auth
 printf 'user = %s\npassword = wrong\n' "$ALICE" >"$AUTH"
 chmod 600 "$AUTH"
 add_exit 'rm -f "$AUTH"'
-run "$P" -H 127.0.0.1 -p "$PP_SMTP_PORT" --imap-port "$PP_IMAP_PORT" --imap-authfile "$AUTH" \
+run "$P" -H 127.0.0.1 -p "$PP_SMTP_PORT" --imap-port "$PP_IMAP_PORT" --cafile "$PP_CA_CERT" \
+    --imap-authfile "$AUTH" \
     --from "$ALICE" --to "$ALICE" -t 5
 check "IMAP leg refuses the login" all_of "rc_is 2" \
     'out_has "ROUNDTRIP CRITICAL - IMAP leg: AUTH SCRAM-SHA-256 rejected for '"$ALICE"'"'

@@ -58,7 +58,8 @@ maildir_clear "$BOX"
 
 fake=$(free_port)
 fake_imap "$fake" NOOP
-run "$P" "${SMTP[@]}" "${ADDRS[@]}" --imap-port "$fake" --imap-authfile "$PP_ALICE_AUTHFILE"
+run "$P" "${SMTP[@]}" "${ADDRS[@]}" --imap-port "$fake" --imap-authfile "$PP_ALICE_AUTHFILE" \
+    --imap-plaintext --allow-plaintext --imap-authtype PLAIN
 check "IMAP leg lost: CRITICAL for it, the virus's fate unknown" all_of "rc_is 2" \
     'out_has "ANTIVIRUS CRITICAL - IMAP leg: connection closed by the server after NOOP"' \
     'out_has "[UNKNOWN] 127.0.0.1 accepted the test virus (250 2.0.0 Ok: queued as "' \

@@ -12,4 +12,4 @@ P=$PP_BUILD_DIR/plugins/check_smtp_av
 ALICE=$PP_ALICE_USER
 BOX=$PP_ALICE_MAILDIR
 ADDRS=(--from "$PP_BOB_USER" --to "$ALICE")
-IMAP=(--imap-port "$PP_IMAP_PORT" --imap-authfile "$PP_ALICE_AUTHFILE")
+IMAP=(--imap-port "$PP_IMAP_PORT" --imap-authfile "$PP_ALICE_AUTHFILE" --cafile "$PP_CA_CERT")

@@ -118,6 +118,20 @@ static void test_scrub(void **state)
     assert_string_equal(arg, "xxxxxxx");
 }
 
+/* Postfix's rule for its own files: '#' starts a comment only as a line's first non-blank
+ * character; elsewhere it is part of the value, so a password may hold one. */
+static void test_hash_in_value(void **state)
+{
+    (void)state;
+    pp_secret s = {0};
+    char err[128];
+    assert_int_equal(pp_authfile_parse("  # user = nobody\npassword = X   # comment\n"
+                                       "user = a#b\n", &s, err, sizeof err), 0);
+    assert_string_equal(s.password, "X   # comment");
+    assert_string_equal(s.user, "a#b");
+    pp_secret_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -125,6 +139,7 @@ int main(void)
         cmocka_unit_test(test_mode_checked),
         cmocka_unit_test(test_resolve_order),
         cmocka_unit_test(test_scrub),
+        cmocka_unit_test(test_hash_in_value),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -92,6 +92,9 @@ static void stop(server *s)
     close(s->listen_fd);
 }
 
+static bool g_plaintext_ok = true; /* --allow-plaintext */
+static long g_iterations = 4096;   /* what smtp_scram asks for */
+
 /* A login against a fresh server playing script; returns the session (to be freed). */
 static pp_mail_session *login(pp_mail_proto proto, const char *mech, script_fn script,
                               server *srv)
@@ -99,7 +102,7 @@ static pp_mail_session *login(pp_mail_proto proto, const char *mech, script_fn s
     start(srv, script);
     pp_mail_opts o = {.proto = proto, .tls = PP_MAIL_PLAIN, .host = "127.0.0.1",
                       .port = srv->port, .user = USER, .password = PASS, .mech = mech,
-                      .helo = "client.test"};
+                      .helo = "client.test", .allow_plaintext = g_plaintext_ok};
     pp_mail_session *s = pp_mail_new(&o);
     if (pp_mail_login(s) == 0)
         pp_mail_quit(s);
@@ -164,11 +167,14 @@ static void scram_keys(const unsigned char *salt, size_t saltlen, unsigned char 
 {
     unsigned char salted[32];
     unsigned int n;
-    PKCS5_PBKDF2_HMAC(PASS, (int)strlen(PASS), salt, (int)saltlen, 4096, EVP_sha256(), 32,
-                      salted);
+    PKCS5_PBKDF2_HMAC(PASS, (int)strlen(PASS), salt, (int)saltlen, (int)g_iterations,
+                      EVP_sha256(), 32, salted);
     HMAC(EVP_sha256(), salted, 32, (const unsigned char *)"Client Key", 10, ckey, &n);
     HMAC(EVP_sha256(), salted, 32, (const unsigned char *)"Server Key", 10, skey, &n);
 }
+
+static int g_auth_lines;
+static bool g_proof_seen; /* smtp_scram received a client proof */ /* AUTH, LOGIN, USER, PASS or APOP lines the server received */
 
 static void smtp_scram(int fd)
 {
@@ -187,7 +193,8 @@ static void smtp_scram(int fd)
     snprintf(first_bare, sizeof first_bare, "%s", cf + 3);
     char *cnonce = strstr(cf, ",r=") + 3;
     char *salt64 = pp_sasl_b64(salt, sizeof salt - 1);
-    snprintf(server_first, sizeof server_first, "r=%sSRV,s=%s,i=4096", cnonce, salt64);
+    snprintf(server_first, sizeof server_first, "r=%sSRV,s=%s,i=%ld", cnonce, salt64,
+             g_iterations);
     free(salt64);
     free(cf);
     char *b = pp_sasl_b64((unsigned char *)server_first, strlen(server_first));
@@ -195,7 +202,15 @@ static void smtp_scram(int fd)
     free(b);
     say(fd, line);
     char *final = (char *)pp_sasl_unb64(hear(fd), &len); /* "c=biws,r=...,p=PROOF" */
-    char *p = strstr(final, ",p=");
+    char *p = final ? strstr(final, ",p=") : NULL;
+    g_proof_seen = p != NULL;
+    if (!p) { /* "*": the client cancelled */
+        free(final);
+        say(fd, "501 5.7.0 cancelled\r\n");
+        if (strcmp(hear(fd), "QUIT") == 0)
+            say(fd, "221 bye\r\n");
+        return;
+    }
     snprintf(without_proof, sizeof without_proof, "%.*s", (int)(p - final), final);
     unsigned char *got = pp_sasl_unb64(p + 3, &len);
     free(final);
@@ -252,6 +267,134 @@ static void test_smtp_scram(void **state)
     assert_non_null(strstr(pp_mail_error(s), "AUTH SCRAM-SHA-256 failed: SCRAM: the server's "
                                               "signature does not verify"));
     pp_mail_free(s);
+}
+
+/* A server offering i=1 gets no proof: the exchange is cancelled before one is computed. */
+static void test_scram_few_iterations(void **state)
+{
+    (void)state;
+    server srv;
+    g_server_lies = false;
+    g_iterations = 1;
+    pp_mail_session *s = login(PP_MAIL_SMTP, NULL, smtp_scram, &srv);
+    stop(&srv);
+    g_iterations = 4096;
+    assert_int_equal(pp_mail_error_state(s), PP_CRITICAL);
+    assert_string_equal(pp_mail_error(s), "AUTH SCRAM-SHA-256 failed: SCRAM: the server asks "
+                        "for 1 iterations, fewer than 4096 (RFC 7677; --scram-min-iterations "
+                        "to accept it)");
+    assert_false(g_proof_seen); /* cancelled before the proof */
+    pp_mail_free(s);
+}
+
+/* ---- no credential in the clear ---- */
+
+/* A server offering AUTH PLAIN LOGIN (and maybe STARTTLS) in the clear; it counts every line
+ * that would carry a credential. */
+static bool g_offer_starttls;
+
+static void smtp_plain_only(int fd)
+{
+    say(fd, "220 server.test ESMTP\r\n");
+    for (char *l = hear(fd); *l; l = hear(fd)) {
+        if (strncasecmp(l, "EHLO", 4) == 0)
+            say(fd, g_offer_starttls ? "250-server.test\r\n250-STARTTLS\r\n250 AUTH PLAIN LOGIN\r\n"
+                                     : "250-server.test\r\n250 AUTH PLAIN LOGIN\r\n");
+        else if (strncasecmp(l, "QUIT", 4) == 0) {
+            say(fd, "221 bye\r\n");
+            return;
+        } else {
+            g_auth_lines++;
+            say(fd, "535 5.7.8 no\r\n");
+        }
+    }
+}
+
+static void pop3_user_only(int fd)
+{
+    say(fd, "+OK POP3 ready\r\n");
+    for (char *l = hear(fd); *l; l = hear(fd)) {
+        if (strcmp(l, "CAPA") == 0) {
+            say(fd, "+OK\r\nUSER\r\nSASL PLAIN\r\n.\r\n");
+        } else if (strcmp(l, "QUIT") == 0) {
+            say(fd, "+OK bye\r\n");
+            return;
+        } else {
+            g_auth_lines++;
+            say(fd, "-ERR no\r\n");
+        }
+    }
+}
+
+static void test_no_credentials_in_clear(void **state)
+{
+    (void)state;
+    server srv;
+    g_plaintext_ok = false;
+    g_auth_lines = 0;
+    g_offer_starttls = false;
+    pp_mail_session *s = login(PP_MAIL_SMTP, NULL, smtp_plain_only, &srv);
+    stop(&srv);
+    assert_int_equal(pp_mail_error_state(s), PP_CRITICAL);
+    assert_string_equal(pp_mail_error(s), "127.0.0.1 offers no TLS: refusing to send "
+                        "credentials in the clear (--allow-plaintext to allow)");
+    pp_mail_free(s);
+
+    g_offer_starttls = true; /* -S forgotten: the check's fault, UNKNOWN */
+    s = login(PP_MAIL_SMTP, "PLAIN", smtp_plain_only, &srv);
+    stop(&srv);
+    assert_int_equal(pp_mail_error_state(s), PP_UNKNOWN);
+    assert_non_null(strstr(pp_mail_error(s), "127.0.0.1 offers STARTTLS, which this check "
+                                              "was not told to use"));
+    pp_mail_free(s);
+
+    s = login(PP_MAIL_POP3, "+USER", pop3_user_only, &srv);
+    stop(&srv);
+    assert_int_equal(pp_mail_error_state(s), PP_CRITICAL);
+    pp_mail_free(s);
+    assert_int_equal(g_auth_lines, 0);
+
+    /* --allow-plaintext: still no mechanism that sends the password, unless -A names one */
+    g_plaintext_ok = true;
+    g_offer_starttls = false;
+    s = login(PP_MAIL_SMTP, NULL, smtp_plain_only, &srv);
+    stop(&srv);
+    assert_string_equal(pp_mail_error(s), "no challenge-response mechanism without TLS "
+                        "(server offers PLAIN LOGIN; -A names one to send the password in "
+                        "the clear anyway)");
+    pp_mail_free(s);
+    s = login(PP_MAIL_POP3, NULL, pop3_user_only, &srv);
+    stop(&srv);
+    assert_int_equal(pp_mail_error_state(s), PP_CRITICAL);
+    pp_mail_free(s);
+    assert_int_equal(g_auth_lines, 0);
+    s = login(PP_MAIL_SMTP, "PLAIN", smtp_plain_only, &srv);
+    stop(&srv);
+    assert_non_null(strstr(pp_mail_error(s), "AUTH PLAIN rejected for " USER));
+    pp_mail_free(s);
+    assert_int_equal(g_auth_lines, 1);
+}
+
+/* No CR or LF reaches a command: refused before any connection. */
+static void test_line_breaks_refused(void **state)
+{
+    (void)state;
+    char err[200];
+    pp_mail_opts o = {.proto = PP_MAIL_SMTP, .host = "127.0.0.1", .port = 1, .user = USER,
+                      .password = "pw\r\nRSET"};
+    assert_int_equal(pp_mail_opts_check(&o, err, sizeof err), -1);
+    assert_string_equal(err, "the password holds a line break (CR or LF), which would end a "
+                             "protocol command early");
+    o.password = PASS;
+    o.helo = "client.test\nMAIL FROM:<x>";
+    assert_int_equal(pp_mail_opts_check(&o, err, sizeof err), -1);
+    assert_non_null(strstr(err, "the EHLO name (-F)"));
+    pp_mail_session *s = pp_mail_new(&o);
+    assert_int_equal(pp_mail_login(s), -1);
+    assert_int_equal(pp_mail_error_state(s), PP_UNKNOWN);
+    pp_mail_free(s);
+    o.helo = "client.test";
+    assert_int_equal(pp_mail_opts_check(&o, err, sizeof err), 0);
 }
 
 /* ---- IMAP AUTHENTICATE PLAIN without SASL-IR ---- */
@@ -376,6 +519,9 @@ int main(void)
         cmocka_unit_test(test_smtp_cram_md5),       cmocka_unit_test(test_smtp_scram),
         cmocka_unit_test(test_imap_plain_without_ir), cmocka_unit_test(test_pop3_apop),
         cmocka_unit_test(test_closed_after_greeting), cmocka_unit_test(test_mech_check),
+        cmocka_unit_test(test_scram_few_iterations),
+        cmocka_unit_test(test_no_credentials_in_clear),
+        cmocka_unit_test(test_line_breaks_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -24,6 +24,16 @@ static char *unb64(const char *s)
     return (char *)pp_sasl_unb64(s, &n);
 }
 
+static pp_sasl *sasl_new(const char *mech, const char *user, const char *pass,
+                         const char *nonce)
+{
+    char err[256] = "";
+    pp_sasl *s = pp_sasl_new(mech, user, pass, nonce, err, sizeof err);
+    if (!s)
+        fail_msg("pp_sasl_new: %s", err);
+    return s;
+}
+
 static void test_base64(void **state)
 {
     (void)state;
@@ -47,14 +57,17 @@ static void test_pick(void **state)
 {
     (void)state;
     char m[32];
-    assert_int_equal(pp_sasl_pick("PLAIN LOGIN", m, sizeof m), 0);
+    assert_int_equal(pp_sasl_pick("PLAIN LOGIN", false, m, sizeof m), 0);
     assert_string_equal(m, "PLAIN");
-    assert_int_equal(pp_sasl_pick("login plain cram-md5 GSSAPI", m, sizeof m), 0);
+    assert_int_equal(pp_sasl_pick("login plain cram-md5 GSSAPI", false, m, sizeof m), 0);
     assert_string_equal(m, "CRAM-MD5");
-    assert_int_equal(pp_sasl_pick("SCRAM-SHA-1 SCRAM-SHA-256 PLAIN", m, sizeof m), 0);
+    assert_int_equal(pp_sasl_pick("SCRAM-SHA-1 SCRAM-SHA-256 PLAIN", false, m, sizeof m), 0);
     assert_string_equal(m, "SCRAM-SHA-256");
-    assert_int_equal(pp_sasl_pick("GSSAPI NTLM", m, sizeof m), -1);
-    assert_int_equal(pp_sasl_pick("", m, sizeof m), -1);
+    assert_int_equal(pp_sasl_pick("GSSAPI NTLM", false, m, sizeof m), -1);
+    assert_int_equal(pp_sasl_pick("", false, m, sizeof m), -1);
+    assert_int_equal(pp_sasl_pick("PLAIN LOGIN", true, m, sizeof m), -1); /* without TLS */
+    assert_int_equal(pp_sasl_pick("PLAIN CRAM-MD5 LOGIN", true, m, sizeof m), 0);
+    assert_string_equal(m, "CRAM-MD5");
     assert_true(pp_sasl_supported("cram-md5"));
     assert_false(pp_sasl_supported("XOAUTH2"));
 }
@@ -63,7 +76,7 @@ static void test_plain_login(void **state)
 {
     (void)state;
     char err[128], *r;
-    pp_sasl *s = pp_sasl_new("PLAIN", "alice", "s3cret", NULL);
+    pp_sasl *s = sasl_new("PLAIN", "alice", "s3cret", NULL);
     char *ir = pp_sasl_initial(s);
     assert_string_equal(ir, "AGFsaWNlAHMzY3JldA==");
     assert_int_equal(pp_sasl_step(s, "", &r, err, sizeof err), -1);
@@ -71,13 +84,13 @@ static void test_plain_login(void **state)
     free(ir);
     pp_sasl_free(s);
     /* without an initial response (IMAP without SASL-IR) */
-    s = pp_sasl_new("PLAIN", "alice", "s3cret", NULL);
+    s = sasl_new("PLAIN", "alice", "s3cret", NULL);
     assert_int_equal(pp_sasl_step(s, "", &r, err, sizeof err), 0);
     assert_string_equal(r, "AGFsaWNlAHMzY3JldA==");
     free(r);
     pp_sasl_free(s);
 
-    s = pp_sasl_new("LOGIN", "alice", "s3cret", NULL);
+    s = sasl_new("LOGIN", "alice", "s3cret", NULL);
     assert_null(pp_sasl_initial(s));
     assert_int_equal(pp_sasl_step(s, "VXNlcm5hbWU6", &r, err, sizeof err), 0);
     assert_string_equal(r, "YWxpY2U=");
@@ -95,7 +108,7 @@ static void test_cram_md5(void **state)
 {
     (void)state;
     char err[128], *r;
-    pp_sasl *s = pp_sasl_new("CRAM-MD5", "tim", "tanstaaftanstaaf", NULL);
+    pp_sasl *s = sasl_new("CRAM-MD5", "tim", "tanstaaftanstaaf", NULL);
     assert_null(pp_sasl_initial(s));
     char *ch = b64("<1896.697170952@postoffice.reston.mci.net>");
     assert_int_equal(pp_sasl_step(s, ch, &r, err, sizeof err), 0);
@@ -112,7 +125,7 @@ static void scram(const char *mech, const char *cnonce, const char *server_first
                   const char *client_final, const char *server_final)
 {
     char err[256], *r;
-    pp_sasl *s = pp_sasl_new(mech, "user", "pencil", cnonce);
+    pp_sasl *s = sasl_new(mech, "user", "pencil", cnonce);
     char *ir = pp_sasl_initial(s), *first = unb64(ir);
     char *want = NULL;
     want = malloc(strlen(cnonce) + 16);
@@ -158,7 +171,7 @@ static void test_scram_bad_server(void **state)
 {
     (void)state;
     char err[256], *r;
-    pp_sasl *s = pp_sasl_new("SCRAM-SHA-1", "user", "pencil", "fyko+d2lbbFgONRv9qkxdawL");
+    pp_sasl *s = sasl_new("SCRAM-SHA-1", "user", "pencil", "fyko+d2lbbFgONRv9qkxdawL");
     free(pp_sasl_initial(s));
     char *sf = b64("r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096");
     assert_int_equal(pp_sasl_step(s, sf, &r, err, sizeof err), 0);
@@ -177,7 +190,7 @@ static void test_scram_bad_server(void **state)
     const char *whys[] = {"did not extend our nonce", "the server says unknown-user",
                           "iteration count", "mandatory extension"};
     for (int i = 0; i < 4; i++) {
-        s = pp_sasl_new("SCRAM-SHA-1", "user", "pencil", "fyko+d2lbbFgONRv9qkxdawL");
+        s = sasl_new("SCRAM-SHA-1", "user", "pencil", "fyko+d2lbbFgONRv9qkxdawL");
         free(pp_sasl_initial(s));
         sf = b64(firsts[i]);
         assert_int_equal(pp_sasl_step(s, sf, &r, err, sizeof err), -1);
@@ -187,10 +200,44 @@ static void test_scram_bad_server(void **state)
     }
 }
 
+/* i=1 is refused before a proof is computed, unless the minimum is lowered; SASLprep. */
+static void test_scram_iterations_saslprep(void **state)
+{
+    (void)state;
+    char err[256], *r;
+    const char *first = "r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=1";
+    char *sf = b64(first);
+    pp_sasl *s = sasl_new("SCRAM-SHA-1", "user", "pencil", "fyko+d2lbbFgONRv9qkxdawL");
+    free(pp_sasl_initial(s));
+    assert_int_equal(pp_sasl_step(s, sf, &r, err, sizeof err), -1);
+    assert_null(r);
+    assert_string_equal(err, "SCRAM: the server asks for 1 iterations, fewer than 4096 "
+                             "(RFC 7677; --scram-min-iterations to accept it)");
+    pp_sasl_free(s);
+    s = sasl_new("SCRAM-SHA-1", "user", "pencil", "fyko+d2lbbFgONRv9qkxdawL");
+    pp_sasl_min_iterations(s, 1);
+    free(pp_sasl_initial(s));
+    assert_int_equal(pp_sasl_step(s, sf, &r, err, sizeof err), 0);
+    free(r);
+    pp_sasl_free(s);
+    free(sf);
+
+    /* "I<SOFT HYPHEN>X" is sent as "IX"; a control character is refused */
+    s = sasl_new("SCRAM-SHA-256", "I\xc2\xadX", "x", "nonce");
+    char *ir = pp_sasl_initial(s), *cf = unb64(ir);
+    assert_string_equal(cf, "n,,n=IX,r=nonce");
+    free(cf);
+    free(ir);
+    pp_sasl_free(s);
+    assert_null(pp_sasl_new("SCRAM-SHA-256", "user", "pw\x07", NULL, err, sizeof err));
+    assert_string_equal(err, "SASLprep: the password holds a character SASLprep prohibits (a "
+                             "control, private-use or non-character code point)");
+}
+
 static void test_scram_escapes_user(void **state)
 {
     (void)state;
-    pp_sasl *s = pp_sasl_new("SCRAM-SHA-256", "a=b,c", "x", "nonce");
+    pp_sasl *s = sasl_new("SCRAM-SHA-256", "a=b,c", "x", "nonce");
     char *ir = pp_sasl_initial(s), *first = unb64(ir);
     assert_string_equal(first, "n,,n=a=3Db=2Cc,r=nonce");
     free(first);
@@ -204,7 +251,7 @@ int main(void)
         cmocka_unit_test(test_base64),           cmocka_unit_test(test_pick),
         cmocka_unit_test(test_plain_login),      cmocka_unit_test(test_cram_md5),
         cmocka_unit_test(test_scram_rfc),        cmocka_unit_test(test_scram_bad_server),
-        cmocka_unit_test(test_scram_escapes_user),
+        cmocka_unit_test(test_scram_escapes_user), cmocka_unit_test(test_scram_iterations_saslprep),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
