@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # bench/dnsbl.sh - check_dnsbl against a serial `dig +short A` loop over the same names, in
 # one run, on the test stack's nsd on loopback (tests/env/stack.sh up first; it reads
 # $PP_STACK_DIR/stack.env).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * io_floor - the I/O floor of a queue scan, for bench/queue.sh: walks the given directories
  * (and their subdirectories), opens every regular file and reads its first 4 KB, nothing

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # log.sh - check_postfix_log --whole against pflogsumm and the grep floor on a large log of
 # real-shaped lines (run on demand; not a ctest).
 #

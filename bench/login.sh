@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # bench/login.sh - check_smtp_login, check_imap_login and check_tls_cert against the
 # monitoring-plugins checks people run today, on the same loopback servers, in one run:
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * pp_rusage - run a command once and print its wall time, CPU time (user + system, with
  * its children) and peak RSS, with microsecond resolution (GNU time prints CPU in 10 ms

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # queue.sh - check_postfix_queue against the tools postmasters run today, on the test stack's
 # real Postfix queue (run on demand; not a ctest).
 #

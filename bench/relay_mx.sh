@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # bench/relay_mx.sh - check_relay_mx against a serial `dig +short MX` loop over the same
 # 1,000 relay domains, in one run, on a private nsd on loopback.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # verify.sh - check_postfix_verify, verify-dump and check_postfix_maps against the tools
 # postmasters run today, on a verify cache and a hash map of N entries (run on demand; not a
 # ctest; needs no stack).

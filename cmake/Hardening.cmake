@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Hardening.cmake - the hardening Debian's dpkg-buildflags gives (hardening=+all), by default
 # for every build: stack protector, fortified libc calls (optimised builds: glibc warns, and
 # -Werror fails, without optimisation), position-independent executables, read-only

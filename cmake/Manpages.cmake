@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Manpages.cmake - a manual page (help2man) and a bash completion (completion.sh) for every
 # program, both made from the program's --help, which its options table prints: one source of
 # truth. Installed in man1 and in bash-completion's completions directory.
@@ -11,7 +12,7 @@ if(NOT HELP2MAN)
 endif()
 
 # pp_summary(<name> <out-var>): the one-line summary of a program: its nagios-cfg spec's
-# "summary" line, else line 2 of its source's header comment (" * NAME - text").
+# "summary" line, else the " * NAME - text" line of its source's header comment.
 function(pp_summary name out)
   set(spec ${PROJECT_SOURCE_DIR}/nagios-cfg/spec/${name}.spec)
   if(EXISTS ${spec})
@@ -19,8 +20,7 @@ function(pp_summary name out)
     string(REGEX REPLACE "^summary[ \t]+" "" line "${line}")
   else()
     file(GLOB src ${PROJECT_SOURCE_DIR}/contrib/${name}.c ${PROJECT_SOURCE_DIR}/plugins/${name}.c)
-    file(STRINGS ${src} lines LIMIT_COUNT 3)
-    list(GET lines 1 line)
+    file(STRINGS ${src} line LIMIT_COUNT 1 REGEX "^ \\* ${name} - ")
     string(REGEX REPLACE "^ \\* ${name} - " "" line "${line}")
   endif()
   set(${out} "${line}" PARENT_SCOPE)

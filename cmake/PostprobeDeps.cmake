@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # PostprobeDeps.cmake - find every library postprobe links, and name the Debian package to
 # install when one is missing (tests/env/install-deps.sh installs them all).
 find_package(PkgConfig)

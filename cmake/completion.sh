@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # completion.sh NAME PROGRAM OUT - a bash completion for NAME, made from PROGRAM --help (which
 # postprobe's options table prints): its short and long options, file names after the options
 # whose value is a FILE, PEM, PATH or DIR, and the listed words after --format.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * pfqueue - the Postfix queue one message a line, filtered, counted, and acted upon
  *

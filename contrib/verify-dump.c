@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * verify-dump - Postfix's address verification cache one entry a line
  *

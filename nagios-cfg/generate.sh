@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # generate.sh - write the Nagios, Icinga 2, NRPE and snmpd files of nagios-cfg/ from one spec
 # per plugin (nagios-cfg/spec/<plugin>.spec), so that the four stay in step.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * check_dnsbl - are the addresses and names Postfix sends mail from on DNS block lists?
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * check_imap_login - log in to an IMAP server for real (greeting, STARTTLS or IMAPS, LOGIN or
  * AUTHENTICATE), LIST, look at a mailbox read-only (STATUS, EXAMINE), optionally read its

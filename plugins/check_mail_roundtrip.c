@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * check_mail_roundtrip - sends a probe by SMTP and waits for it (or for an auto-reply to it)
  * in an IMAP mailbox: the whole delivery path, timed.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * check_pop3_login - log in to a POP3 server for real (greeting, STLS or POP3S, USER/PASS or
  * AUTH), STAT, optionally read the newest message's header (TOP: nothing is marked or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * check_postfix_log - what Postfix's log says happened since the last run
  *
@@ -53,8 +54,9 @@ static const pp_opt opts[] = {
     {.name = "journal-dir", .arg = "DIR", .kind = PP_OPT_STR, .dst = &opt_journal_dir,
      .help = "a directory of journal files (with --journal)"},
     {.name = "state-file", .arg = "FILE", .kind = PP_OPT_STR, .dst = &opt_state,
-     .help = "where the position in the log is kept between runs (default under "
-             "/var/lib/postprobe, or ~/.local/state/postprobe when that is not writable)"},
+     .help = "where the position in the log is kept between runs, an absolute path "
+             "(default under /var/lib/postprobe, or ~/.local/state/postprobe when that is "
+             "not writable)"},
     {.name = "since", .arg = "DURATION", .kind = PP_OPT_FUNC, .dst = &opt_since,
      .fn = fn_duration,
      .help = "count the lines of the last DURATION (N[smhd]); without --state-file no "
@@ -129,6 +131,9 @@ static void check_options(void)
         pp_die(PP_UNKNOWN, "--file and --journal: one source only");
     if (opt_journal_dir && !opt_journal)
         pp_die(PP_UNKNOWN, "--journal-dir goes with --journal");
+    /* A relative name would land wherever Nagios, NRPE or cron happen to start the plugin. */
+    if (opt_state && opt_state[0] != '/')
+        pp_die(PP_UNKNOWN, "--state-file must be an absolute path: %s", opt_state);
 }
 
 /* The log file and the syslog names, from main.cf and master.cf. */
@@ -184,11 +189,12 @@ static void state_path(probe *p)
     name[j] = '\0';
     snprintf(dir, sizeof dir, "/var/lib/postprobe");
     if (access(dir, W_OK) != 0 && home) {
-        snprintf(dir, sizeof dir, "%s/.local/state/postprobe", home);
-        char parent[2100];
-        snprintf(parent, sizeof parent, "%s/.local/state", home);
-        mkdir(parent, 0700);
-        mkdir(dir, 0700);
+        /* ~/.local, ~/.local/state and ~/.local/state/postprobe, each made if missing. */
+        static const char *const parts[] = {"/.local", "/.local/state", "/.local/state/postprobe"};
+        for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+            snprintf(dir, sizeof dir, "%s%s", home, parts[i]);
+            mkdir(dir, 0700);
+        }
     }
     snprintf(p->state, sizeof p->state, "%s/check_postfix_log%s.pos", dir, name);
 }

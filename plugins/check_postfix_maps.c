@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * check_postfix_maps - are the lookup tables Postfix uses what their sources say?
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * check_postfix_queue - the Postfix queue as qshape sees it, with thresholds and perfdata
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * check_postfix_verify - the health of Postfix's address verification cache (verify(8)):
  * entries by status, probes outstanding and lost, the newest result, the last cleanup, and

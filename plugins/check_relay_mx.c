@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * check_relay_mx - the DNS MX setup of the domains a Postfix relay carries, and the settings
  * that keep it from backscattering

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * check_smtp_av - sends the EICAR test file to a mail server (or to every MX of a domain)
  * and checks that it is refused, or with IMAP settings that it never reaches the mailbox.

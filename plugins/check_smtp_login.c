@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * check_smtp_login - log in to an SMTP server for real (banner, EHLO, STARTTLS or implicit
  * TLS, AUTH), optionally try MAIL FROM/RCPT TO (never DATA), and time every phase.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * check_snmp_extend - the result of a plugin that a remote snmpd runs as an "extend"
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * check_tls_cert - judge the certificate a mail server presents (over TLS or SMTP/IMAP/POP3
  * STARTTLS), the certificates of every MX host of a domain, or a PEM file: expiry of every

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # demo-plugins.sh - the plugin runs of tests/demo.sh (sourced; uses its run function).
 # demo_stack runs every plugin against the loopback stack (stack.env is loaded), after giving
 # it some work: a few queued messages and a filled address-verify cache. demo_system runs the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # demo.sh - build postprobe and run every plugin once, printing each plugin's Nagios line.
 #
 # Installs the build dependencies, builds in build/, and then:

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # run-all.sh - the one command that runs every postprobe test, as CI does (.ci/run).
 #
 # Installs what is missing (build dependencies and the loopback stack's daemons), builds the

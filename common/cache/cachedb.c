@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * cachedb.c - the cachedb front end: map specs, opening, the shared lock, and dispatch to the
  * Berkeley DB, LMDB and CDB readers. See cachedb.h.

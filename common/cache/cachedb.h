@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	cachedb - read-only key/value iteration over Postfix's indexed files

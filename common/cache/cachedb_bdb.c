@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * cachedb_bdb.c - Berkeley DB btree and hash files, read as Postfix's dict_db does: DB_RDONLY,
  * in a private environment (DB_INIT_MPOOL | DB_PRIVATE, nothing written to disk) homed in the

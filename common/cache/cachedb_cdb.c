@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * cachedb_cdb.c - CDB files (D. J. Bernstein's format, which Postfix writes with tinycdb): a
  * 2048-byte table of contents, the records (klen, dlen, key, data; lengths 32-bit little

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * cachedb_format.c - the pure part of cachedb: what the first bytes of a Berkeley DB, LMDB or
  * CDB file say. No I/O here, so it can be unit-tested and fuzzed. See cachedb.h.

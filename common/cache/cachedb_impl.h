@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * cachedb_impl.h - what the cachedb front end (cachedb.c) shares with its three readers
  * (cachedb_bdb.c, cachedb_lmdb.c, cachedb_cdb.c). Private to common/cache/cachedb*.c.

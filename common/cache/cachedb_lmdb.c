@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * cachedb_lmdb.c - LMDB files, read as Postfix's dict_lmdb does: MDB_NOSUBDIR | MDB_NOLOCK
  * (Postfix locks the file itself with fcntl; the shared lock is taken by cachedb.c) and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * verify_cache.c - Postfix's address verification cache. See verify_cache.h.
  */

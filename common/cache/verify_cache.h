@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	verify_cache - Postfix's address verification cache: settings, entries, reading

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * buf.c - growable strings and allocation that never returns NULL. See buf.h.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	json - the one JSON string encoder: every byte string in, valid JSON out

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * listing.c - shared parts of the listing tools. See listing.h.
  */

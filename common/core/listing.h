@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	listing - what the operator tools that list things share: tsv/json, regex filters

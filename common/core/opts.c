@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * opts.c - shared option parsing and --help. See opts.h.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * plugout.c - another plugin's output, cut into its parts. See plugout.h.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	plugout - read the output of another Nagios plugin (status text, perfdata, long output)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * procinfo.c - processes and file locks as /proc shows them. See procinfo.h.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * range.c - Nagios threshold ranges. See range.h.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * result.c - the result tree and its renderings. See result.h.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	result - what a check found, and its Nagios, JSON and OpenMetrics renderings

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * secret.c - credentials from files and the environment. See secret.h.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * spawn.c - run Postfix's commands without a shell. See spawn.h.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	spawn - run Postfix's own commands (postconf, postqueue, postsuper) safely

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * stat_table.c - counters keyed by string. See stat_table.h.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * timefmt.c - ages and time stamps for people. See timefmt.h.
  */

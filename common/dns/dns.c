@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * dns.c - the I/O part of the dns module: queries made with res_nmkquery, sent over UDP
  * (TCP when truncated) many at a time from one poll() loop. See dns.h.

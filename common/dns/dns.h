@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	dns - DNS lookups through libc's resolver, many in flight at once, and answer parsing

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * dns_parse.c - the pure part of the dns module: DNS response bytes in, records out, and
  * the small text helpers. No I/O here, so it is unit-tested and fuzzed on its own.

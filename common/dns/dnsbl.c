@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * dnsbl.c - the DNS block lists postprobe knows, their query names and what their answers
  * mean. Pure: no I/O. See dnsbl.h.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	dnsbl - DNS block lists: the lists that matter, their query names, what their answers mean

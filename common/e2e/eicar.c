@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * eicar.c - the EICAR test file, unmasked at run time. See eicar.h.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * mailleg.c - options and logins of the SMTP and IMAP legs. See mailleg.h.
  */

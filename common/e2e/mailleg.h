@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	mailleg - the SMTP and IMAP legs of the end-to-end checks: options and logins

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	mailmsg - the test messages of the end-to-end checks, and their SMTP form

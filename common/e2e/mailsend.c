@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * mailsend.c - MAIL, RCPT, DATA over a logged-in session. See mailsend.h.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * probebox.c - probes in an IMAP mailbox: find, read their ids, delete. See probebox.h.
  */

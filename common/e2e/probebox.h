@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	probebox - the IMAP mailbox where the probes of an end-to-end check arrive

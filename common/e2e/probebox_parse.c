@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * probebox_parse.c - the pure part of probebox: IMAP SEARCH, FETCH ENVELOPE and
  * CAPABILITY lines, quoted mailbox names. See probebox.h.

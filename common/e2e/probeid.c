@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * probeid.c - ids of end-to-end test messages. See probeid.h.
  */

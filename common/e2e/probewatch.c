@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * probewatch.c - waiting for probes. See probewatch.h.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	probewatch - waiting for sent probes to arrive in an IMAP mailbox

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * logclass - pflogsumm's counters and grouped reasons from one log line (see logclass.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	logclass - what a Postfix log line tells: pflogsumm's counters and grouped reasons (pure)

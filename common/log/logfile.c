@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * logfile - a log file read incrementally across rotation (see logfile.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * logline - one Postfix log line split into time stamp, host, tag and text (see logline.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	logline - one Postfix log line: time stamp, host, syslog tag, text (pure parser)

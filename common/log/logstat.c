@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * logstat - the counts of an interval of Postfix's log (see logstat.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * linereader.c - CRLF lines over a byte stream. See linereader.h.
  */

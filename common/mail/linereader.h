@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	linereader - CRLF lines over any byte stream, with a deadline and a length limit

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * logincheck.c - the shared part of the login plugins. See logincheck.h.
  */

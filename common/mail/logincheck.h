@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	logincheck - what check_smtp_login, check_imap_login and check_pop3_login share

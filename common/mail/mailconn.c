@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * mailconn.c - a TCP connection, plaintext then TLS, with deadlines. See mailconn.h.
  *

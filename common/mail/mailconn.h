@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	mailconn - one TCP connection to a mail server, plaintext then TLS, with deadlines

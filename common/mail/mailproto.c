@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * mailproto.c - SMTP, IMAP and POP3 replies. See mailproto.h.
  */

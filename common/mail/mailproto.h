@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	mailproto - SMTP, IMAP and POP3 replies: parsers and reply readers

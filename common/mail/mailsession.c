@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * mailsession.c - timed SMTP, IMAP and POP3 logins. See mailsession.h.
  *

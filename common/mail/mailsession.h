@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	mailsession - a timed SMTP, IMAP or POP3 login, as a mail client makes it

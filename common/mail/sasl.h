@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	sasl - the client side of SASL mechanisms: PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-1,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * saslprep.c - RFC 4013 SASLprep through GNU libidn. See saslprep.h.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	saslprep - RFC 4013 SASLprep of user names and passwords

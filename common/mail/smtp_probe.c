@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * smtp_probe.c - a short plaintext SMTP dialogue with poll() deadlines. See smtp_probe.h.
  *

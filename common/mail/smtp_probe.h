@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	smtp_probe - a short plaintext SMTP dialogue: banner, EHLO, MAIL FROM, RCPT TO, QUIT

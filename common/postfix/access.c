@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * access.c - smtpd's lookups in access tables. See access.h.
  */

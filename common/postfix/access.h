@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	access - smtpd's lookups in access tables (check_recipient_access and its kin)

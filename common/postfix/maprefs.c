@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * maprefs.c - the file-based tables main.cf and master.cf name. See maprefs.h.
  */

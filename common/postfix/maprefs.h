@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	maprefs - the lookup tables a Postfix instance uses, as main.cf and master.cf name them

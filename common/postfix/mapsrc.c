@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * mapsrc.c - postmap/postalias source entries, fed line by line. See mapsrc.h.
  */

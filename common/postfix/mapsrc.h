@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	mapsrc - the entries of a postmap(1) or postalias(1) source file, as those tools see them

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * mastercf.c - the services of master.cf through postconf -Mx. See mastercf.h.
  */

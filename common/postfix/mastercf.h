@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	mastercf - the services of master.cf and their -o overrides, through postconf -Mx

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * pflist.c - Postfix parameter lists and the entries of lookup tables. See pflist.h.
  */

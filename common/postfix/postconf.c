@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * postconf.c - Postfix settings through postconf(1). See postconf.h.
  */

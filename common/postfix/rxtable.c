@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * rxtable.c - pcre: and regexp: tables checked as Postfix loads them. See rxtable.h.
  */

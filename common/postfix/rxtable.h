@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	rxtable - check pcre: and regexp: lookup tables the way Postfix loads them

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * queue_record.c - Postfix queue file records. See queue_record.h.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * queue_scan.c - parallel walk of the Postfix queue directories. See queue_scan.h.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	queue_scan - walk the Postfix queue directories, one parsed message at a time

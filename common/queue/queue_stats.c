@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * queue_stats.c - per queue, per age bucket and per domain counts. See queue_stats.h.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	queue_stats - queue figures as qshape makes them: per queue, per age, per domain

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * queue_view.c - a queued message as an operator lists it. See queue_view.h.
  */

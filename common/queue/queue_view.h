@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	queue_view - a queued message as an operator lists it: headers, relay, printable text

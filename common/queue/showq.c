@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * showq.c - the queue through "postqueue -j". See showq.h.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	showq - the queue as showq(8) sees it, through "postqueue -j"

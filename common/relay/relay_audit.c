@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * relay_audit.c - recipient checks on the path of relayed mail. See relay_audit.h.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	relay_audit - does mail from outside for a relayed domain meet a recipient check?

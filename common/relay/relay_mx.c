@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * relay_mx.c - the MX configuration of many domains: lookups and judgments. The SMTP probes
  * are in relay_mx_probe.c. See relay_mx.h.

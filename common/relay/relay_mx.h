@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	relay_mx - the MX configuration of many mail domains: looked up concurrently, judged,

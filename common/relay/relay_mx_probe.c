@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * relay_mx_probe.c - SMTP probes of the MX hosts of many domains, a few sessions at a time
  * in threads. See relay_mx.h (pp_rmx_probe).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * snmp_extend.c - snmpd "extend" results over SNMP v2c/v3. See snmp_extend.h.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	snmp_extend - results of snmpd "extend" commands, read with the net-snmp client library

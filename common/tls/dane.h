@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	dane - matching TLSA records against a certificate chain (RFC 6698, RFC 7671, RFC 7672)

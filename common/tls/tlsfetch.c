@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * tlsfetch.c - a server's certificate chain over TLS or STARTTLS, or a PEM file's.
  * See tlsfetch.h.

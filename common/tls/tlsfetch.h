@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	tlsfetch - the certificate chain a server presents (plain TLS or SMTP/IMAP/POP3

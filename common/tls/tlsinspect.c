@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * tlsinspect.c - certificate chain judgments. See tlsinspect.h.
  */

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # fill-queue.sh - put N messages into the test stack's Postfix queue, quickly.
 #
 #   tests/env/fill-queue.sh N [deferred|hold]      (default: deferred)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # install-deps.sh - install, idempotently and without questions, what postprobe needs to build
 # and what its loopback test stack runs (Postfix, Dovecot, nsd, snmpd).
 #

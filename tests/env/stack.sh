@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # stack.sh - start, stop and inspect the loopback mail stack that postprobe's integration tests
 # run against:
 #

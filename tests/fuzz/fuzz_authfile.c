@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzz_authfile - libFuzzer harness for pp_authfile_parse() (common/core/secret.c): any text as
  * an authfile. It returns 0, or -1 with a reason; a value never runs past its line.

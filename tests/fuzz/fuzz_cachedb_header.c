@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzz_cachedb_header - libFuzzer harness for the file header checks of common/cache/cachedb.c
  * (cachedb_format.c), which decide whether a verify cache or compiled map file is what its

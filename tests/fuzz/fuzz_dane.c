@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzz_dane - libFuzzer harness for common/tls/dane.c, TLSA records matched against the chain
  * a server presents: the input is cut into up to 4 TLSA records (usage, selector, matching

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzz_dns_answer - libFuzzer harness for pp_dns_parse() (common/dns/dns_parse.c): any bytes as
  * a DNS response. The parser must return 0 or -1 (with a reason); on 0 every name it hands

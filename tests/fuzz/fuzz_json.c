@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzz_json - libFuzzer harness for the JSON string encoder (common/core/json.c): any bytes
  * through pp_json_strn(). The output must be one JSON string (RFC 8259 section 7): quoted,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzz_log_line - libFuzzer harness for the log parser (common/log/logline.c, logclass.c,
  * logstat.c): each '\n'-separated piece of the input is one log line fed to a pp_logstat.

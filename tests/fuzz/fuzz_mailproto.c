@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzz_mailproto - libFuzzer harness for common/mail/mailproto.c and common/mail/linereader.c: any
  * bytes as what an SMTP, IMAP or POP3 server sends. The first byte picks the protocol and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzz_mapsrc - libFuzzer harness for common/postfix/mapsrc.c and common/postfix/rxtable.c, the readers of
  * lookup table sources: the input's lines (the first byte picks postmap, postalias or

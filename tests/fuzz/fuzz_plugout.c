@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzz_plugout - libFuzzer harness for common/core/plugout.c, the reader of another plugin's
  * output (check_snmp_extend relays what an extend printed): any bytes through

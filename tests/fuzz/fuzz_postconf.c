@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzz_postconf - libFuzzer harness for what postprobe reads from postconf(1) output: each
  * line through pp_postconf_parse_line() (common/postfix/postconf.c), and each value it accepts

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzz_probebox - libFuzzer harness for what check_mail_roundtrip and check_smtp_av read
  * back from the IMAP server: each line through the pure parsers of common/e2e/probebox_parse.c

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzz_queue_record - libFuzzer harness for common/queue/queue_record.c: any bytes as a Postfix
  * queue file, read envelope-only and with the message headers (the header callback sees

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzz_queue_view - libFuzzer harness for the pure parts of common/queue/queue_view.c: any bytes
  * as a Received: value, as a header value with RFC 2047 words, and through the tsv and

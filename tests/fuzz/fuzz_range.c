@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzz_range - libFuzzer harness for common/core/range.c, the values behind -w/-c and every
  * RANGE, THRESH ("W,C") and DOUBLE option: any text through pp_range_parse(),

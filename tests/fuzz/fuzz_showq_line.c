@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzz_showq_line - libFuzzer harness for pp_showq_parse_line() (common/queue/showq.c): any bytes
  * as one "postqueue -j" line. Whatever it is given, the parser must return 0 or -1, and on

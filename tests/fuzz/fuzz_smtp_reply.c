@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzz_smtp_reply - libFuzzer harness for the SMTP reply parser of common/mail/mailproto.c
  * (pp_mailproto_smtp_reply over a pp_linereader, pp_mailproto_smtp_line), which the login

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzz_util.h - small helpers shared by the libFuzzer harnesses in tests/fuzz/.
  *

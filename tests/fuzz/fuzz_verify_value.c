@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzz_verify_value - libFuzzer harness for the pure parts of common/cache/verify_cache.c: any
  * bytes as a verify(8) cache value ("status:probed:updated:text", not NUL-terminated) and

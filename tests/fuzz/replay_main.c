@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * replay_main - a main() for the libFuzzer harnesses in builds without libFuzzer (gcc, the
  * normal and ASan builds): runs LLVMFuzzerTestOneInput() once on every file given, or on

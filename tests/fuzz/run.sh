@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # run.sh - run every libFuzzer harness of tests/fuzz for a bounded time, under ASan+UBSan.
 #
 #   tests/fuzz/run.sh [NAME...]        (default: every fuzz_*.c; NAME is e.g. queue_record)

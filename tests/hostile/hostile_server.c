@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * hostile_server - a misbehaving server on 127.0.0.1 for the hostile-server tests.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # bad_input.sh - every plugin and contrib tool given bad input: unknown options, empty and
 # absurd values of the shared options, a stray argument, unreadable files (as nobody:
 # authfiles, the verify cache, the queue, a certificate file), an authfile others may read,

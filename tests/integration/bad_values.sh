@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # bad_values.sh - every option that takes a value, of every plugin and contrib tool, given
 # absurd values (empty, negative, zero, huge, not a number, 3000 bytes, a missing path, a
 # directory) next to sane options pointing at nothing (a closed port, the stack's config):
@@ -28,8 +29,9 @@ for t in "${TOOLS[@]}"; do
     [[ $help != *"-H, --host"* ]] || base+=(-H 127.0.0.1)
     [[ $help != *"-p, --port"* ]] || base+=(-p 1)
     [[ $help != *"--config-dir"* ]] || base+=(-C "$CONF")
+    # --state-file is where a plugin is told to write: a path given there is made, not absurd.
     for o in $("$t" --help | grep -oE '^ +(-[a-zA-Z], )?--[a-z0-9-]+=' | grep -oE -- '--[a-z0-9-]+' |
-        grep -vxE -- '--(hostname|host|config-dir|timeout|port)'); do
+        grep -vxE -- '--(hostname|host|config-dir|timeout|port|state-file)'); do
         for v in "" -1 0 1e308 abc "$long" /nonexistent /tmp; do
             run "$t" "${base[@]}" "$o=$v"
             a_state "$n $o=${v:0:24}"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # dnsbl.sh - check_dnsbl against the stack's nsd (zones under $PP_DNSBL_ZONE, see
 # tests/env/README.md), with dig as the referee of what nsd answers: listings of IPv4 and
 # IPv6 addresses with TXT, -H NAME (A and AAAA), ZEN's codes, policy listings, -w/-c, each

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # hostile_dns.sh - the plugins that ask DNS or SNMP, against misbehaving loopback servers
 # (tests/hostile/hostile_server): a DNS server that never answers, one that answers with the
 # TC bit and then cuts its TCP answer short, one whose answer ends inside a record, one that

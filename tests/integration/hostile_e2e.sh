@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # hostile_e2e.sh - the end-to-end checks (check_mail_roundtrip, check_smtp_av) with one leg on
 # a misbehaving loopback server (tests/hostile/hostile_server) and the other on the stack:
 # an SMTP server that is silent, drips its banner, sends a 100 KB line, refuses (554) or is

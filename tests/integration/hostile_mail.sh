@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # hostile_mail.sh - check_smtp_login, check_imap_login, check_pop3_login and check_tls_cert
 # against misbehaving SMTP, IMAP and POP3 servers on loopback (tests/hostile/hostile_server):
 # silent, a greeting dripped a byte a second, a 100 KB greeting line, a refusing greeting

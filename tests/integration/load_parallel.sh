@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # load_parallel.sh - 200 plugin runs started at once against the stack, as a busy Nagios
 # starts them: logins over SMTP submission, IMAPS and POP3, TLS certificates, relay MX
 # checks, SNMP extends, queue, verify cache and map checks, end-to-end probes. Each kind is

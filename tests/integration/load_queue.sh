@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # load_queue.sh - check_postfix_queue (direct reading and --source showq) run over and over
 # while 5000 messages are injected and go through incoming, active and deferred
 # (tests/env/fill-queue.sh): no crash, nothing on stderr, and figures that can be true: no

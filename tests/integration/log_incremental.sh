@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # log_incremental: check_postfix_log --state-file counts exactly what was logged since the
 # last run, on the stack's own log: a first run saves its position (OK, no counts), three
 # deliveries make exactly three, a second run at once none; then the log is rotated by

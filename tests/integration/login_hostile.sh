@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # login_hostile.sh - the login plugins against the misbehaving servers hostile_mail.sh does
 # not cover (tests/hostile/hostile_server): a greeting of binary junk, a server without
 # STARTTLS or AUTH, data injected behind the reply to STARTTLS. Each must give the right

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # login_imap.sh - check_imap_login against the stack's Dovecot: STARTTLS, IMAPS and plain
 # logins, IPv6, AUTHENTICATE and the LOGIN command, a wrong password, a missing mailbox, and
 # messages/unseen counts with thresholds and --fetch on a folder of bob's that this test fills

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # login_plaintext.sh - no credential in the clear: the login plugins and the IMAP leg of the
 # end-to-end checks against a server that offers AUTH PLAIN LOGIN (IMAP AUTH=PLAIN, POP3 USER
 # and SASL PLAIN) without STARTTLS (tests/hostile/hostile_server plainauth, which records

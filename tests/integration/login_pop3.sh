@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # login_pop3.sh - check_pop3_login against the stack's Dovecot: STLS, POP3S and plain logins,
 # SASL and USER/PASS, a wrong password, STAT with thresholds and --fetch (TOP) on a message this
 # test puts into bob's maildrop and removes again.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # login_sasl.sh - every SASL mechanism the login checks speak (PLAIN, LOGIN, CRAM-MD5,
 # SCRAM-SHA-1, SCRAM-SHA-256) against the stack's real Postfix (submission, SASL through
 # Dovecot) and Dovecot (IMAP, POP3), and a wrong password refused under each.

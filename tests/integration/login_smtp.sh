@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # login_smtp.sh - check_smtp_login against the stack's Postfix: logins over STARTTLS
 # (submission), implicit TLS (smtps) and plain smtpd, IPv6, mechanisms, a wrong password, AUTH
 # not offered before STARTTLS, certificate trust and names, RCPT TO replies (relay closed),

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # maps_postfix - check_postfix_maps agrees with Postfix itself (issue 19, items 2, 3, 4, 10),
 # Postfix's answer the referee each time:
 #  - source keys as postmap 3.7 reads them: quoted and backslash-escaped blanks kept in the key,

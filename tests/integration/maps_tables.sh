@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # maps_tables - check_postfix_maps against real postmap'd/postalias'd tables of every kind, in a
 # scratch copy of the stack's configuration (queue and data directories still the stack's, so
 # the reload check sees the stack's running master): all fresh, then one problem at a time -

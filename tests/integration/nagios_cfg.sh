@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # nagios_cfg.sh - the shipped nagios-cfg/ files as the real programs read them, installed by
 # cmake --install: the generated files are up to date and every plugin has a spec;
 # `nagios4 -v` accepts the Nagios files (commands pointing at the installed plugins, the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # nrpe.sh - the shipped NRPE snippet (nagios-cfg/nrpe/postprobe.cfg, installed by cmake
 # --install) in a real nrpe running in the foreground on loopback (its own config, port
 # base+566, user nagios): check_nrpe returns each command's line and state exactly as running

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # package_deb.sh - the Debian package as the README builds it (dpkg-buildpackage -us -uc -b on a
 # copy of the source tree): a package and its -dbgsym, lintian with no error and no warning,
 # every binary hardened (hardening-check; the CMake build's own binaries too, outside a
@@ -11,6 +12,8 @@
 set -euo pipefail
 # shellcheck disable=SC1090
 . "$(dirname "$0")/lib/common.bash"
+# shellcheck source=lib/eicar.bash
+. "$(dirname "$0")/lib/eicar.bash"
 
 # One package test at a time on this machine: dpkg has one database.
 exec 9>/tmp/postprobe-package-test.lock
@@ -44,6 +47,8 @@ check "lintian: no error, no warning" all_of "rc_is 0" '! [[ $OUT =~ (^|$'"'\n'"
 
 mkdir "$TMP/root"
 dpkg-deb -x "$DEB" "$TMP/root"
+run eicar_holders "$TMP/root" "$TMP"/postprobe*.deb
+check "no packaged file (nor the packages) holds the EICAR signature" all_of "rc_is 0" 'out_is ""'
 # Control-flow protection (CET) is left out: Debian 12's C start files carry no IBT/SHSTK note,
 # so no binary of Debian 12 has it (/usr/bin/ls, postfix, check_smtp alike).
 hardened() { # hardened DIR...: every ELF file in them passes hardening-check

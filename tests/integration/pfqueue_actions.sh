@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # pfqueue_actions.sh - pfqueue's --hold, --release, --requeue and --delete against the stack's
 # Postfix: they act through postsuper on exactly the selected messages, never on another one.
 #

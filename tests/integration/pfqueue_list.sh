@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # pfqueue_list.sh - pfqueue's listing, filters and --stat against the stack's Postfix.
 #
 # Queues four messages of its own (three held by the stack's HOLD rule for hold.test, one

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # queue_corrupt.sh - broken queue files in the stack's hold queue are reported as corrupt,
 # one line each with -v, never crash the plugin, and leave the other figures right; files
 # that are not complete or not regular files are not counted at all.

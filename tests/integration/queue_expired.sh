@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # queue_expired.sh - force-expired messages (postsuper -e, mode 0710) as Postfix sees them:
 # three held messages of this run, two expired with postsuper -e; then check_postfix_queue
 # (reading the files and through postqueue -j), pfqueue (both sources) and postqueue -j

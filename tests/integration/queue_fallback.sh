@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # queue_fallback.sh - check_postfix_queue reading the queue files and asking showq
 # (postqueue -j) give the same figures on the same queue; the choice between them, and what
 # a user who may read neither is told.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # queue_qshape.sh - check_postfix_queue on the stack's real queue: the same table as qshape
 # (recipient and sender domains, parent domains, geometric and linear buckets), the same
 # counts as postqueue -j, and every threshold.

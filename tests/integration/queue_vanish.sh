@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # queue_vanish.sh - messages removed while check_postfix_queue scans (delivered, deleted) are
 # skipped without a word: no read error, no corrupt file, never more messages than were there.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # relay_mx_access.sh - check_relay_mx's backscatter audit asks the access tables the way smtpd
 # does, with smtpd as the referee: for each change of the running stack's configuration
 # (reloaded; main.cf and verify_domains restored at exit), smtpd's reply to

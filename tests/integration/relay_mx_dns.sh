@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # check_relay_mx against the stack's nsd: every broken MX setup of the test zone, SERVFAIL
 # (a zone nsd cannot load), REFUSED (a zone it does not serve), a DNS server that never
 # answers (a UDP socket that reads nothing) and a closed port, --expect-mx, IPv6 transport,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # check_relay_mx's backscatter audit per smtpd service, on copies of the stack's config
 # directory: master.cf -o overrides that open a service main.cf keeps safe (and the other way
 # round), $name values, postscreen handing connections to an smtpd pass service,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # check_relay_mx with the stack's Postfix settings (-C): the domains of relay_domains (names,
 # a list file, a hash table) and transport_maps, what the transport map does with them, and
 # the backscatter audit on copies of the instance's config directory: the stack as it is

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # check_relay_mx --probe against the stack's real Postfix listeners: the sink refuses unknown
 # recipients (OK), the main smtpd accepts a recipient of a domain it relays without
 # verification (WARNING: backscatter risk), a port nobody listens on (CRITICAL: no MX host

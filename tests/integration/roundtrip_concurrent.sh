@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # roundtrip_concurrent.sh - runs of check_mail_roundtrip at the same time with the same tag
 # (a check re-run while the last run still waits, two monitoring servers) leave each
 # other's probes alone: five runs at once all find their own probe, OK, and none counts

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # roundtrip_direct.sh - check_mail_roundtrip against the stack: a probe sent by submission
 # (STARTTLS + AUTH) and read over IMAPS, its latency measured and the probe deleted; latency
 # thresholds; a probe to a domain the stack defers is CRITICAL within -t; a probe held in

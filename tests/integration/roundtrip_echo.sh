@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # roundtrip_echo.sh - check_mail_roundtrip --echo against the stack with an auto-responder
 # (a Postfix pipe service answering mail for echo.test by SMTP, as the admin notes'
 # procmail recipe does): the reply is found by the probe id in its "Re:" subject, timed and

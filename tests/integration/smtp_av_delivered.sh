@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # smtp_av_delivered.sh - check_smtp_av against the stack's Postfix without any virus filter:
 # with IMAP settings the test virus is found in the mailbox, CRITICAL "virus delivered", and
 # deleted; without them an accepted virus is WARNING (or the --accepted state), and the copies

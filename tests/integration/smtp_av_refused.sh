@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # smtp_av_refused.sh - check_smtp_av against the stack's Postfix with a body_checks rule
 # that refuses the EICAR test file (an anti-virus stand-in: ClamAV cannot load signatures
 # offline): refused at the end of DATA is OK with the reply shown, on port 25, through

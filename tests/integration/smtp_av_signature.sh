@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # smtp_av_signature.sh - the EICAR test file is put together at run time only: no file of
 # the source tree nor any built program holds it, plain or base64-encoded, so an anti-virus
 # on the build or monitoring host quarantines nothing; check_smtp_av does send it.

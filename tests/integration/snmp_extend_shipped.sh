@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # snmp_extend_shipped.sh - the shipped snmpd extend lines (nagios-cfg/snmpd/postprobe.conf,
 # installed by cmake --install) in a real snmpd of their own on loopback: for every extend,
 # check_snmp_extend gives the same state and output as running its command line directly

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # snmp_extend_v2c.sh - check_snmp_extend over SNMPv2c against the stack's snmpd: the same
 # state, output and perfdata as running each extend's script directly; --all; the community
 # from the environment and from an authfile; an unknown extend; a closed port answered within

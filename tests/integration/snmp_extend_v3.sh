@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # snmp_extend_v3.sh - check_snmp_extend over SNMPv3 (USM, SHA/AES authPriv) against the
 # stack's snmpd: the same state, output and perfdata as running the scripts directly, with
 # the credentials on the command line (then hidden from ps), in an authfile or in the

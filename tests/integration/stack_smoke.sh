@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # stack_smoke.sh - prove that the loopback test stack works end to end.
 #
 # Run after `tests/env/stack.sh up`; reads $PP_STACK_DIR/stack.env (default run dir

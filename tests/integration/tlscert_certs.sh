@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tlscert_certs.sh - check_tls_cert against certificates this test makes with openssl (a root
 # and an intermediate CA, `openssl ca` for chosen dates) served by `openssl s_server` on
 # loopback: good, expired, not yet valid, 5 days left, wrong host, wildcard, self-signed,

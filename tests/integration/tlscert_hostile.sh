@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tlscert_hostile.sh - check_tls_cert against the misbehaving servers hostile_mail.sh does not
 # cover (tests/hostile/hostile_server): a greeting of binary junk, no STARTTLS, data injected
 # behind the reply to STARTTLS, a plaintext server where TLS is expected, a refused port.

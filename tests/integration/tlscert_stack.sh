@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tlscert_stack.sh - check_tls_cert against the stack's Postfix and Dovecot: every TLS and
 # STARTTLS port, trust, thresholds, DANE against the stack's nsd (match, mismatch, no records,
 # no DNSSEC), every MX host of a domain, --compare-file, --file, OCSP not stapled, option errors.

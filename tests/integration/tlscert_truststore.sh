@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tlscert_truststore.sh - without --cafile, certificates are verified against OpenSSL's default
 # places, the hashed directory AND the bundle file, each moved by SSL_CERT_DIR/SSL_CERT_FILE.
 # RHEL and Fedora have the bundle file only: loading the directory alone failed every

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # valgrind_plugins.sh - every plugin and contrib tool once under
 # "valgrind --leak-check=full --error-exitcode=1" against the loopback stack: the exit code
 # must be the plugin's own (its state), and valgrind must report no error and no leak
@@ -70,7 +71,8 @@ vg 0 check_snmp_extend "$P/check_snmp_extend" -t 30 -H 127.0.0.1 -p "$PP_SNMP_PO
 vg 2 "check_snmp_extend -P 3 --all" "$P/check_snmp_extend" -t 30 -H 127.0.0.1 -p "$PP_SNMP_PORT" \
     -P 3 -u "$PP_SNMP_V3_USER" -l authPriv -a SHA -A "$PP_SNMP_V3_AUTH_PASSWORD" -x AES \
     -X "$PP_SNMP_V3_PRIV_PASSWORD" --all pp_
-vg 1 check_postfix_queue "$P/check_postfix_queue" -t 30 -C "$CONF" --qshape
+# --qshape alone shows and judges incoming and active, as qshape does: nothing held there.
+vg 0 check_postfix_queue "$P/check_postfix_queue" -t 30 -C "$CONF" --qshape
 vg 1 "check_postfix_queue --source" "$P/check_postfix_queue" -t 30 -C "$CONF" --source showq
 vg 0 check_postfix_verify "$P/check_postfix_verify" -t 30 -C "$CONF"
 vg 0 check_postfix_maps "$P/check_postfix_maps" -t 30 -C "$CONF"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # verify_cache.sh - check_postfix_verify and verify-dump on the stack's real verify(8) cache
 # (btree), filled by probing a deliverable, an undeliverable and a deferred recipient of the
 # relay domain through the sink: figures, thresholds, -v failures, the lock verify(8) holds,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # verify_files.sh - check_postfix_verify and verify-dump on caches of known content, written
 # by postmap in each format Postfix uses for address_verify_map (btree, hash, lmdb): every
 # figure counted exactly; then the broken cases: an empty cache, a truncated file, one written

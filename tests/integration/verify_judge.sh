@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # verify_judge.sh - check_postfix_verify judges the cache as verify(8) runs it, with verify(8)'s
 # own file and smtpd's answer as the referee (issue 19, items 5, 6, 7 and 11):
 #   - the master.cf verify service's -o address_verify_map: verify(8) writes that file, the

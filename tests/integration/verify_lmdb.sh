@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # verify_lmdb.sh - the stack's verify(8) switched to an LMDB cache (what Postfix 3.11 makes
 # the default), filled by real probes, read by check_postfix_verify and verify-dump. LMDB
 # writers lock per update, so the reader gets its shared lock. address_verify_map is restored

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # areas.sh - keeps common/'s plan true: every module sits in an area folder with a README
 # whose "Uses:" line names the areas it may include; no file includes an area it does not
 # name, the declared uses have no cycle, and every quoted include of a common/ header says

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fake_plugin - a plugin made only for the unit tests of the shared options, output and
  * timeout: it parses the common options plus a few of every kind, optionally sleeps (or

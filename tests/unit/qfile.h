@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * qfile.h - build Postfix queue file bytes for the unit tests: records with Postfix's
  * length encoding, and a whole cleanup-style file (C, T, envelope, M, content, X, E) with a

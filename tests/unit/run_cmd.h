@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * run_cmd.h - run a command for a unit test: its stdout, exit code and wall time.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * standin.h - scratch directories and stand-in programs for the unit tests.
  *

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # common.bash - the head every integration test shares (sourced first: by the script itself,
 # or by its area's lib, which sources it). Sourcing it again does nothing.
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # echo_responder.sh SENDER RECIPIENT SMTP_PORT - the test stack's auto-responder, run by a
 # Postfix pipe service: answers the message on stdin as the admin notes' procmail echo
 # recipe does (formail -r: "Re: " subject, In-Reply-To, the original quoted), sending the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # eicar.bash - the EICAR test file for the scripts that look for it (sourced, not a test
 # itself; needs nothing else).
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # expect.bash - small assertions for integration test scripts (sourced, not a test itself).
 #
 #   run CMD...                 runs CMD, sets $OUT (stdout), $ERR (stderr), $RC, $SECS

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # hostile.bash - misbehaving loopback servers for the hostile_*.sh tests (sourced; sources
 # common.bash).
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # install.bash - install the build into a scratch prefix for tests (sourced).
 #
 #   install_build DIR   cmake --install $PP_BUILD_DIR --prefix DIR; sets PLUGINDIR and CFGDIR

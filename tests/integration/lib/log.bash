@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # log.bash - helpers of the check_postfix_log tests (sourced): mail that makes each kind of
 # log line, waiting for the log to show it, and reading counts out of the plugin's perfdata
 # and pflogsumm's Grand Totals.

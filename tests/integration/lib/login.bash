@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # login.bash - helpers for the login_*.sh and tlscert_*.sh tests (sourced; sources
 # common.bash; after hostile.bash when that is used too: its servers are stopped too).
 #

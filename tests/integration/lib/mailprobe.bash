@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # mailprobe.bash - for the end-to-end tests of check_mail_roundtrip and check_smtp_av
 # (sourced, not a test itself; sources common.bash).
 #

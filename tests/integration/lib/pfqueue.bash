@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # pfqueue.bash - messages of one test run in the stack's queue, for the pfqueue tests (sourced;
 # sources common.bash).
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # queue.bash - helpers for the check_postfix_queue tests (sourced; sources common.bash). It
 # notes the queue ids present when it is sourced, and sets cleanup_queue as the EXIT trap.
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # relay_mx.bash - for the relay_mx_*.sh tests of check_relay_mx (sourced; sources
 # common.bash).
 #

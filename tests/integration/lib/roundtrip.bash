@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # roundtrip.bash - for the roundtrip_*.sh tests of check_mail_roundtrip (sourced; sources
 # mailprobe.bash, and so common.bash).
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # smtp_av.bash - for the smtp_av_*.sh tests of check_smtp_av (sourced; sources
 # mailprobe.bash, and so common.bash).
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # snmp.bash - for the snmp_extend_v*.sh tests of check_snmp_extend against the stack's snmpd
 # (sourced; sources common.bash). MIBS and MIBDIRS are unset: the plugin must be quiet on
 # its own.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # verify.bash - address verification probes through the stack (sourced by verify_*.sh;
 # sources common.bash).
 #

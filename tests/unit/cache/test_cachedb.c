@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_cachedb - read-only key/value files (common/cache/cachedb*.c): Berkeley DB btree and hash,
  * LMDB and CDB files written here with the libraries (and CDB by hand) the way Postfix writes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_verify_cache - verify(8) cache values and rules (common/cache/verify_cache.c): the value
  * parser as verify_parse_entry() reads "status:probed:updated:text", Postfix time values,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_json - the JSON string encoder (common/core/json.c) and the UTF-8 sequence reader
  * (common/core/utf8.c): escapes, control characters, every kind of broken UTF-8 (stray

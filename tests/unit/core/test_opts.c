@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_opts - shared options, --help and the hard timeout, through fake_plugin, a plugin
  * built for these tests (common/core/opts.c, common/core/timeout.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_perfdata - perfdata text and label quoting (common/core/perfdata.c).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_plugout - another plugin's output: status text, perfdata, long output (common/core/plugout.c).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_procinfo - /proc readers (common/core/procinfo.c): the stat, locks and maps line parsers,
  * a process's start time and oldest child, lock holders, file mappings, and Postfix-style

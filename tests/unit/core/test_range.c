@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_range - the Nagios range syntax and threshold judgment (common/core/range.c).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_result - the result tree and its renderings (common/core/result.c).
  */

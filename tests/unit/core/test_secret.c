@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_secret - authfiles, their mode check, and where passwords come from (common/core/secret.c).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_dns_io - the socket side of common/dns/dns.c against a small DNS server forked by the
  * test on a loopback port: the query's shape (EDNS0, AD), truncated answers retried over

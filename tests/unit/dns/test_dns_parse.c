@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_dns_parse - DNS answer parsing (common/dns/dns_parse.c) on hand-built responses:
  * MX (null MX too), A, AAAA, CNAME chains, TLSA, TXT, every rcode, and hostile input (cut

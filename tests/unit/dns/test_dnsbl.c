@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_dnsbl - common/dns/dnsbl.c: zone specs, DQS names and keys, query names (IPv4
  * reversed octets, IPv6 nibbles, domains), answer judgment (ZEN codes, Spamhaus and URIBL

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_mailmsg - the test messages (common/e2e/mailmsg.c, common/e2e/eicar.c): headers, the EICAR
  * attachment and its encoding, line lengths, dot-stuffing.

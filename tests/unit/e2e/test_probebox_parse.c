@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_probebox_parse - the pure IMAP line parsers of common/e2e/probebox (SEARCH, FETCH
  * ENVELOPE, CAPABILITY, quoted mailbox names) on lines Dovecot sent, variants other

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_probeid - probe ids (common/e2e/probeid.c): making them and finding them again in
  * subjects as auto-responders and filters rewrite them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_probewatch - what becomes of a probe of another run found in the mailbox
  * (common/e2e/probewatch.c, pp_probewatch_fate): left alone while its run may still wait for

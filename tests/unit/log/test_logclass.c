@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_logclass - what each kind of Postfix 3.7 log line counts as (common/log/logclass.c),
  * with pflogsumm 1.1.5's definitions, and the reason it is grouped by. The lines are the

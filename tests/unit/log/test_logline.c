@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_logline - Postfix log lines split (common/log/logline.c): postlog's zero-padded day,
  * syslog's space-padded one, RFC 3339 with fraction and offset, tags with and without a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_logstat - an interval's counts (common/log/logstat.c): only the instance's syslog
  * names count, "deferred" counts messages and "deferrals" lines, a removed message deferred

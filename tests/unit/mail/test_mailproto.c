@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_mailproto - line reading (common/mail/linereader.c) and the SMTP/IMAP/POP3 reply parsers,
  * readers and transcript redaction (common/mail/mailproto.c), over a scripted in-memory stream.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_mailsession - common/mail/mailsession.c end to end against a scripted server on a loopback
  * port in a thread of the test: the AUTH exchanges the test stack's Dovecot does not offer

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_sasl - the SASL client mechanisms (common/mail/sasl.c) against the published examples:
  * RFC 5802 (SCRAM-SHA-1), RFC 7677 (SCRAM-SHA-256), RFC 2195 (CRAM-MD5); PLAIN and LOGIN;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_saslprep - common/mail/saslprep.c against the examples of RFC 4013 section 3 and the
  * parts of the profile that matter to a login: non-ASCII space mapped to space, characters

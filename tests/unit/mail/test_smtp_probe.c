@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_smtp_probe - the probe dialogue (common/mail/smtp_probe.c) against small servers forked
  * by the test on loopback: a normal one (multi-line banner and EHLO, RCPT accepted or

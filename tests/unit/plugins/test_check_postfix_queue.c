@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_check_postfix_queue - the plugin end to end without a mail system: a stand-in
  * postconf first in PATH points it at a queue tree made of built queue files, and each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_pfqueue_cli - pfqueue's command line without a Postfix: its own --format replacing
  * the shared one, its -t default, and the refusals that come before the queue is read

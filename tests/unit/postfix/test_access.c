@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_access - smtpd's lookup order in access tables (common/postfix/access.c): the keys of
  * an address (full, without extension, domain, parents in either style, localpart@), which

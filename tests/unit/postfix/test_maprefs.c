@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_maprefs - the tables a configuration names (common/postfix/maprefs.c): words picked out of
  * parameter values, proxy: removed, composite tables opened, caches and lists skipped, one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_mapsrc - postmap/postalias source entries (common/postfix/mapsrc.c): logical lines as
  * readlline(3) makes them, the key and validity of each entry as postmap and postalias

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_mastercf - master.cf service lines as "postconf -M -x" prints them
  * (common/postfix/mastercf.c): fields, -o overrides plain and in braces (nested braces kept), the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_pflist - Postfix list splitting and domain-list expansion (common/postfix/pflist.c): commas,
  * blanks and {} groups, list files with comments, type:table through a stand-in postmap

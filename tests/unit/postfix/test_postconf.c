@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_postconf - postconf output parsing and the once-per-run cache (common/postfix/postconf.c),
  * with a stand-in postconf first in PATH that records each time it is run.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_rxtable - pcre: and regexp: table checks (common/postfix/rxtable.c). The table below is the
  * one whose problems Postfix 3.7's own loader reports, by line, as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_queue_record - the Postfix queue file parser (common/queue/queue_record.c) on queue files
  * built record by record, on real files captured from Postfix 3.7 (cleanup and postdrop),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_queue_scan - the queue directory walk (common/queue/queue_scan.c) over a queue tree made in
  * a temporary directory: hashed and flat queues, complete and incomplete files, names that

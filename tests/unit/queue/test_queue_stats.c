@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_queue_stats - qshape's figures (common/queue/queue_stats.c): domain names, age buckets and
  * their headings, per-queue counts, the parent-domain roll-up, the table cap; and the

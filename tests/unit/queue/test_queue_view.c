@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_queue_view - what pfqueue shows of a message (common/queue/queue_view.c): the relay from
  * Received: headers, RFC 2047 words, the header callback, tsv escaping; and the

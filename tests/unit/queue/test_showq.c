@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_showq - the "postqueue -j" line parser (common/queue/showq.c) on lines as Postfix prints
  * them, on escapes and on garbage, and the reader on a stand-in postqueue.

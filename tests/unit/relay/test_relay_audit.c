@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_relay_audit - the way of mail from outside for an unknown recipient of one relayed
  * domain through Postfix restriction lists (common/relay/relay_audit.c): trusted-client permits

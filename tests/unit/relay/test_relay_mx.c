@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_relay_mx - judging the MX setup of domains (common/relay/relay_mx.c) from hand-made lookup
  * results: every problem kind, --expect-mx by names and by regex, the domain list's sorting

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_snmp_extend - NET-SNMP-EXTEND-MIB OIDs, exit status mapping (common/snmp/snmp_extend.c) and
  * the SNMPv3 privacy password in authfiles (common/core/secret.c).

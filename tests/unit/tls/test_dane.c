@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_dane - TLSA matching (common/tls/dane.c): usages, selectors and matching types over a
  * certificate chain made of fixed byte strings standing in for DER.

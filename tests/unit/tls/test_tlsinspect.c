@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_tlsinspect - certificate judgments (common/tls/tlsinspect.c) on chains made in memory:
  * expiry, not yet valid, trust, names and wildcards, weak keys and digests, DANE usages,
