@@ -58,6 +58,12 @@ through_snmp() {
     run "$P" -H 127.0.0.1 -p "$PORT" --authfile "$TMP/snmp.auth" -n "$name"
     if [ "$exact" = yes ]; then
         check "through snmpd: $name (rc $want_rc)" all_of "rc_is $want_rc" 'out_is "$want"'
+    elif [ "$exact" = stateful ]; then
+        # A check that keeps its position in the log judges what came since the last run: the
+        # two runs see different intervals (and the delay figures only when mail was logged),
+        # so only the service and a state can be the same.
+        check "through snmpd: $name (its service, a state)" all_of "[ \$RC -le 2 ]" \
+            '[ "${OUT%% *}" = "${want%% *}" ]' '[[ $OUT == *" | "*"received="* ]]'
     else
         want=$(first_line_and_labels <<<"$want")
         check "through snmpd: $name (rc $want_rc)" all_of "rc_is $want_rc" \
@@ -71,7 +77,10 @@ check "the test extend is the stack's extend" all_of "rc_is 1" \
 shipped=0
 while read -r kw name cmdline; do
     [ "$kw" = extend ] || continue
-    through_snmp "$name" "$cmdline" no
+    case $cmdline in
+    *check_postfix_log*) through_snmp "$name" "$cmdline" stateful ;;
+    *) through_snmp "$name" "$cmdline" no ;;
+    esac
     shipped=$((shipped + 1))
 done <"$TMP/postprobe.conf"
 echo "($shipped shipped extends read)"
