@@ -150,6 +150,10 @@ static void test_utf8(void **state)
     entries_flags("\xc3\x89MILE@X A\nStra\xc3\x9f" "e@X B\n", PP_MAPSRC_POSTMAP, PP_MAPSRC_UTF8,
                   out, sizeof out);
     assert_string_equal(out, "1:\xc3\xa9mile@x|2:strasse@x");
+    /* Folding may make a key longer than its line: U+0390 (2 bytes) folds to 6. */
+    entries_flags("\xce\x90@X A\n\xc8\xba B\n", PP_MAPSRC_POSTMAP, PP_MAPSRC_UTF8, out,
+                  sizeof out);
+    assert_string_equal(out, "1:\xce\xb9\xcc\x88\xcc\x81@x|2:\xe2\xb1\xa5");
     entries_flags("root: \xfe\n", PP_MAPSRC_ALIAS, PP_MAPSRC_UTF8, out, sizeof out);
     assert_string_equal(out, "1:!non-UTF-8 input -- ignoring this line");
     /* Rule tables are not checked so (dict_pcre, dict_regexp). */
