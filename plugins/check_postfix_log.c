@@ -230,6 +230,11 @@ static void read_journal(probe *p, bool keep, const pp_logstat_opts *o)
                              .tail = keep && !have && !opt_since};
     if (pp_logjournal_read(&jo, each_line, p->st, &p->journal, err, sizeof err) != 0)
         pp_die(PP_UNKNOWN, "%s", err);
+    /* Postfix logs at every start: none of its lines means the wrong log or instance. */
+    if (p->journal.idents == 0)
+        pp_die(PP_UNKNOWN, "%s holds no line of syslog name %s%s: not this instance's log "
+               "(--file PATH?)", opt_journal_dir ? opt_journal_dir : "the local journal",
+               p->names[0], p->names[1] ? " or its master.cf overrides" : "");
     p->first_run = jo.tail;
     if (keep && pp_logcursor_save(p->state, p->source, p->journal.cursor, err, sizeof err) != 0)
         pp_die(PP_UNKNOWN, "%s", err);

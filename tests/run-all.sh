@@ -9,12 +9,6 @@
 # included (valgrind_plugins, in the normal build); then runs every libFuzzer harness for
 # FUZZ_SECONDS (default 60) each under ASan+UBSan (tests/fuzz/run.sh, clang, build-fuzz/).
 #
-# The two ctest runs go side by side, each against a stack of its own (the ASan one in
-# /tmp/postprobe-stack-asan, ports from 30000): integration tests mostly wait on daemons and
-# timeouts, so running them together roughly halves the wall time, and it keeps both cores
-# busy the way a loaded monitoring server would (the timing tests are written for that:
-# tests/README.md, "On a loaded machine"). Each run's lines are prefixed [build] / [asan].
-#
 # Usage: tests/run-all.sh [--unit-only] [--no-asan] [--no-fuzz]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,38 +31,21 @@ $unit_only && labels=(-L unit)
 
 bash tests/env/install-deps.sh
 
-build_tree() { # build_tree BUILD_DIR [cmake args...]
+run_suite() { # run_suite BUILD_DIR [cmake args...]
     local dir=$1
     shift
     cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
     cmake --build "$dir" -j "$jobs"
-}
-
-test_tree() { # test_tree BUILD_DIR: ctest, every line prefixed with [BUILD_DIR]
-    local dir=$1
-    ctest --test-dir "$dir" --output-on-failure -j "$jobs" "${labels[@]}" 2>&1 |
-        sed -u "s/^/[$dir] /"
+    ctest --test-dir "$dir" --output-on-failure -j "$jobs" "${labels[@]}"
 }
 
 echo "== normal build"
-build_tree build
+run_suite build
 if $asan; then
     echo "== ASan+UBSan build"
-    build_tree build-asan -DPOSTPROBE_SANITIZE=ON
-    echo "== tests: build/ and build-asan/ side by side"
-    (
-        export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
-        export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-        export PP_STACK_DIR=/tmp/postprobe-stack-asan PP_PORT_BASE=30000
-        test_tree build-asan
-    ) &
-    asan_pid=$!
-    rc=0
-    test_tree build || rc=$?
-    wait "$asan_pid" || rc=1
-    [ "$rc" -eq 0 ] || { echo "run-all: tests failed"; exit 1; }
-else
-    test_tree build
+    export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
+    export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+    run_suite build-asan -DPOSTPROBE_SANITIZE=ON
 fi
 if $fuzz; then
     echo "== fuzzing, ${FUZZ_SECONDS:-60} s per harness (tests/fuzz/run.sh)"

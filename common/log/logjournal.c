@@ -145,6 +145,7 @@ int pp_logjournal_read(const pp_logjournal_opts *o, pp_logfile_fn fn, void *ctx,
     }
     /* Without a match sd-journal would return every entry: none is ours, but the position
      * still moves to the end so that the next run starts there. */
+    info->idents = (unsigned)matches;
     const pp_logjournal_opts at_end = {.tail = true};
     int start = seek(j, matches ? o : &at_end, info);
     if (start < 0) {

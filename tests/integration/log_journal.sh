@@ -6,7 +6,8 @@
 # counts exactly what --file counts on the same lines: --whole and --since; then by the
 # journal's cursor in a state file: a first run saves it, a second batch of journal files is
 # counted alone, a run at once counts none, and journal files vacuumed under the cursor are
-# said. A state file of a log file, a corrupt one and a missing directory are UNKNOWN.
+# said. A state file of a log file, a corrupt one, a missing directory and a journal without a
+# line of the instance are UNKNOWN.
 set -euo pipefail
 . "$(dirname "$0")/lib/log.bash"
 log=$PP_POSTFIX_MAILLOG
@@ -95,6 +96,10 @@ check "a newer state file: UNKNOWN" all_of "rc_is 3" 'out_has "$tmp/newer is fro
 printf 'postprobe-journalpos 1\nsource journal:/elsewhere\ncursor x\n' >"$tmp/other"
 run pc --journal --journal-dir "$J" --state-file "$tmp/other"
 check "another journal's state file: UNKNOWN" all_of "rc_is 3" 'out_has "about another log"'
+mkdir "$tmp/empty"
+run pc --journal --journal-dir "$tmp/empty" --whole
+check "a journal without a line of the instance: UNKNOWN, not a silent OK" \
+    all_of "rc_is 3" 'out_has "holds no line of syslog name postfix-pp"'
 run pc --journal --journal-dir "$tmp/none" --whole
 check "a missing journal directory: UNKNOWN naming it" \
     all_of "rc_is 3" 'out_has "cannot open $tmp/none"'
