@@ -10,7 +10,6 @@
 #include <string.h>
 #include <systemd/sd-journal.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "core/buf.h"
 
@@ -204,16 +203,8 @@ int pp_logcursor_load(const char *state, const char *source, char *cursor, size_
 int pp_logcursor_save(const char *state, const char *source, const char *cursor, char *err,
                       size_t errlen)
 {
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", state, (long)getpid());
-    FILE *f = fopen(tmp, "w");
-    if (!f)
-        return pp_errf(err, errlen, "cannot write state file %s: %s", tmp, strerror(errno));
-    fprintf(f, "%s %d\nsource %s\ncursor %s\n", STATE_MAGIC, STATE_VERSION, source, cursor);
-    if (fclose(f) != 0 || rename(tmp, state) != 0) {
-        pp_errf(err, errlen, "cannot write state file %s: %s", state, strerror(errno));
-        unlink(tmp);
-        return -1;
-    }
-    return 0;
+    char text[4800];
+    snprintf(text, sizeof text, "%s %d\nsource %s\ncursor %s\n", STATE_MAGIC, STATE_VERSION,
+             source, cursor);
+    return pp_logstate_write(state, text, err, errlen);
 }
