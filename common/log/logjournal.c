@@ -18,7 +18,7 @@
 
 static const char *where(const pp_logjournal_opts *o)
 {
-    return o->dir ? o->dir : "the system journal";
+    return o->dir ? o->dir : "the local journal";
 }
 
 /* A field's value: data is "NAME=value" of len bytes. */
@@ -142,11 +142,13 @@ int pp_logjournal_read(const pp_logjournal_opts *o, pp_logfile_fn fn, void *ctx,
         sd_journal_close(j);
         return pp_errf(err, errlen, "cannot read %s's syslog identifiers", where(o));
     }
-    /* Without a match sd-journal would return every entry: none is ours, but the position
-     * still moves to the end so that the next run starts there. */
+    /* Without a match sd-journal would return every entry: none is ours. */
     info->idents = (unsigned)matches;
-    const pp_logjournal_opts at_end = {.tail = true};
-    int start = seek(j, matches ? o : &at_end, info);
+    if (matches == 0) {
+        sd_journal_close(j);
+        return 0;
+    }
+    int start = seek(j, o, info);
     if (start < 0) {
         sd_journal_close(j);
         return pp_errf(err, errlen, "cannot find the starting point in %s", where(o));
@@ -158,8 +160,11 @@ int pp_logjournal_read(const pp_logjournal_opts *o, pp_logfile_fn fn, void *ctx,
         entry_line(j, &line);
         fn(ctx, line.s, line.len);
         info->entries++;
-        r = keep_cursor(j, info) < 0 ? -1 : sd_journal_next(j);
+        r = sd_journal_next(j);
     }
+    /* At the end the read pointer stays on the last entry: its cursor, once, not per entry. */
+    if (r == 0 && info->entries > 0 && keep_cursor(j, info) < 0)
+        r = -EIO;
     pp_buf_free(&line);
     sd_journal_close(j);
     if (r < 0)

@@ -24,7 +24,8 @@
  *	0; else, with o->tail, at the end (nothing is read: a first run); else at the head.
  *	info->cursor is then the cursor of the last entry read (or o->from when none was, or
  *	the journal's last entry on a tail start), info->entries counts what fn got,
- *	info->idents the instance's identifiers found (0: it never logged there), and
+ *	info->idents the instance's identifiers found (0: it never logged there; then
+ *	nothing is read and the cursor stays), and
  *	info->lost says the entry of o->from is no longer in the journal (vacuumed): what
  *	was written between it and the oldest entry left was not seen. It returns 0, or -1
  *	with err naming the journal and the reason.

@@ -25,7 +25,7 @@ to_journal() {
         { cat "$tmp/remote.err"; return 1; }
 }
 perfdata() { printf '%s\n' "$OUT" | head -1 | sed 's/^[^|]*| //'; }
-lines_upto() { head -n "$2" "$log" >"$1"; } # the log's first N lines into FILE
+lines_of() { sed -n "$(($2 + 1)),$3p" "$log" >"$1"; } # FILE FROM TO: the log's lines FROM+1..TO
 pc() { "$LOGCHECK" -C "$PP_POSTFIX_CONFIG_DIR" "$@"; }
 traffic() { # N deliveries, a SASL failure, an unknown user; waits for the log to show them
     local sent rej i
@@ -41,7 +41,7 @@ traffic() { # N deliveries, a SASL failure, an unknown user; waits for the log t
 
 traffic 3
 n1=$(wc -l <"$log")
-lines_upto "$tmp/batch1.log" "$n1"
+lines_of "$tmp/batch1.log" 0 "$n1"
 to_journal "$tmp/batch1.log" a 0
 
 run pc --file "$tmp/batch1.log" --whole
@@ -60,7 +60,7 @@ check "first run: the cursor saved, OK" all_of "rc_is 0" 'out_has "first run: th
     'grep -q "^cursor s=" "$state"'
 traffic 2
 n2=$(wc -l <"$log")
-tail -n +$((n1 + 1)) "$log" | head -n $((n2 - n1)) >"$tmp/batch2.log"
+lines_of "$tmp/batch2.log" "$n1" "$n2"
 to_journal "$tmp/batch2.log" b $((n1 * 3))
 run pc --file "$tmp/batch2.log" --whole
 want=$(perfdata)
@@ -73,7 +73,7 @@ check "again at once: 0" all_of "rc_is 0" '[ "$(perf delivered)" = 0 ]' '[ "$(pe
 # Vacuumed: the files holding the cursor's entry are gone.
 traffic 1
 n3=$(wc -l <"$log")
-tail -n +$((n2 + 1)) "$log" | head -n $((n3 - n2)) >"$tmp/batch3.log"
+lines_of "$tmp/batch3.log" "$n2" "$n3"
 rm -f "$J"/*.journal
 to_journal "$tmp/batch3.log" c $((n2 * 3))
 run pc --file "$tmp/batch3.log" --whole
