@@ -24,7 +24,7 @@ to_journal() {
     "$REMOTE" -o "$J/$2.journal" "$tmp/$2.export" 2>"$tmp/remote.err" ||
         { cat "$tmp/remote.err"; return 1; }
 }
-perfdata() { printf '%s\n' "$OUT" | head -1 | sed 's/^[^|]*| //'; }
+perfdata() { local first=${OUT%%$'\n'*}; printf '%s\n' "${first#*| }"; }
 lines_of() { sed -n "$(($2 + 1)),$3p" "$log" >"$1"; } # FILE FROM TO: the log's lines FROM+1..TO
 pc() { "$LOGCHECK" -C "$PP_POSTFIX_CONFIG_DIR" "$@"; }
 traffic() { # N deliveries, a SASL failure, an unknown user; waits for the log to show them
