@@ -55,7 +55,7 @@ static void test_oid_limits(void **state)
     char name[200];
 
     assert_int_equal(pp_snmp_extend_oid(PP_SNMP_RESULT, "", o, &n), -1);
-    assert_int_equal(pp_snmp_extend_oid(3, "x", o, &n), -1);
+    assert_int_equal(pp_snmp_extend_oid(5, "x", o, &n), -1);
     memset(name, 'a', sizeof name);
     name[114] = '\0'; /* 12 + column + length + 114 = 128, the most an OID may hold */
     assert_int_equal(pp_snmp_extend_oid(PP_SNMP_RESULT, name, o, &n), 0);
