@@ -88,6 +88,14 @@ static const pp_opt opts[] = {
     {0},
 };
 
+static const pp_example examples[] = {
+    {"--bounced=10,50 --sasl-failures=20,100",
+     "since the last run: WARNING from 10 bounced recipients or 20 SASL failures of one client"},
+    {"--since 1h --format json",
+     "the counts of the last hour, as JSON, keeping no position"},
+    {0},
+};
+
 static const pp_plugin plugin = {
     .name = "check_postfix_log",
     .service = "POSTFIX_LOG",
@@ -101,8 +109,8 @@ static const pp_plugin plugin = {
              "recipient, deferred per message, deferrals per attempt). Lines count when "
              "their syslog name is the instance's (main.cf syslog_name or below it, or a "
              "master.cf -o syslog_name). The first run saves the position and counts "
-             "nothing. A rotated file (.1, .1.gz, -YYYYMMDD) is read to its end first.\n"
-             "Example: check_postfix_log --bounced=10,50 --sasl-failures=20,100",
+             "nothing. A rotated file (.1, .1.gz, -YYYYMMDD) is read to its end first.",
+    .examples = examples,
     .use = PP_USE_CONFDIR,
     .opts = opts,
     .max_args = 0,
