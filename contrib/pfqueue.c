@@ -113,6 +113,16 @@ static const pp_opt opts[] = {
     {0},
 };
 
+static const pp_example examples[] = {
+    {"--to '@example\\.org$' --older-than 2d",
+     "the messages for example.org waiting more than two days"},
+    {"--from '^spammer@' --hold",
+     "what --hold would put on hold (a dry run); add --yes to do it"},
+    {"--stat --format json",
+     "the count and size of every queue, as JSON"},
+    {0},
+};
+
 static const pp_plugin tool = {
     .name = "pfqueue",
     .service = "PFQUEUE",
@@ -135,7 +145,8 @@ static const pp_plugin tool = {
              "count of the messages it changed is shown, and a line says so when it is not "
              "the number selected. Errors print one line "
              "and exit 3; success exits 0.",
-    .use = PP_USE_CONFDIR,
+    .examples = examples,
+    .use = PP_USE_CONFDIR | PP_USE_TOOL,
     .opts = opts,
     .max_args = 0,
     .default_timeout = 600,

@@ -97,6 +97,14 @@ static const pp_opt opts[] = {
     {0},
 };
 
+static const pp_example examples[] = {
+    {"--status undeliverable --sort",
+     "the addresses that bounced, oldest result first"},
+    {"--address '@example\\.org$' --format json",
+     "the entries for example.org, as JSON"},
+    {0},
+};
+
 static const pp_plugin tool = {
     .name = "verify-dump",
     .service = "VERIFY-DUMP",
@@ -112,7 +120,8 @@ static const pp_plugin tool = {
              "without the lock. With -v the "
              "time of the last cache cleanup and the counts go to stderr. Errors print one "
              "line and exit 3; success exits 0.",
-    .use = PP_USE_CONFDIR,
+    .examples = examples,
+    .use = PP_USE_CONFDIR | PP_USE_TOOL,
     .opts = opts,
     .max_args = 0,
     .default_timeout = 600,

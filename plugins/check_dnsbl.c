@@ -57,6 +57,16 @@ static const pp_opt opts[] = {
     {0},
 };
 
+static const pp_example examples[] = {
+    {"-C /etc/postfix -t 20",
+     "the addresses and HELO names main.cf and master.cf send from, on the default lists"},
+    {"-H 192.0.2.25 -z zen.spamhaus.org -z bl.spamcop.net",
+     "one address on two lists only"},
+    {"-H 192.0.2.25 --domain example.org --dqs-key-file /etc/nagios/dqs.key -w 0 -c 1",
+     "through Spamhaus DQS: WARNING at one listing, CRITICAL from two"},
+    {0},
+};
+
 static const pp_plugin plugin = {
     .name = "check_dnsbl",
     .service = "DNSBL",
@@ -87,6 +97,7 @@ static const pp_plugin plugin = {
         "the addresses are main.cf's and every smtp/lmtp service's smtp_bind_address and "
         "smtp_bind_address6 (lmtp_bind_address* for lmtp), the names myhostname and every "
         "smtp_helo_name (lmtp_lhlo_name).",
+    .examples = examples,
     .use = PP_USE_THRESH | PP_USE_CONFDIR,
     .thresh_what = "the number of listings (policy listings apart)",
     .opts = opts,

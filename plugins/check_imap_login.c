@@ -29,6 +29,14 @@ static const pp_opt own_opts[] = {
     {0},
 };
 
+static const pp_example examples[] = {
+    {"-H imap.example.org -S --authfile /etc/nagios/imap.auth --unseen 100,1000",
+     "STARTTLS on port 143, the login from a file; WARNING from 100 unseen messages in INBOX"},
+    {"-H imap.example.org -s --authfile /etc/nagios/imap.auth -w 2 -c 5",
+     "IMAPS (993): WARNING when the whole login takes over 2 s, CRITICAL over 5 s"},
+    {0},
+};
+
 static pp_plugin plugin = {
     .name = "check_imap_login",
     .service = "IMAP",
@@ -38,9 +46,7 @@ static pp_plugin plugin = {
                "optionally the newest message read. Every phase is timed.",
     .usage = "-H HOST [-p PORT] [-S|-s] [-U USER] [--authfile FILE] [-A MECH] [--cafile FILE] "
              "[-m MAILBOX] [--messages W,C] [--unseen W,C] [--fetch] [-w SECONDS] [-c SECONDS]",
-    .notes = "Example:\n"
-             "check_imap_login -H imap.example.org -S --authfile /etc/nagios/imap.auth "
-             "--unseen 100,1000",
+    .examples = examples,
     .max_args = 0,
 };
 

@@ -26,6 +26,18 @@ static const pp_opt own_opts[] = {
     {0},
 };
 
+static const pp_example examples[] = {
+    {"-H smtp.example.org -p 587 -S --authfile /etc/nagios/probe.auth "
+     "--from probe@example.org --to probe@example.org --imap-ssl -w 20 -c 40 -t 55",
+     "a probe through submission, found over IMAPS in the same mailbox; under Nagios' "
+     "default service_check_timeout (60 s)"},
+    {"-H smtp.example.org -p 587 -S --authfile /etc/nagios/probe.auth "
+     "--from probe@example.org --echo echo@example.net --imap-ssl -w 60 -c 120 -t 170",
+     "the answer of an auto-responder elsewhere: a slow path, so -t 170 (raise Nagios' "
+     "service_check_timeout to 180 for it)"},
+    {0},
+};
+
 static pp_plugin plugin = {
     .name = "check_mail_roundtrip",
     .service = "ROUNDTRIP",
@@ -56,12 +68,8 @@ static pp_plugin plugin = {
         "the IMAP leg's: CRITICAL either way, with what the server said.\n"
         "Echo mode: the reply is recognized by the probe id in its Subject (\"Re: ...\"); "
         "the probe must not reach the responder marked as bulk, so none of Precedence or "
-        "Auto-Submitted is set.\n"
-        "Examples:\n"
-        "check_mail_roundtrip -H smtp.example.org -p 587 -S --authfile /etc/nagios/probe.auth "
-        "--from probe@example.org --to probe@example.org --imap-ssl -w 30 -c 120 -t 170\n"
-        "check_mail_roundtrip -H smtp.example.org -p 587 -S --authfile /etc/nagios/probe.auth "
-        "--from probe@example.org --echo echo@example.net --imap-ssl -t 170",
+        "Auto-Submitted is set.",
+    .examples = examples,
     .use = PP_USE_THRESH,
     .thresh_what = "the delivery latency in seconds",
     .default_timeout = 30,

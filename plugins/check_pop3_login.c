@@ -22,6 +22,14 @@ static const pp_opt own_opts[] = {
     {0},
 };
 
+static const pp_example examples[] = {
+    {"-H pop.example.org -s --authfile /etc/nagios/pop.auth",
+     "POP3S (995), the login from a file"},
+    {"-H pop.example.org -S --authfile /etc/nagios/pop.auth --messages 500,2000",
+     "STLS on port 110; WARNING from 500 messages in the maildrop"},
+    {0},
+};
+
 static pp_plugin plugin = {
     .name = "check_pop3_login",
     .service = "POP3",
@@ -31,8 +39,7 @@ static pp_plugin plugin = {
                "is timed.",
     .usage = "-H HOST [-p PORT] [-S|-s] [-U USER] [--authfile FILE] [-A MECH|+USER|+APOP] "
              "[--cafile FILE] [--messages W,C] [--fetch] [-w SECONDS] [-c SECONDS]",
-    .notes = "Example:\n"
-             "check_pop3_login -H pop.example.org -s --authfile /etc/nagios/pop.auth",
+    .examples = examples,
     .max_args = 0,
 };
 

@@ -92,6 +92,14 @@ static const pp_opt opts[] = {
     {0},
 };
 
+static const pp_example examples[] = {
+    {"--bounced=10,50 --sasl-failures=20,100",
+     "since the last run: WARNING from 10 bounced recipients or 20 SASL failures of one client"},
+    {"--since 1h --format json",
+     "the counts of the last hour, as JSON, keeping no position"},
+    {0},
+};
+
 static const pp_plugin plugin = {
     .name = "check_postfix_log",
     .service = "POSTFIX_LOG",
@@ -108,8 +116,8 @@ static const pp_plugin plugin = {
              "nothing. A rotated file (.1, .1.gz, -YYYYMMDD) is read to its end first; the "
              "journal is followed by its cursor. On Debian mail.log is readable by group adm "
              "and the journal by groups adm and systemd-journal: add the nagios user to "
-             "adm.\n"
-             "Example: check_postfix_log --bounced=10,50 --sasl-failures=20,100",
+             "adm.",
+    .examples = examples,
     .use = PP_USE_CONFDIR,
     .opts = opts,
     .max_args = 0,

@@ -67,6 +67,14 @@ static const pp_opt opts[] = {
     {0},
 };
 
+static const pp_example examples[] = {
+    {"-w 0 -c 2",
+     "WARNING at the first stale table, CRITICAL from three"},
+    {"-C /etc/postfix-out --grace 300 -v",
+     "another instance, a source may change 5 minutes before its postmap"},
+    {0},
+};
+
 static const pp_plugin plugin = {
     .name = "check_postfix_maps",
     .service = "POSTFIX_MAPS",
@@ -85,6 +93,7 @@ static const pp_plugin plugin = {
              "sasl_passwd) are still "
              "checked for STALE and MISSING, but not counted. The reload check reads Postfix's "
              "master pid file (root only).",
+    .examples = examples,
     .use = PP_USE_THRESH | PP_USE_CONFDIR,
     .thresh_what = "the number of stale tables",
     .opts = opts,

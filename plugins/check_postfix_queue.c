@@ -108,6 +108,14 @@ static const pp_opt opts[] = {
     {0},
 };
 
+static const pp_example examples[] = {
+    {"-w 500 -c 2000 --deferred=200,1000 --oldest=14400,86400",
+     "all queues, the deferred queue and the oldest message (4 h WARNING, 1 day CRITICAL)"},
+    {"--qshape -p deferred",
+     "the deferred queue's domains with their parents, as qshape -p deferred"},
+    {0},
+};
+
 static const pp_plugin plugin = {
     .name = "check_postfix_queue",
     .service = "POSTFIX_QUEUE",
@@ -129,10 +137,8 @@ static const pp_plugin plugin = {
              "and JSON, never as perfdata. Force-expired messages (postsuper -e or -f, "
              "Postfix 3.5 and later) count in their queue, as Postfix sees them, and "
              "QUEUE_expired says how many of the queue's messages they are: on hold they "
-             "stay until released or deleted.\n"
-             "Examples: check_postfix_queue -w 500 -c 2000 --deferred=200,1000 "
-             "--oldest=14400,86400\n"
-             "check_postfix_queue --qshape -p deferred",
+             "stay until released or deleted.",
+    .examples = examples,
     .use = PP_USE_THRESH | PP_USE_CONFDIR,
     .thresh_what = "the number of messages in all queues but corrupt",
     .opts = opts,

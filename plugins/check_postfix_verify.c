@@ -73,6 +73,14 @@ static const pp_opt opts[] = {
     {0},
 };
 
+static const pp_example examples[] = {
+    {"-w 30 -c 60",
+     "WARNING when 30 % of the verified addresses bounced, CRITICAL at 60 %"},
+    {"--update-age 3600,86400 --cleanup-age ,172800",
+     "verify(8) idle for an hour warns, a day is CRITICAL; the cleanup two days behind too"},
+    {0},
+};
+
 static const pp_plugin plugin = {
     .name = "check_postfix_verify",
     .service = "POSTFIX_VERIFY",
@@ -92,6 +100,7 @@ static const pp_plugin plugin = {
              "exits). W,C is a warning and a critical range, either may be empty (\"3600,\" "
              "warns only). Ages are in seconds; the undeliverable share is the percentage of "
              "addresses with a result that bounced.",
+    .examples = examples,
     .use = PP_USE_THRESH | PP_USE_CONFDIR,
     .thresh_what = "the undeliverable share (%)",
     .opts = opts,

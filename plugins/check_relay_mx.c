@@ -81,6 +81,14 @@ static const pp_opt opts[] = {
     {0},
 };
 
+static const pp_example examples[] = {
+    {"-w 2 -c 5",
+     "every domain Postfix relays (relay_domains, transport_maps), and the audit"},
+    {"-D example.org --expect-mx mx1.example.org,mx2.example.org --probe",
+     "one domain: its MX hosts must be these two, and each must answer SMTP"},
+    {0},
+};
+
 static const pp_plugin plugin = {
     .name = "check_relay_mx",
     .service = "RELAY_MX",
@@ -106,6 +114,7 @@ static const pp_plugin plugin = {
              "uses for it (master.cf names the delivery agent): the MX of an smtp next hop "
              "name, the address of [host] or an lmtp host, nothing for an IP address, an "
              "lmtp:unix: socket or a local agent (error, retry, discard, ...).",
+    .examples = examples,
     .use = PP_USE_THRESH | PP_USE_CONFDIR,
     .thresh_what = "the slowest DNS answer (seconds)",
     .opts = opts,

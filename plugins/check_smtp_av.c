@@ -36,6 +36,16 @@ static const pp_opt own_opts[] = {
     {0},
 };
 
+static const pp_example examples[] = {
+    {"--domain example.org -S --from postmaster@example.net --to virustest@example.org "
+     "--imap-host imap.example.org --imap-ssl --imap-authfile /etc/nagios/virustest.auth -t 50",
+     "every MX of example.org, and the mailbox looked into: CRITICAL if the virus arrives"},
+    {"-H mx1.example.org --from postmaster@example.net --to postmaster@example.org "
+     "--accepted critical",
+     "a before-queue filter (milter) must refuse the test file at the end of DATA"},
+    {0},
+};
+
 static pp_plugin plugin = {
     .name = "check_smtp_av",
     .service = "ANTIVIRUS",
@@ -70,13 +80,8 @@ static pp_plugin plugin = {
         "given with --imap-port (no credential without TLS unless --allow-plaintext). "
         "With --domain each "
         "MX host is reached at its first address (A before AAAA, or as -4/-6 say) and its "
-        "certificate checked against its MX name.\n"
-        "Examples:\n"
-        "check_smtp_av --domain example.org -S --from postmaster@example.net "
-        "--to virustest@example.org --imap-host imap.example.org --imap-ssl "
-        "--imap-authfile /etc/nagios/virustest.auth -t 60\n"
-        "check_smtp_av -H mx1.example.org --from postmaster@example.net "
-        "--to postmaster@example.org --accepted critical",
+        "certificate checked against its MX name.",
+    .examples = examples,
     .default_timeout = 30,
 };
 

@@ -25,6 +25,14 @@ static const pp_opt own_opts[] = {
     {0},
 };
 
+static const pp_example examples[] = {
+    {"-H mail.example.org -p 587 -S --authfile /etc/nagios/smtp.auth",
+     "a submission login over STARTTLS, the credentials from a file"},
+    {"-H mx.example.org -S --rcpt test@example.com --expect-rcpt 554",
+     "no login: the MX must refuse to relay to a foreign domain (554)"},
+    {0},
+};
+
 static pp_plugin plugin = {
     .name = "check_smtp_login",
     .service = "SMTP",
@@ -33,9 +41,7 @@ static pp_plugin plugin = {
                "optionally checks the reply to a RCPT TO, e.g. that a relay is closed.",
     .usage = "-H HOST [-p PORT] [-S|-s] [-U USER] [--authfile FILE] [-A MECH] [--cafile FILE] "
              "[--rcpt ADDRESS [--expect-rcpt CODE]] [-w SECONDS] [-c SECONDS]",
-    .notes = "Examples:\n"
-             "check_smtp_login -H mail.example.org -p 587 -S --authfile /etc/nagios/smtp.auth\n"
-             "check_smtp_login -H mx.example.org -S --rcpt test@example.com --expect-rcpt 554",
+    .examples = examples,
     .max_args = 0,
 };
 

@@ -103,6 +103,14 @@ static const pp_opt opts[] = {
     {0},
 };
 
+static const pp_example examples[] = {
+    {"-H mail1.example.org --authfile /etc/nagios4/postprobe/snmp.auth -n postfix_queue",
+     "the result of the extend postfix_queue, over SNMPv3 with the credentials of the file"},
+    {"-H mail1.example.org --authfile /etc/nagios4/postprobe/snmp.auth --all postfix_",
+     "every extend whose name starts with postfix_: the worst state wins"},
+    {0},
+};
+
 static const pp_plugin plugin = {
     .name = "check_snmp_extend",
     .service = "EXTEND",
@@ -112,8 +120,8 @@ static const pp_plugin plugin = {
                "check's state, output and perfdata, unchanged.",
     .usage = "-H HOST [-p PORT] {-C COMMUNITY | -u USER [-l LEVEL] [-a PROTO] [-A PASS] "
              "[-x PROTO] [-X PASS] | --authfile FILE} {-n EXTEND | --all PREFIX} [-t SECONDS]",
-    .notes = "-p is the agent's UDP port (default 161). On the agent (snmpd.conf): extend "
-             "postfix_queue /usr/lib/nagios/plugins/check_postfix_queue -w 500 -c 2000\n"
+    .notes = "-p is the agent's UDP port (default 161). On the agent (snmpd.conf):\n"
+             "  extend postfix_queue /usr/lib/nagios/plugins/check_postfix_queue -w 500 -c 2000\n"
              "snmpd caches an extend's output for about 5 s and runs it as its own user.\n"
              "An agent drops requests with a wrong community or v3 privacy password without "
              "a word: they end as \"no answer\" after the wait, as a closed port does. The "
@@ -124,6 +132,7 @@ static const pp_plugin plugin = {
              "snmpd reports only the command's exit status: a check killed by a signal reads "
              "as 0, a command it cannot run as 1 with no output. Such results, and a state "
              "word in the output that differs from the exit status, are --error-state.",
+    .examples = examples,
     .use = PP_USE_HOST,
     .opts = opts,
     .max_args = 0,

@@ -73,6 +73,18 @@ static const pp_opt opts[] = {
     {0},
 };
 
+static const pp_example examples[] = {
+    {"-H mail.example.org --starttls smtp --dane",
+     "port 25 with STARTTLS; the chain must match the TLSA records"},
+    {"-H mail.example.org -p 993 --compare-file /etc/dovecot/fullchain.pem",
+     "IMAPS: CRITICAL until Dovecot serves the renewed certificate of the file"},
+    {"--mx example.org -w 30 -c 14",
+     "every MX host of example.org: WARNING 30 days before expiry, CRITICAL 14"},
+    {"--file /etc/postfix/cert.pem -w 20.5",
+     "a PEM file: WARNING when it has less than 20 days and 12 hours left"},
+    {0},
+};
+
 static const pp_plugin plugin = {
     .name = "check_tls_cert",
     .service = "TLS",
@@ -84,11 +96,11 @@ static const pp_plugin plugin = {
     .usage = "-H HOST -p PORT [--starttls smtp|imap|pop3] [-w DAYS] [-c DAYS] [--cafile FILE] "
              "[--hostname NAME] [--dane] [--ocsp] [--min-tls 1.2] [--compare-file PEM] | "
              "--mx DOMAIN [-s DNS-SERVER] | --file PEM",
-    .notes = "Examples:\n"
-             "check_tls_cert -H mail.example.org --starttls smtp --dane\n"
-             "check_tls_cert -H mail.example.org -p 993 --compare-file "
-             "/etc/dovecot/fullchain.pem\n"
-             "check_tls_cert --mx example.org -w 30 -c 14",
+    .notes = "DAYS: the time left until a certificate's notAfter, in days of 24 hours; "
+             "fractions are allowed (0.5 is 12 hours). Every certificate of the chain counts, "
+             "the one that expires first decides: -w 20 warns from 20 days before it expires. "
+             "An expired certificate is CRITICAL whatever -c says.",
+    .examples = examples,
     .opts = opts,
     .max_args = 0,
 };

@@ -202,19 +202,38 @@ static int apply(const pp_opt *o, const char *arg, char *err, size_t errlen)
 
 /* ---- help ---- */
 
-static void wrap(FILE *out, const char *text, int indent)
+/* The length of the next unit of text at p: a word, or in a usage synopsis (together) a word
+ * and the argument words after it, so that "[-A MECH]" or "-H HOST" stay on one line. */
+static size_t unit_len(const char *p, bool together)
+{
+    size_t w = strcspn(p, " \n");
+    while (together && p[w] == ' ' && p[w + 1] && !strchr("[({-|\n ", p[w + 1]))
+        w += 1 + strcspn(p + w + 1, " \n");
+    return w;
+}
+
+/* Wraps text at HELP_WIDTH, indented; a line that starts with two spaces (a command, a
+ * configuration line) is printed as it is. */
+static void wrap_units(FILE *out, const char *text, int indent, bool together)
 {
     int col = indent;
     const char *p = text;
     fprintf(out, "%*s", indent, "");
     while (*p) {
+        if (col == indent && (p == text || p[-1] == '\n') && strncmp(p, "  ", 2) == 0) {
+            size_t w = strcspn(p, "\n");
+            fprintf(out, "%.*s", (int)w, p);
+            col += (int)w;
+            p += w;
+            continue;
+        }
         if (*p == '\n') {
             fprintf(out, "\n%*s", indent, "");
             col = indent;
             p++;
             continue;
         }
-        size_t w = strcspn(p, " \n");
+        size_t w = unit_len(p, together);
         if (col > indent && col + 1 + (int)w > HELP_WIDTH) {
             fprintf(out, "\n%*s", indent, "");
             col = indent;
@@ -231,12 +250,51 @@ static void wrap(FILE *out, const char *text, int indent)
     fputc('\n', out);
 }
 
+static void wrap(FILE *out, const char *text, int indent)
+{
+    wrap_units(out, text, indent, false);
+}
+
 static void print_usage(const pp_plugin *pl, FILE *out)
 {
     char *line = pp_xasprintf("%s %s", pl->name, pl->usage ? pl->usage : "");
     fputs("Usage:\n", out);
-    wrap(out, line, 2);
+    wrap_units(out, line, 2, true);
     free(line);
+}
+
+/* Every example on a line of its own, as it is typed: a command is never wrapped. */
+static void print_examples(const pp_plugin *pl, FILE *out)
+{
+    if (!pl->examples || !pl->examples[0].args)
+        return;
+    fputs("\nExamples:\n", out);
+    for (const pp_example *e = pl->examples; e->args; e++) {
+        fprintf(out, "  %s %s\n", pl->name, e->args);
+        if (e->what)
+            wrap(out, e->what, 6);
+    }
+}
+
+static bool takes_ranges(const merged *m)
+{
+    for (size_t i = 0; i < m->n; i++)
+        if (m->opts[i].kind == PP_OPT_RANGE || m->opts[i].kind == PP_OPT_THRESH)
+            return true;
+    return false;
+}
+
+/* The range syntax where an option takes one, the exit states of a plugin, and last the
+ * licence and where to report bugs (help2man makes that line its REPORTING BUGS). */
+static void print_footer(const pp_plugin *pl, const merged *m, FILE *out)
+{
+    fputc('\n', out);
+    if (takes_ranges(m))
+        fputs("Ranges: N (alert outside 0..N), N: (below N), ~:N (above N),\n"
+              "N:M (outside N..M), @N:M (inside N..M); both ends are inclusive.\n", out);
+    if (!(pl->use & PP_USE_TOOL))
+        fputs("Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n", out);
+    fprintf(out, "Report bugs at <%s>. Licence: %s.\n", PP_BUGS_URL, PP_LICENCE);
 }
 
 void pp_opts_help(const pp_plugin *pl, FILE *out)
@@ -264,9 +322,8 @@ void pp_opts_help(const pp_plugin *pl, FILE *out)
         fputc('\n', out);
         wrap(out, pl->notes, 0);
     }
-    fputs("\nRanges: N (alert outside 0..N), N: (below N), ~:N (above N),\n"
-          "N:M (outside N..M), @N:M (inside N..M); both ends are inclusive.\n"
-          "Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n", out);
+    print_examples(pl, out);
+    print_footer(pl, &m, out);
     free_merged(pl, &m);
 }
 

@@ -15,6 +15,10 @@
  *	pl->thresh_what); PP_USE_CONFDIR adds -C/--config-dir (a Postfix config directory).
  *	A tool with output of another kind may declare its own "format" option, which then
  *	replaces the shared one; pl->default_timeout (0: 10 s) sets the -t default.
+ *	--help ends with pl->examples (each printed as one unwrapped command line with its
+ *	explanation below), the range syntax where an option takes a range (RANGE or W,C),
+ *	the exit states unless PP_USE_TOOL (a tool exits 0 or 3 and says so in its notes),
+ *	and a last line naming the licence and where to report bugs.
  *	pp_opts_parse() fills the plugin's variables through the table and c with the shared
  *	ones, sets up the output (pp_output_setup) and arms the timeout. -h and -V print and
  *	exit 0; any bad option or value ends the run with one UNKNOWN line naming the option,
@@ -57,6 +61,12 @@ typedef struct pp_opt {
     int (*fn)(const char *arg, void *dst, char *err, size_t errlen);
 } pp_opt;
 
+/* An example for --help: "NAME ARGS", never wrapped, then WHAT wrapped below it. */
+typedef struct pp_example {
+    const char *args;
+    const char *what;
+} pp_example;
+
 typedef struct pp_strlist {
     const char **items;
     size_t n;
@@ -65,7 +75,8 @@ typedef struct pp_strlist {
 enum {
     PP_USE_HOST = 1 << 0,
     PP_USE_THRESH = 1 << 1,
-    PP_USE_CONFDIR = 1 << 2
+    PP_USE_CONFDIR = 1 << 2,
+    PP_USE_TOOL = 1 << 3 /* a tool, not a plugin: no plugin exit states in --help */
 };
 
 typedef struct pp_plugin {
@@ -74,6 +85,7 @@ typedef struct pp_plugin {
     const char *purpose;
     const char *usage;
     const char *notes;
+    const pp_example *examples; /* ended by an entry with NULL args */
     unsigned use;
     const char *thresh_what;
     const pp_opt *opts;

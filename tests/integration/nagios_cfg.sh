@@ -1,32 +1,52 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# nagios_cfg.sh - the shipped nagios-cfg/ files as the real programs read them, installed by
-# cmake --install: the generated files are up to date and every plugin has a spec;
-# `nagios4 -v` accepts the Nagios files (commands pointing at the installed plugins, the
-# templates, hostgroups and example services) and `icinga2 daemon -C` accepts the Icinga 2
-# CheckCommands and apply rules (and instantiates the expected services); both reject a
-# deliberately broken copy.
+# nagios_cfg.sh - the shipped Nagios files as Debian's nagios4 reads them, installed by cmake
+# --install: the generated files are up to date and every plugin has a spec; every program a
+# command runs is installed; a COPY of Debian's stock /etc/nagios4/nagios.cfg (its
+# illegal_object_name_chars, its service_check_timeout) with the commands where the package
+# puts them (/etc/nagios-plugins/config/postprobe.cfg, read by the stock cfg_dir) and a
+# cfg_dir of ours (templates, hostgroups, example services, a host) passes `nagios4 -v`;
+# every shipped -t is under the stock service_check_timeout; and nagios4 -v rejects a
+# description with "()", an undefined command and an unterminated definition.
+# (icinga_cfg.sh does the same for Icinga 2.)
 set -euo pipefail
 # shellcheck disable=SC1090
 . "$(dirname "$0")/lib/common.bash"
 . "$(dirname "$0")/lib/install.bash"
 
+STOCK=/etc/nagios4/nagios.cfg
 TMP=$(mktemp -d /tmp/pp-nagios-cfg.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 chmod 755 "$TMP"
 install_build "$TMP/inst"
-mkdir "$TMP/checkresults"
-chown nagios: "$TMP/checkresults"
+SHIPPED_COMMANDS=$TMP/inst/etc/nagios-plugins/config/postprobe.cfg
 
 run "$PP_SOURCE_DIR/nagios-cfg/generate.sh" --check
 check "generated files up to date, a spec for every plugin" rc_is 0
+
+# The generator refuses a spec that would give Debian's nagios4 an illegal description or a
+# -t it kills first (both as the earlier specs had them).
+lint_catches() { # NAME SED-EXPRESSION SPEC WANT
+    rm -rf "$TMP/gen" && cp -r "$PP_SOURCE_DIR/nagios-cfg" "$TMP/gen"
+    sed -i "$2" "$TMP/gen/spec/$3"
+    run "$TMP/gen/generate.sh" --check
+    WANT=$4
+    check "generate.sh --check refuses $1" all_of "rc_is 1" '[[ $ERR == *"$WANT"* ]]'
+}
+lint_catches "a description with ()" 's/^service  Relay domains MX |/service  Relay domains (MX) |/' \
+    check_relay_mx.spec 'illegal in Debian'
+lint_catches "a -t over service_check_timeout" 's/-t 55 \$ARG6\$/-t 170 $ARG6$/' \
+    check_mail_roundtrip.spec '-t 170 is not under 60 s'
+
+run cmp "$CFGDIR/nagios/commands.cfg" "$SHIPPED_COMMANDS"
+check "the commands are installed in nagios-plugins/config as postprobe.cfg" rc_is 0
 
 # Every $USER1$/program of the commands exists in the installed plugin directory (check_nrpe
 # comes from nagios-nrpe-plugin, so it is linked in).
 ln -s /usr/lib/nagios/plugins/check_nrpe "$PLUGINDIR/check_nrpe"
 missing_programs() {
     local p bad=""
-    for p in $(grep -o '\$USER1\$/[^ ]*' "$CFGDIR/nagios/commands.cfg" | sed 's|.*/||' | sort -u); do
+    for p in $(grep -o '\$USER1\$/[^ ]*' "$SHIPPED_COMMANDS" | sed 's|.*/||' | sort -u); do
         [ -x "$PLUGINDIR/$p" ] || bad+=" $p"
     done
     OUT="missing:$bad"
@@ -34,104 +54,85 @@ missing_programs() {
 }
 check "every Nagios command runs an installed program" missing_programs
 
-# ---- Nagios 4 ----
-nagios_config() { # DIR-with-nagios-cfg
-    local cfg=$1 f
-    cat >"$TMP/resource.cfg" <<EOR
-\$USER1\$=$PLUGINDIR
-EOR
-    cat >"$TMP/hosts.cfg" <<'EOH'
-define command {
-    command_name    pp_test_host_alive
-    command_line    /bin/true
+# ---- every shipped -t under the stock service_check_timeout ----
+limit=$(sed -n 's/^service_check_timeout=//p' "$STOCK")
+long_timeouts() {
+    OUT=$(cd "$CFGDIR" && grep -Ho -- '[ !]-t [0-9.]*' nagios/commands.cfg nagios/services.cfg \
+        nrpe/postprobe.cfg nrpe/nagios-services.cfg snmpd/postprobe.conf \
+        snmpd/nagios-services.cfg | awk -v max="$limit" '{ if ($NF + 0 >= max) print }')
+    [ -n "$limit" ] && [ -z "$OUT" ]
 }
+check "every shipped -t is under service_check_timeout ($limit s)" long_timeouts
+
+# ---- Debian's stock nagios.cfg, a copy, with the shipped files added ----
+# stock_config DIR-with-the-postprobe-files: $TMP/nagios.cfg, the stock file with the
+# nagios-plugins cfg_dir pointed at a copy that holds the shipped postprobe.cfg too, and our
+# cfg_dir added.
+stock_config() {
+    local cfg=$1 f
+    rm -rf "$TMP/plugins-config" "$TMP/objects"
+    mkdir "$TMP/plugins-config" "$TMP/objects"
+    for f in /etc/nagios-plugins/config/*.cfg; do
+        [ -e "$f" ] && ln -s "$f" "$TMP/plugins-config/"
+    done
+    cp "$cfg/commands.cfg" "$TMP/plugins-config/postprobe.cfg"
+    for f in "$CFGDIR"/nagios/templates.cfg "$CFGDIR"/nagios/hostgroups.cfg \
+             "$cfg/services.cfg" "$cfg/nrpe-services.cfg" "$cfg/snmpd-services.cfg"; do
+        cp "$f" "$TMP/objects/"
+    done
+    cat >"$TMP/objects/hosts.cfg" <<'EOH'
 define host {
-    use             linux-server
-    check_command   pp_test_host_alive
+    use         linux-server
     host_name   mail.postprobe.test
     address     127.0.0.1
     hostgroups  postprobe-mail-servers, postprobe-nrpe-servers, postprobe-snmp-servers
 }
 EOH
-    {
-        echo "log_file=$TMP/nagios.log"
-        echo "resource_file=$TMP/resource.cfg"
-        echo "check_result_path=$TMP/checkresults"
-        echo "illegal_macro_output_chars=\`~\$&|'\"<>"
-        echo "lock_file=$TMP/nagios.lock"
-        echo "temp_file=$TMP/nagios.tmp"
-        echo "status_file=$TMP/status.dat"
-        echo "state_retention_file=$TMP/retention.dat"
-        echo "object_cache_file=$TMP/objects.cache"
-        echo "precached_object_file=$TMP/objects.precache"
-        for f in commands contacts timeperiods templates; do
-            echo "cfg_file=/etc/nagios4/objects/$f.cfg"
-        done
-        for f in nagios/commands.cfg nagios/templates.cfg nagios/hostgroups.cfg \
-                 nagios/services.cfg nrpe/nagios-services.cfg snmpd/nagios-services.cfg; do
-            echo "cfg_file=$cfg/$f"
-        done
-        echo "cfg_file=$TMP/hosts.cfg"
-    } >"$TMP/nagios.cfg"
+    sed "s|^cfg_dir=/etc/nagios-plugins/config\$|cfg_dir=$TMP/plugins-config|" "$STOCK" \
+        >"$TMP/nagios.cfg"
+    echo "cfg_dir=$TMP/objects" >>"$TMP/nagios.cfg"
+    chmod -R go+rX "$TMP/plugins-config" "$TMP/objects" "$TMP/nagios.cfg"
 }
-nagios_config "$CFGDIR"
+shipped() { # DIR: the shipped files, under the names stock_config takes
+    mkdir -p "$1"
+    cp "$SHIPPED_COMMANDS" "$1/commands.cfg"
+    cp "$CFGDIR/nagios/services.cfg" "$1/services.cfg"
+    cp "$CFGDIR/nrpe/nagios-services.cfg" "$1/nrpe-services.cfg"
+    cp "$CFGDIR/snmpd/nagios-services.cfg" "$1/snmpd-services.cfg"
+}
+shipped "$TMP/good"
+stock_config "$TMP/good"
+run grep -c '^cfg_dir=/etc/nagios-plugins/config$' "$STOCK"
+check "the stock nagios.cfg reads /etc/nagios-plugins/config" all_of "rc_is 0" 'out_is 1'
+run grep '^illegal_object_name_chars=' "$TMP/nagios.cfg"
+check "the copy keeps Debian's illegal_object_name_chars, with ( and )" \
+    all_of "rc_is 0" 'out_has "("' 'out_has ")"'
 run nagios4 -v "$TMP/nagios.cfg"
-check "nagios4 -v accepts the installed files" all_of "rc_is 0" \
+check "nagios4 -v accepts the shipped files in Debian's stock config" all_of "rc_is 0" \
     'out_has "Total Errors:   0"'
-want_services=$(( $(grep -c '^define service' "$CFGDIR/nagios/services.cfg" \
-    "$CFGDIR/nrpe/nagios-services.cfg" "$CFGDIR/snmpd/nagios-services.cfg" |
-    awk -F: '{s += $2} END {print s}') ))
-check "nagios4 sees every example service ($want_services)" \
-    out_has "Checked $want_services services."
+want_services=$(cat "$TMP"/good/*services.cfg | grep -c '^define service')
+stock_services=$(grep -c '^define service' /etc/nagios4/objects/localhost.cfg)
+check "nagios4 sees every example service ($want_services + $stock_services stock)" \
+    out_has "Checked $((want_services + stock_services)) services."
 
-cp -r "$CFGDIR" "$TMP/broken"
+# A description as the earlier files had it: Debian's illegal_object_name_chars refuse it.
+shipped "$TMP/broken"
+sed -i 's/service_description     postfix_queue via NRPE/service_description     postfix_queue (nrpe)/' \
+    "$TMP/broken/nrpe-services.cfg"
+stock_config "$TMP/broken"
+run nagios4 -v "$TMP/nagios.cfg"
+check "nagios4 -v rejects a description with ()" all_of "rc_is 1" \
+    'out_has "postfix_queue (nrpe)"' 'out_has "illegal characters"'
+shipped "$TMP/broken"
 sed -i 's/check_command           postprobe_snmp_extend!/check_command           postprobe_no_such_command!/' \
-    "$TMP/broken/nagios/services.cfg"
-nagios_config "$TMP/broken"
+    "$TMP/broken/services.cfg"
+stock_config "$TMP/broken"
 run nagios4 -v "$TMP/nagios.cfg"
 check "nagios4 -v rejects a service with an undefined command" all_of "rc_is 1" \
     'out_has "postprobe_no_such_command"'
-cp "$CFGDIR/nagios/services.cfg" "$TMP/broken/nagios/services.cfg"
-sed -i '0,/^}/s/^}//' "$TMP/broken/nagios/commands.cfg"
+shipped "$TMP/broken"
+sed -i '0,/^}/s/^}//' "$TMP/broken/commands.cfg"
+stock_config "$TMP/broken"
 run nagios4 -v "$TMP/nagios.cfg"
 check "nagios4 -v rejects an unterminated definition" rc_is 1
-
-# ---- Icinga 2 ----
-icinga_config() { # DIR-with-icinga2-cfg
-    cat >"$TMP/icinga2.conf" <<EOI
-const PluginDir = "$PLUGINDIR"
-include <itl>
-include <plugins>
-template Service "generic-service" {
-  max_check_attempts = 3
-  check_interval = 5m
-  retry_interval = 1m
-}
-include "$1/icinga2/commands.conf"
-include "$1/icinga2/services.conf"
-object Host "mail.postprobe.test" {
-  check_command = "dummy"
-  address = "127.0.0.1"
-  vars.postprobe_snmp_extend["queue"] = {
-    snmp_extend_authfile = "/etc/icinga2/postprobe/snmp.auth"
-    snmp_extend_name = "postfix_queue"
-  }
-  vars.postprobe_nrpe = true
-  vars.postprobe_snmp = { snmp_extend_authfile = "/etc/icinga2/postprobe/snmp.auth" }
-}
-EOI
-    chmod 644 "$TMP/icinga2.conf"
-}
-icinga_config "$CFGDIR"
-run icinga2 daemon -C -c "$TMP/icinga2.conf"
-locals=$(grep -c '^command\[' "$CFGDIR/nrpe/postprobe.cfg" || true)
-check "icinga2 daemon -C accepts the installed files" all_of "rc_is 0" \
-    'out_has "Finished validating the configuration"' \
-    'out_has "Instantiated $((1 + 2 * locals)) Service"'
-sed -i 's/check_command = "postprobe_snmp_extend"/check_command = "postprobe_no_such_command"/' \
-    "$TMP/broken/icinga2/services.conf"
-icinga_config "$TMP/broken"
-run icinga2 daemon -C -c "$TMP/icinga2.conf"
-check "icinga2 daemon -C rejects an undefined CheckCommand" all_of "rc_is 1" \
-    'out_has "postprobe_no_such_command"'
 finish

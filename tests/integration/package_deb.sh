@@ -106,6 +106,7 @@ laid_out() {
         out_has " ./usr/share/postprobe/nrpe/postprobe.cfg" &&
         out_has " ./usr/share/postprobe/snmpd/postprobe.conf" &&
         out_has " ./usr/share/postprobe/README.md" &&
+        out_has " ./etc/nagios-plugins/config/postprobe.cfg" &&
         out_has " ./usr/share/doc/postprobe/copyright"
 }
 check "layout: plugins, tools, manual pages, completions, nagios-cfg, copyright" laid_out
@@ -116,6 +117,9 @@ check "dpkg -i installs it" rc_is 0
 P=/usr/lib/nagios/plugins/check_snmp_extend
 run "$P" -V
 check "installed plugin runs: -V" all_of "rc_is 0" 'out_has "check_snmp_extend (postprobe) "'
+run dpkg-query -W -f='${Conffiles}' postprobe
+check "the Nagios commands are a conffile in /etc/nagios-plugins/config (stock nagios4 reads it)" \
+    all_of "rc_is 0" 'out_has "/etc/nagios-plugins/config/postprobe.cfg"'
 same_as_direct "installed plugin reads the stack's snmpd" "$PP_STACK_DIR/snmpd/pp_crit.sh" \
     env MIBS= "$P" -H 127.0.0.1 -p "$PP_SNMP_PORT" -C "$PP_SNMP_COMMUNITY" -n pp_crit
 run man -P cat check_snmp_extend
@@ -125,5 +129,6 @@ run dpkg --purge postprobe
 [ "$RC" -ne 0 ] || INSTALLED=
 check "dpkg --purge removes it, nothing left" all_of "rc_is 0" '[ ! -e "$P" ]' \
     '[ ! -e /usr/share/postprobe ]' '[ ! -e /usr/share/doc/postprobe ]' \
+    '[ ! -e /etc/nagios-plugins/config/postprobe.cfg ]' \
     '! dpkg-query -W postprobe >/dev/null 2>&1 || [ -z "$(dpkg-query -W -f="\${Status}" postprobe | grep -v "not-installed")" ]'
 finish
