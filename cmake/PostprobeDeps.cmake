@@ -21,6 +21,9 @@ pp_require_pkg(ZLIB zlib zlib1g-dev)
 pp_require_pkg(ICU icu-uc libicu-dev) # Postfix's own case folding of UTF-8 table keys
 # GNU libidn: stringprep's SASLprep profile (RFC 4013) with its Unicode 3.2 tables, for SCRAM.
 pp_require_pkg(IDN libidn libidn-dev)
+# HTTPS with PKIX checks, no redirects and size limits (MTA-STS policies, OCSP responders);
+# only the programs that call common/tls/httpsget link it (--as-needed).
+pp_require_pkg(CURL libcurl libcurl4-openssl-dev)
 if(BUILD_TESTING)
   pp_require_pkg(CMOCKA cmocka libcmocka-dev)
 endif()
