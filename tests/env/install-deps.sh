@@ -16,7 +16,7 @@ build_pkgs=(build-essential cmake pkg-config libpcre2-dev libdb-dev
 check_pkgs=(clang libclang-rt-dev valgrind jq python3 stress-ng)
 stack_pkgs=(postfix postfix-lmdb postfix-pcre postfix-cdb dovecot-imapd dovecot-pop3d
             dovecot-lmtpd nsd snmpd snmp db5.3-util lmdb-utils openssl ldnsutils bind9-dnsutils swaks
-            libnet-ssleay-perl curl iproute2 procps pflogsumm lighttpd)
+            libnet-ssleay-perl curl iproute2 procps pflogsumm lighttpd lighttpd-mod-openssl)
 # The monitoring side the nagios-cfg/ tests run: config checks, NRPE, sudo for its lines; the
 # Debian package's build and checks (package_deb: dpkg-buildpackage, lintian, hardening-check).
 monitor_pkgs=(nagios4-core icinga2-bin nagios-nrpe-server nagios-nrpe-plugin sudo
