@@ -23,6 +23,9 @@ pp_require_pkg(ICU icu-uc libicu-dev) # Postfix's own case folding of UTF-8 tabl
 pp_require_pkg(IDN libidn libidn-dev)
 # sd-journal: Postfix's log where Debian 12 keeps it by default (no syslog daemon).
 pp_require_pkg(SYSTEMD libsystemd libsystemd-dev)
+# HTTPS with PKIX checks, no redirects and size limits (MTA-STS policies, OCSP responders);
+# only the programs that call common/tls/httpsget link it (--as-needed).
+pp_require_pkg(CURL libcurl libcurl4-openssl-dev)
 if(BUILD_TESTING)
   pp_require_pkg(CMOCKA cmocka libcmocka-dev)
 endif()

@@ -165,6 +165,22 @@ void pp_result_perf(pp_result *r, const pp_perf *p)
     q->mlabels = dup_or_null(p->mlabels);
 }
 
+void pp_result_adopt(pp_result *r, pp_result *from, bool soften)
+{
+    for (size_t i = 0; i < from->nsubs; i++) {
+        if (soften && from->subs[i]->state == PP_CRITICAL)
+            from->subs[i]->state = PP_WARNING;
+        r->subs = pp_xrealloc(r->subs, (r->nsubs + 1) * sizeof *r->subs);
+        r->subs[r->nsubs++] = from->subs[i];
+    }
+    for (size_t i = 0; i < from->nperf; i++) {
+        r->perf = pp_xrealloc(r->perf, (r->nperf + 1) * sizeof *r->perf);
+        r->perf[r->nperf++] = from->perf[i];
+    }
+    from->nsubs = from->nperf = 0;
+    pp_result_free(from);
+}
+
 pp_state pp_result_state(const pp_result *r)
 {
     pp_state s = PP_OK;

@@ -10,6 +10,7 @@
  *	void pp_sub_detail(pp_sub *sub, const char *fmt, ...);
  *	void pp_sub_note(pp_sub *sub, const char *fmt, ...);
  *	void pp_result_perf(pp_result *r, const pp_perf *p);
+ *	void pp_result_adopt(pp_result *r, pp_result *from, bool soften);
  *	pp_state pp_result_state(const pp_result *r);
  *	void pp_result_render(const pp_result *r, pp_buf *out);
  *	_Noreturn void pp_result_exit(pp_result *r);
@@ -29,10 +30,15 @@
  *	long output would only repeat the first line, so it is left out.
  *	pp_output_setup() records the service name, format and verbosity from the options; it
  *	is called by pp_opts_parse(). pp_result_exit() prints and exits with the state.
+ *	pp_result_adopt() moves the sub-results and perfdata of from (then freed) to the end
+ *	of r, a CRITICAL one made WARNING when soften is true: judgments made by a shared
+ *	judge that count for less here (an MTA-STS policy in testing mode).
  *	pp_die() ends the run at once with one sub-result: for errors that stop the check.
  */
 #ifndef PP_RESULT_H
 #define PP_RESULT_H
+
+#include <stdbool.h>
 
 #include "core/buf.h"
 #include "core/perfdata.h"
@@ -61,6 +67,7 @@ pp_sub *pp_result_add(pp_result *r, pp_state s, const char *fmt, ...)
 void pp_sub_detail(pp_sub *sub, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void pp_sub_note(pp_sub *sub, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void pp_result_perf(pp_result *r, const pp_perf *p);
+void pp_result_adopt(pp_result *r, pp_result *from, bool soften);
 pp_state pp_result_state(const pp_result *r);
 void pp_result_render(const pp_result *r, pp_buf *out);
 _Noreturn void pp_result_exit(pp_result *r);

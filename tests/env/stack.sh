@@ -147,7 +147,7 @@ make_certs() {
 basicConstraints = CA:FALSE
 keyUsage = critical, digitalSignature, keyEncipherment
 extendedKeyUsage = serverAuth
-subjectAltName = DNS:$MAILHOST, DNS:localhost, IP:127.0.0.1, IP:::1
+subjectAltName = DNS:$MAILHOST, DNS:localhost, IP:127.0.0.1, IP:::1, DNS:*.sts.$DOMAIN
 EOF
     openssl x509 -req -in "$CERTS/server.csr" -CA "$CERTS/ca.crt" -CAkey "$CERTS/ca.key" \
         -CAcreateserial -days 30 -sha256 -extfile "$CERTS/server.ext" \
@@ -574,6 +574,7 @@ badtlsa      IN MX   10 badtlsa.$DOMAIN.
 _25._tcp.badtlsa IN TLSA 3 1 1 $(printf '%064d' 0 | tr 0 a)
 _$PP_SMTP_PORT._tcp.badtlsa IN TLSA 3 1 1 $(printf '%064d' 0 | tr 0 a)
 EOF
+        mta_sts_records
     } >"$NSD/$DOMAIN.zone"
     # A zone nsd is configured for but cannot load: nsd answers SERVFAIL for it.
     cat >"$NSD/$SERVFAIL_ZONE.zone" <<EOF
@@ -581,6 +582,31 @@ EOF
 \$TTL 300
 @ IN SOA ns.$SERVFAIL_ZONE. hostmaster.$SERVFAIL_ZONE. ( 1 3600 600 86400 60 )
 @ IN THIS-IS-NOT-A-RECORD-TYPE broken
+EOF
+}
+
+# mta_sts_records: the MTA-STS and TLS-RPT records of the domains under sts.$DOMAIN, for
+# check_mta_sts (tests/integration/mta_sts.sh serves their policies). Their MX hosts
+# mx1.sts and mx2.sts are the stack's Postfix, whose certificate covers *.sts.$DOMAIN.
+mta_sts_records() {
+    local d
+    cat <<EOF
+; MTA-STS (RFC 8461) and TLS-RPT (RFC 8460)
+mx1.sts      IN A    127.0.0.1
+mx2.sts      IN A    127.0.0.1
+EOF
+    for d in enforce testing nomatch notfound redirect html big expired silent twice badrpt; do
+        printf '%s.sts IN MX 10 mx1.sts.%s.\n' "$d" "$DOMAIN"
+        printf '%s.sts IN MX 20 mx2.sts.%s.\n' "$d" "$DOMAIN"
+        printf '_mta-sts.%s.sts IN TXT "v=STSv1; id=%s2026"\n' "$d" "$d"
+        [ "$d" = testing ] || [ "$d" = badrpt ] ||
+            printf '_smtp._tls.%s.sts IN TXT "v=TLSRPTv1; rua=mailto:tlsrpt@%s"\n' "$d" "$DOMAIN"
+    done
+    cat <<EOF
+_mta-sts.twice.sts IN TXT "v=STSv1; id=second"
+_smtp._tls.badrpt.sts IN TXT "v=TLSRPTv1; rua=tlsrpt@$DOMAIN"
+; a domain without MTA-STS
+nosts.sts    IN MX   10 mx1.sts.$DOMAIN.
 EOF
 }
 

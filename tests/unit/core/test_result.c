@@ -47,6 +47,34 @@ static void test_worst_state_and_summary(void **state)
     pp_result_free(r);
 }
 
+/* A judgment made aside and adopted, CRITICAL softened to WARNING; UNKNOWN stays. */
+static void test_adopt(void **state)
+{
+    (void)state;
+    pp_result *r = pp_result_new(), *aside = pp_result_new();
+    pp_result_add(r, PP_OK, "policy: testing");
+    pp_result_add(aside, PP_CRITICAL, "mx1: certificate expired");
+    pp_result_add(aside, PP_UNKNOWN, "mx2: timed out");
+    pp_perf p = pp_perf_make("mx1_days_leaf", -2, "");
+    pp_result_perf(aside, &p);
+    pp_result_adopt(r, aside, true);
+    char *s = render(r, PP_FMT_NAGIOS, 0);
+    assert_string_equal(s, "POSTFIX_QUEUE WARNING - mx1: certificate expired | "
+                           "mx1_days_leaf=-2\n"
+                           "[OK] policy: testing\n"
+                           "[WARNING] mx1: certificate expired\n"
+                           "[UNKNOWN] mx2: timed out\n");
+    free(s);
+    aside = pp_result_new();
+    pp_result_add(aside, PP_CRITICAL, "mx3: name mismatch");
+    pp_result_adopt(r, aside, false);
+    assert_int_equal(pp_result_state(r), PP_CRITICAL);
+    s = render(r, PP_FMT_NAGIOS, 0);
+    assert_non_null(strstr(s, "[CRITICAL] mx3: name mismatch\n"));
+    free(s);
+    pp_result_free(r);
+}
+
 static void test_ok_without_summary(void **state)
 {
     (void)state;
@@ -158,6 +186,7 @@ int main(void)
         cmocka_unit_test(test_ok_without_summary),
         cmocka_unit_test(test_text_sanitized),
         cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_adopt),
         cmocka_unit_test(test_json),
         cmocka_unit_test(test_json_not_utf8),
         cmocka_unit_test(test_openmetrics),

@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * httpsget.c - one strict HTTPS request through libcurl. See httpsget.h.
+ */
+#include "tls/httpsget.h"
+
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/buf.h"
+#include "core/timeout.h"
+
+#define HTTPS_MARGIN 0.2 /* seconds kept before the -t timeout, to report */
+
+static pthread_once_t g_once = PTHREAD_ONCE_INIT;
+static CURLcode g_init;
+
+static void global_init(void)
+{
+    g_init = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+typedef struct sink {
+    char *data;
+    size_t len, max;
+    bool too_big;
+} sink;
+
+static size_t write_cb(char *ptr, size_t size, size_t n, void *arg)
+{
+    sink *s = arg;
+    size_t add = size * n;
+    if (add > s->max - s->len) {
+        s->too_big = true;
+        return 0; /* curl stops with CURLE_WRITE_ERROR */
+    }
+    s->data = pp_xrealloc(s->data, s->len + add + 1);
+    memcpy(s->data + s->len, ptr, add);
+    s->len += add;
+    s->data[s->len] = '\0';
+    return add;
+}
+
+static void fail(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void fail(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+/* The media type without its parameters equals want (case-insensitive). */
+static bool type_is(const char *type, const char *want)
+{
+    size_t n = strcspn(type, "; \t");
+    return n == strlen(want) && strncasecmp(type, want, n) == 0;
+}
+
+static void setup(CURL *c, const pp_https_opts *o, sink *s, struct curl_slist **lists,
+                  char *ebuf, double left)
+{
+    curl_easy_setopt(c, CURLOPT_URL, o->url);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, o->http ? "https,http" : "https");
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (o->cafile)
+        curl_easy_setopt(c, CURLOPT_CAINFO, o->cafile);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)(left * 1000));
+    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_body);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write_cb);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, s);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, ebuf);
+    curl_easy_setopt(c, CURLOPT_USERAGENT, "postprobe");
+    if (o->connect_to) {
+        lists[0] = curl_slist_append(NULL, o->connect_to);
+        curl_easy_setopt(c, CURLOPT_CONNECT_TO, lists[0]);
+    }
+    if (o->resolve) {
+        lists[1] = curl_slist_append(NULL, o->resolve);
+        curl_easy_setopt(c, CURLOPT_RESOLVE, lists[1]);
+    }
+    if (o->post) {
+        char *h = pp_xasprintf("Content-Type: %s", o->post_type);
+        lists[2] = curl_slist_append(NULL, h);
+        free(h);
+        curl_easy_setopt(c, CURLOPT_HTTPHEADER, lists[2]);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, o->post);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)o->post_len);
+    }
+}
+
+/* Turns curl's result and the answer into 0, -1 or -2 with err. */
+static int judge(CURL *c, CURLcode rc, const pp_https_opts *o, const sink *s,
+                 pp_https_reply *r, const char *ebuf, char *err, size_t errlen)
+{
+    char *ip = NULL, *ctype = NULL, *loc = NULL;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+    if (curl_easy_getinfo(c, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip)
+        snprintf(r->addr, sizeof r->addr, "%s", ip);
+    if (rc == CURLE_OPERATION_TIMEDOUT) {
+        fail(err, errlen, "%s", ebuf[0] ? ebuf : curl_easy_strerror(rc));
+        return -2;
+    }
+    if (s->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
+        fail(err, errlen, "the body is larger than %zu bytes", o->max_body);
+        return -1;
+    }
+    if (rc != CURLE_OK) {
+        fail(err, errlen, "%s", ebuf[0] ? ebuf : curl_easy_strerror(rc));
+        return -1;
+    }
+    if (r->status >= 300 && r->status < 400) {
+        curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &loc);
+        fail(err, errlen, "redirected (HTTP %ld) to %.200s: not followed (RFC 8461 3.3)",
+             r->status, loc ? loc : "nowhere");
+        return -1;
+    }
+    if (r->status != 200) {
+        fail(err, errlen, "HTTP %ld (only 200 is an answer)", r->status);
+        return -1;
+    }
+    curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ctype);
+    snprintf(r->type, sizeof r->type, "%s", ctype ? ctype : "");
+    if (o->type && !type_is(r->type, o->type)) {
+        fail(err, errlen, "Content-Type is %s, not %s", ctype ? r->type : "missing", o->type);
+        return -1;
+    }
+    return 0;
+}
+
+int pp_https_get(const pp_https_opts *o, pp_https_reply *r, char *err, size_t errlen)
+{
+    memset(r, 0, sizeof *r);
+    pthread_once(&g_once, global_init);
+    double left = pp_timeout_left() - HTTPS_MARGIN;
+    if (g_init != CURLE_OK) {
+        fail(err, errlen, "libcurl: %s", curl_easy_strerror(g_init));
+        return -1;
+    }
+    if (left <= 0) {
+        fail(err, errlen, "no time left for %s", o->url);
+        return -2;
+    }
+    CURL *c = curl_easy_init();
+    if (!c) {
+        fail(err, errlen, "libcurl: cannot make a handle");
+        return -1;
+    }
+    sink s = {.max = o->max_body};
+    struct curl_slist *lists[3] = {0};
+    char ebuf[CURL_ERROR_SIZE] = "";
+    double t0 = pp_timeout_now();
+    setup(c, o, &s, lists, ebuf, left);
+    CURLcode rc = curl_easy_perform(c);
+    r->seconds = pp_timeout_now() - t0;
+    int ret = judge(c, rc, o, &s, r, ebuf, err, errlen);
+    if (ret == 0) {
+        r->body = s.data ? s.data : pp_xstrdup("");
+        r->len = s.len;
+    } else {
+        free(s.data);
+    }
+    for (int i = 0; i < 3; i++)
+        curl_slist_free_all(lists[i]);
+    curl_easy_cleanup(c);
+    return ret;
+}
+
+void pp_https_reply_free(pp_https_reply *r)
+{
+    free(r->body);
+    memset(r, 0, sizeof *r);
+}
