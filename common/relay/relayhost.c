@@ -327,9 +327,7 @@ static int client_settings(loader *l)
     if (!(v = param(l, "smtp_sender_dependent_authentication")))
         return -1;
     rh->sender_auth = strcasecmp(v, "yes") == 0;
-    if (!(v = param(l, "smtp_sasl_password_result_delimiter")))
-        return -1;
-    rh->cred_delim = *v ? *v : ':';
+    rh->cred_delim = ':'; /* Postfix 3.7 has no smtp_sasl_password_result_delimiter yet */
     /* SASL security options: those of the TLS state the session will be in. */
     const char *opts = rh->tls == PP_RH_TLS_VERIFY || rh->tls == PP_RH_TLS_SECURE
                            ? "smtp_sasl_tls_verified_security_options"

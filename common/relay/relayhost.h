@@ -43,7 +43,7 @@
  *	words (empty: every mechanism common/mail/sasl speaks), less PLAIN and LOGIN when
  *	security_options (smtp_sasl_security_options or its TLS forms) says noplaintext.
  *	pp_relayhost_split_cred() splits a password map value "user:password" at the first
- *	delim (smtp_sasl_password_result_delimiter), as Postfix does; 0, or -1 without user.
+ *	delim (":" in Postfix 3.7), as Postfix does; 0, or -1 without user.
  *
  *	pp_relayhost_load() reads what the smtp client would use (postconf -x, postconf -Mx):
  *	the transport (default_transport, or for sender the entry of
