@@ -162,6 +162,14 @@ run "$P" --relayhost -C "$R/norelay"
 check "no relay host configured: UNKNOWN" all_of "rc_is 3" \
     'first_has "no relay host: relayhost is empty"'
 
+cp -a "$C" "$R/may"
+postconf -c "$R/may" -e "config_directory = $R/may" "smtp_tls_security_level = may" \
+    "smtp_sasl_mechanism_filter =" "smtp_sasl_security_options = noplaintext, noanonymous"
+run "$P" --relayhost -C "$R/may"
+check "may: STARTTLS as offered, not verified; noplaintext leaves SCRAM" all_of "rc_is 0" \
+    'first_has "(STARTTLS, AUTH SCRAM-SHA-256)"' 'out_has "(certificate not verified)"' \
+    'out_has "TLS level may"'
+
 cp -a "$C" "$R/mx"
 postconf -c "$R/mx" -e "config_directory = $R/mx" "relayhost = relay.postprobe.test:$SUB" \
     "smtp_dns_support_level = enabled"
