@@ -137,6 +137,27 @@ pp_mail_session *pp_logincheck_start(pp_mail_proto proto, const pp_common *c, co
     return s;
 }
 
+pp_mail_session *pp_logincheck_start_opts(const pp_mail_opts *mo, const char *why)
+{
+    char err[256];
+    if (g.user || g.password || g.authfile || g.starttls || g.ssl || g.mech || g.sni ||
+        g.insecure)
+        pp_die(PP_UNKNOWN, "%s: -U, -P, --authfile, -S, -s, -A, --sni and --insecure do not "
+               "apply", why);
+    if (g.scram_min_iter < 0)
+        pp_die(PP_UNKNOWN, "--scram-min-iterations must not be negative");
+    g.mo = *mo;
+    g.mo.allow_plaintext = g.allow_plaintext;
+    g.mo.scram_min_iter = g.scram_min_iter;
+    if (g.cafile)
+        g.mo.cafile = g.cafile;
+    if (pp_mail_opts_check(&g.mo, err, sizeof err) != 0)
+        pp_die(PP_UNKNOWN, "%s", err);
+    pp_mail_session *s = pp_mail_new(&g.mo);
+    pp_mail_login(s);
+    return s;
+}
+
 /* ---- judging and perfdata ---- */
 
 static void add_phases(pp_mail_session *s, const pp_common *c, pp_result *r, bool with_total)
@@ -279,7 +300,7 @@ _Noreturn void pp_logincheck_finish(pp_mail_session *s, const pp_common *c, pp_r
     double total = pp_mail_time(s, PP_PHASE_TOTAL);
     pp_fmt_num(round(total * 10000) / 10000, num, sizeof num);
     const char *tls = g.mo.tls == PP_MAIL_IMPLICIT   ? "TLS"
-                      : g.mo.tls == PP_MAIL_PLAIN    ? "no TLS"
+                      : g.mo.tls == PP_MAIL_PLAIN || !pp_mail_tls_info(s) ? "no TLS"
                       : g.mo.proto == PP_MAIL_POP3   ? "STLS"
                                                      : "STARTTLS";
     if (g.mo.user)

@@ -6,6 +6,7 @@
  *	void pp_logincheck_plugin(pp_plugin *pl, const pp_opt *own);
  *	pp_mail_session *pp_logincheck_start(pp_mail_proto proto, const pp_common *c,
  *					     const char *helo);
+ *	pp_mail_session *pp_logincheck_start_opts(const pp_mail_opts *mo, const char *why);
  *	void pp_logincheck_logged_in(pp_mail_session *s, const pp_common *c, pp_result *r);
  *	_Noreturn void pp_logincheck_cmd_failed(pp_mail_session *s, const pp_common *c,
  *						pp_result *r, int status, const char *cmd,
@@ -27,6 +28,10 @@
  *	for a user, no CR or LF in what reaches a command), resolves the credentials (pp_secret_resolve; -P is then blanked in argv),
  *	picks the default port (SMTP 25/465, IMAP 143/993, POP3 110/995) and runs the login
  *	(helo: the SMTP EHLO name, NULL for this host's name).
+ *	pp_logincheck_start_opts() runs the login with options the plugin made itself (from
+ *	Postfix's configuration, say): only --allow-plaintext, --scram-min-iterations and
+ *	--cafile (which replaces mo->cafile) of the shared options apply; the others end the
+ *	run as UNKNOWN, "WHY: -U, -P, ... do not apply".
  *	Bad options end the run as UNKNOWN. It returns the session whether the login
  *	succeeded or not: the banner is there to be judged either way.
  *	pp_logincheck_logged_in() judges the banner (when one came) against --expect and
@@ -51,6 +56,7 @@
 void pp_logincheck_plugin(pp_plugin *pl, const pp_opt *own);
 pp_mail_session *pp_logincheck_start(pp_mail_proto proto, const pp_common *c,
                                      const char *helo);
+pp_mail_session *pp_logincheck_start_opts(const pp_mail_opts *mo, const char *why);
 void pp_logincheck_logged_in(pp_mail_session *s, const pp_common *c, pp_result *r);
 _Noreturn void pp_logincheck_cmd_failed(pp_mail_session *s, const pp_common *c, pp_result *r,
                                         int status, const char *cmd, const char *text);

@@ -155,6 +155,37 @@ static void offered_mechs(const pp_mail_session *s, pp_buf *out)
     free(copy);
 }
 
+/* Whether mech is in the list allowed (blank or comma separated, any case). */
+static bool mech_allowed(const char *allowed, const char *mech, size_t len)
+{
+    const char *p = allowed;
+    size_t n;
+    while ((n = strcspn(p += strspn(p, " ,\t"), " ,\t")) > 0) {
+        if (n == len && strncasecmp(p, mech, len) == 0)
+            return true;
+        p += n;
+    }
+    return false;
+}
+
+/* The offer less what o.mechs leaves out (Postfix's smtp_sasl_mechanism_filter). */
+static void filter_mechs(const pp_mail_session *s, pp_buf *offered)
+{
+    if (!s->o.mechs || !offered->s)
+        return;
+    pp_buf kept;
+    pp_buf_init(&kept);
+    const char *p = offered->s;
+    size_t n;
+    while ((n = strcspn(p += strspn(p, " "), " ")) > 0) {
+        if (mech_allowed(s->o.mechs, p, n))
+            pp_buf_printf(&kept, "%s%.*s", kept.len ? " " : "", (int)n, p);
+        p += n;
+    }
+    pp_buf_free(offered);
+    *offered = kept;
+}
+
 /* ---- the conversation ---- */
 
 static void on_trace(void *ctx, bool out, const char *line, size_t len)
@@ -516,10 +547,15 @@ static int choose(pp_mail_session *s, char *how, size_t len)
     pp_buf offered;
     pp_buf_init(&offered);
     offered_mechs(s, &offered);
+    char *all = pp_xstrdup(offered.s ? offered.s : "");
+    filter_mechs(s, &offered);
     const char *list = offered.s ? offered.s : "";
     char why[256];
     int rc = 0;
-    if (m && strcasecmp(m, "+LOGIN") == 0 && s->o.proto == PP_MAIL_IMAP) {
+    if (*all && !*list) {
+        rc = fail(s, PP_CRITICAL, "no usable AUTH mechanism (server offers %s, allowed: %s)",
+                  all, s->o.mechs);
+    } else if (m && strcasecmp(m, "+LOGIN") == 0 && s->o.proto == PP_MAIL_IMAP) {
         snprintf(how, len, "LOGIN command");
     } else if (m && strcasecmp(m, "+USER") == 0 && s->o.proto == PP_MAIL_POP3) {
         snprintf(how, len, "USER/PASS");
@@ -562,6 +598,7 @@ static int choose(pp_mail_session *s, char *how, size_t len)
             rc = no_auth(s);
     }
     pp_buf_free(&offered);
+    free(all);
     return rc;
 }
 
@@ -633,7 +670,9 @@ int pp_mail_login(pp_mail_session *s)
         return 0;
     if (greet(s) != 0 || ask_caps(s, false) != 0)
         return -1;
-    if (s->o.tls == PP_MAIL_STARTTLS && (starttls(s) != 0 || ask_caps(s, true) != 0))
+    bool want_tls = s->o.tls == PP_MAIL_STARTTLS &&
+                    (!s->o.tls_optional || has_cap(s, starttls_verb(s)));
+    if (want_tls && (starttls(s) != 0 || ask_caps(s, true) != 0))
         return -1;
     return s->o.user ? authenticate(s) : 0;
 }

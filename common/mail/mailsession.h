@@ -70,6 +70,12 @@
  *	SNI, user, password, mechanism, EHLO name) holds a CR or LF, else -1 with "the
  *	password holds a line break ..." in err (never the value); the plugins call it when
  *	parsing options (UNKNOWN), and pp_mail_login() refuses such options as well.
+ *	With o->tls_optional a PP_MAIL_STARTTLS session says STARTTLS only when the server
+ *	offers it (Postfix's "may" level), and goes on in the clear otherwise, where the rule
+ *	on credentials above holds. o->mechs (blank or comma separated, any case) keeps out
+ *	of the server's offer every mechanism it does not name, as Postfix's
+ *	smtp_sasl_mechanism_filter does; a server left with none is "no usable AUTH mechanism
+ *	(server offers X, allowed: Y)".
  *	o->scram_min_iter (0: 4096) is the smallest SCRAM iteration count accepted
  *	(common/mail/sasl); a user name or password that SASLprep refuses is UNKNOWN.
  *	The transcript has one line per line of the conversation ("C: ...", "S: ..."), with
@@ -124,6 +130,8 @@ typedef struct pp_mail_opts {
     const char *helo;     /* SMTP EHLO name; NULL: this host's name */
     bool allow_plaintext; /* credentials may be sent without TLS */
     long scram_min_iter;  /* the smallest SCRAM iteration count accepted; 0: 4096 */
+    bool tls_optional;    /* STARTTLS only when offered (Postfix's "may" level) */
+    const char *mechs;    /* the SASL mechanisms that may be used (blank separated); NULL: all */
 } pp_mail_opts;
 
 typedef struct pp_mail_session pp_mail_session;
