@@ -257,27 +257,27 @@ static void run_probe(const pp_common *c, probe *p)
 /* The OpenMetrics families (core/metrics.h). postfix_exporter's postfix_showq_message_*
  * are histograms of single messages; these are per-queue totals, so they have their own names. */
 static const pp_family fam_messages = {"postfix_queue_messages", PP_GAUGE,
-                                       "messages in the queue"};
+                                       "messages in the queue", 0};
 static const pp_family fam_recipients = {"postfix_queue_recipients", PP_GAUGE,
-                                         "recipients of the messages in the queue"};
+                                         "recipients of the messages in the queue", 0};
 static const pp_family fam_size = {"postfix_queue_size_bytes", PP_GAUGE,
-                                   "size of the queue files in the queue"};
+                                   "size of the queue files in the queue", 0};
 static const pp_family fam_oldest = {"postfix_queue_oldest_message_age_seconds", PP_GAUGE,
-                                     "age of the oldest message in the queue (0 when empty)"};
+                                     "age of the oldest message in the queue (0 when empty)", 0};
 static const pp_family fam_expired = {"postfix_queue_expired_messages", PP_GAUGE,
-                                      "messages force-expired (postsuper -e) in the queue"};
+                                      "messages force-expired (postsuper -e) in the queue", 0};
 static const pp_family fam_age = {"postfix_queue_age_messages", PP_GAUGE,
                                   "messages by age as qshape buckets them: age below the "
-                                  "bound in minutes and at or above the previous one"};
+                                  "bound in minutes and at or above the previous one", 0};
 static const pp_family fam_corrupt = {"postfix_queue_corrupt_files", PP_GAUGE,
-                                      "unreadable or malformed queue files, all queues"};
+                                      "unreadable or malformed queue files, all queues", 0};
 static const pp_family fam_older = {"postfix_queue_older_messages", PP_GAUGE,
                                     "messages in incoming, active and deferred older than "
-                                    "--older-than (label age_seconds)"};
+                                    "--older-than (label age_seconds)", 0};
 static const pp_family fam_total = {"postfix_queue_total_messages", PP_GAUGE,
-                                    "messages in the queues the check judges (-q)"};
+                                    "messages in the queues the check judges (-q)", 0};
 static const pp_family fam_busiest = {"postfix_queue_busiest_domain_addresses", PP_GAUGE,
-                                      "addresses of the busiest domain in the queues"};
+                                      "addresses of the busiest domain in the queues", 0};
 
 static void perf(pp_result *r, const char *label, double v, const char *uom, const pp_thresh *t,
                  const pp_family *f, const char *mlabels)

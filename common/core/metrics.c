@@ -88,7 +88,8 @@ static void sample(const pp_perf *p, const char *name, const char *instance, pp_
         pp_buf_puts(&labels, p->mlabels);
     if (instance)
         pp_mlabel(&labels, "postfix_instance", instance);
-    pp_fmt_num(p->value * (u ? u->scale : 1), num, sizeof num);
+    double scale = p->family && p->family->scale > 0 ? p->family->scale : u ? u->scale : 1;
+    pp_fmt_num(p->value * scale, num, sizeof num);
     pp_buf_puts(out, name);
     if (labels.len)
         pp_buf_printf(out, "{%s}", labels.s);

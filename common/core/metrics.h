@@ -16,7 +16,8 @@
  *	(check_postfix_log keeps its names), postfix_ for other figures of Postfix itself, and
  *	postprobe_ for what a probe measures from outside (logins, TLS, DNS).
  *	The item's value is converted from its perfdata UOM to the base unit (ms and us to
- *	seconds, KB..TB to bytes, % to a ratio). An item without a family gets the name
+ *	seconds, KB..TB to bytes, % to a ratio), or by the family's scale where the UOM cannot
+ *	say (days to seconds). An item without a family gets the name
  *	postprobe_<service>_<label><unit suffix> and a HELP made from its label.
  *	pp_metrics_render() writes, family by family in the order they first appear, # HELP,
  *	# TYPE and the samples (all of a family's samples together, as the format wants), then

@@ -41,6 +41,7 @@ typedef struct pp_family {
     const char *name; /* with its unit suffix (_seconds, _bytes, _ratio), _total if a counter */
     pp_mtype type;
     const char *help;
+    double scale; /* value to base unit where the UOM cannot say (days: 86400); 0: the UOM's */
 } pp_family;
 
 typedef struct pp_perf {

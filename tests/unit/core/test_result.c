@@ -121,9 +121,9 @@ static void test_json_not_utf8(void **state)
     pp_result_free(r);
 }
 
-static const pp_family fam_msgs = {"postfix_queue_messages", PP_GAUGE, "messages in the queue"};
+static const pp_family fam_msgs = {"postfix_queue_messages", PP_GAUGE, "messages in the queue", 0};
 static const pp_family fam_share = {"postfix_verify_undeliverable_ratio", PP_GAUGE,
-                                    "share \\ of\nresults"};
+                                    "share \\ of\nresults", 0};
 
 /* Families: HELP and TYPE for each, samples together, units converted to the base unit (ms
  * to seconds, % to a 0..1 ratio); an item without a family gets a name and a HELP. */
