@@ -5,6 +5,7 @@
 # warning: HELP and TYPE for every family, counters ending in _total, base units), and a
 # real node_exporter on loopback with --collector.textfile.directory over all of them scrapes
 # them together with node_textfile_scrape_error 0 and every check's postprobe_check_state.
+# Every family is listed in docs/perfdata.md.
 set -uo pipefail
 # shellcheck source=lib/common.bash
 . "$(dirname "$0")/lib/common.bash"
@@ -54,6 +55,13 @@ for f in "$DIR"/*.prom; do
         '[ -z "$OUT$ERR" ]'
     check "$name: no family without HELP" \
         [ "$(grep -c '^# TYPE' "$f")" = "$(grep -c '^# HELP' "$f")" ]
+done
+# The reference lists every family a plugin prints (check_snmp_extend's are the remote
+# plugins' labels): a renamed family is a conscious change of docs/perfdata.md and NEWS.
+for f in "$DIR"/*.prom; do
+    for fam in $(sed -n 's/^# TYPE \([a-z0-9_]*\) .*/\1/p' "$f" | grep -v '^postprobe_extend_'); do
+        check "docs/perfdata.md lists $fam" grep -qF "\`$fam\`" "$PP_SOURCE_DIR/docs/perfdata.md"
+    done
 done
 # The plugins' files all present: a plugin added later is in this list or the test says so.
 check "every plugin was run" [ "$(ls "$DIR"/*.prom | wc -l)" = "$(ls "$B" | grep -c '^check_')" ]
