@@ -50,6 +50,7 @@ void pp_output_target(const char *instance, const char *file)
 }
 
 const char *pp_output_service(void) { return g_service; }
+const char *pp_output_file(void) { return g_outfile; }
 pp_format pp_output_format(void) { return g_format; }
 int pp_output_verbose(void) { return g_verbose; }
 

@@ -34,7 +34,8 @@ void pp_output_target(const char *instance, const char *file);
  *	a label in the OpenMetrics rendering, core/metrics.h) and the --output file (or NULL).
  *	pp_result_exit() prints and exits with the state; with an output file it writes the
  *	rendering there atomically instead (core/outfile.h) and prints nothing, unless the
- *	write fails: then one UNKNOWN line naming the file and the reason, exit 3.
+ *	write fails: then one UNKNOWN line naming the file and the reason, exit 3. The -t
+ *	limit writes its UNKNOWN there too (core/timeout.c). pp_output_file() gives the file.
  *	pp_die() ends the run at once with one sub-result: for errors that stop the check.
  */
 #ifndef PP_RESULT_H
@@ -56,6 +57,7 @@ typedef struct pp_result pp_result;
 void pp_output_setup(const char *service, pp_format fmt, int verbose);
 void pp_output_target(const char *instance, const char *file);
 const char *pp_output_service(void);
+const char *pp_output_file(void);
 pp_format pp_output_format(void);
 int pp_output_verbose(void);
 int pp_format_parse(const char *text, pp_format *fmt);
