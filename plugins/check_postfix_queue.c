@@ -260,15 +260,39 @@ static void run_probe(const pp_common *c, probe *p)
 
 /* ---- judge ---- */
 
+/* The OpenMetrics families (core/metrics.h). postfix_exporter's postfix_showq_message_*
+ * are histograms of single messages; these are per-queue totals, so they have their own names. */
+static const pp_family fam_messages = {"postfix_queue_messages", PP_GAUGE,
+                                       "messages in the queue", 0};
+static const pp_family fam_recipients = {"postfix_queue_recipients", PP_GAUGE,
+                                         "recipients of the messages in the queue", 0};
+static const pp_family fam_size = {"postfix_queue_size_bytes", PP_GAUGE,
+                                   "size of the queue files in the queue", 0};
+static const pp_family fam_oldest = {"postfix_queue_oldest_message_age_seconds", PP_GAUGE,
+                                     "age of the oldest message in the queue (0 when empty)", 0};
+static const pp_family fam_expired = {"postfix_queue_expired_messages", PP_GAUGE,
+                                      "messages force-expired (postsuper -e) in the queue", 0};
+static const pp_family fam_age = {"postfix_queue_age_messages", PP_GAUGE,
+                                  "messages by age as qshape buckets them: age below the "
+                                  "bound in minutes and at or above the previous one", 0};
+static const pp_family fam_corrupt = {"postfix_queue_corrupt_files", PP_GAUGE,
+                                      "unreadable or malformed queue files, all queues", 0};
+static const pp_family fam_older = {"postfix_queue_older_messages", PP_GAUGE,
+                                    "messages in incoming, active and deferred older than "
+                                    "--older-than (label age_seconds)", 0};
+static const pp_family fam_total = {"postfix_queue_total_messages", PP_GAUGE,
+                                    "messages in the queues the check judges (-q)", 0};
+static const pp_family fam_busiest = {"postfix_queue_busiest_domain_addresses", PP_GAUGE,
+                                      "addresses of the busiest domain in the queues", 0};
+
 static void perf(pp_result *r, const char *label, double v, const char *uom, const pp_thresh *t,
-                 const char *metric, const char *mlabels)
+                 const pp_family *f, const char *mlabels)
 {
     pp_perf p = pp_perf_make(label, v, uom);
     if (t)
         pp_perf_thresh(&p, t);
     pp_perf_minmax(&p, true, 0, false, 0);
-    p.metric = metric;
-    p.mlabels = mlabels;
+    pp_perf_family(&p, f, mlabels);
     pp_result_perf(r, &p);
 }
 
@@ -323,7 +347,7 @@ static void queue_buckets(pp_result *r, pp_sub *sub, const probe *p, pp_queue q)
             continue;
         snprintf(label, sizeof label, "%s_age_%s", pp_queue_name(q), head);
         snprintf(mlabels, sizeof mlabels, "queue=\"%s\",minutes=\"%s\"", pp_queue_name(q), head);
-        perf(r, label, (double)qq->bucket[i], "", NULL, "postfix_queue_age_messages", mlabels);
+        perf(r, label, (double)qq->bucket[i], "", NULL, &fam_age, mlabels);
     }
     pp_sub_detail(sub, "messages by age in minutes (below the bound): %s", b.s);
     pp_buf_free(&b);
@@ -348,16 +372,16 @@ static void judge_queue(pp_result *r, const probe *p, pp_queue q)
                                                plural(qq->recipients), size, age)
                                : pp_result_add(r, st, "%s: 0 messages", name);
     snprintf(ml, sizeof ml, "queue=\"%s\"", name);
-    perf(r, name, (double)qq->messages, "", &opt_queue[q], "postfix_queue_messages", ml);
+    perf(r, name, (double)qq->messages, "", &opt_queue[q], &fam_messages, ml);
     snprintf(label, sizeof label, "%s_recipients", name);
-    perf(r, label, (double)qq->recipients, "", NULL, "postfix_queue_recipients", ml);
+    perf(r, label, (double)qq->recipients, "", NULL, &fam_recipients, ml);
     snprintf(label, sizeof label, "%s_size", name);
-    perf(r, label, (double)qq->bytes, "B", NULL, "postfix_queue_size_bytes", ml);
+    perf(r, label, (double)qq->bytes, "B", NULL, &fam_size, ml);
     snprintf(label, sizeof label, "%s_oldest", name);
     perf(r, label, oldest, "s", (AGE_QUEUES & PP_QUEUE_BIT(q)) ? &opt_oldest : NULL,
-         "postfix_queue_oldest_age_seconds", ml);
+         &fam_oldest, ml);
     snprintf(label, sizeof label, "%s_expired", name);
-    perf(r, label, (double)qq->expired, "", NULL, "postfix_queue_expired_messages", ml);
+    perf(r, label, (double)qq->expired, "", NULL, &fam_expired, ml);
     queue_buckets(r, sub, p, q);
     queue_domains(r, p, q);
 }
@@ -380,7 +404,7 @@ static void judge_corrupt(pp_result *r, const probe *p)
             if (pp_qstats_get(p->st, q)->corrupt_why[i])
                 pp_sub_detail(sub, "%s", pp_qstats_get(p->st, q)->corrupt_why[i]);
     perf(r, "corrupt", (double)n, "", &opt_queue[PP_QUEUE_CORRUPT],
-         "postfix_queue_corrupt_files", NULL);
+         &fam_corrupt, NULL);
 }
 
 static void judge_ages(pp_result *r, const probe *p)
@@ -405,7 +429,7 @@ static void judge_ages(pp_result *r, const probe *p)
     pp_result_add(r, pp_thresh_judge(&opt_older, (double)older), "%lu message%s older than %s",
                   older, plural(older), age);
     snprintf(ml, sizeof ml, "age_seconds=\"%ld\"", opt_older_than);
-    perf(r, "older", (double)older, "", &opt_older, "postfix_queue_older_messages", ml);
+    perf(r, "older", (double)older, "", &opt_older, &fam_older, ml);
 }
 
 static void judge_domain(pp_result *r, const probe *p)
@@ -421,7 +445,7 @@ static void judge_domain(pp_result *r, const probe *p)
                       "%lu %s", opt_sender ? "sender" : "recipient", d->name, count,
                       opt_sender ? "messages" : "recipients");
     perf(r, "busiest_domain", (double)count, "", &opt_domain,
-         "postfix_queue_busiest_domain_addresses", NULL);
+         &fam_busiest, NULL);
 }
 
 /* The total, the source (-v) and the summary line. */
@@ -448,7 +472,7 @@ static void judge_total(pp_result *r, const probe *p, const pp_common *c)
     else
         pp_sub_detail(sub, "source: showq through postqueue -j%s%s", p->why[0] ? ", because " : "",
                       p->why);
-    perf(r, "total", (double)total, "", &c->thresh, "postfix_queue_total_messages", NULL);
+    perf(r, "total", (double)total, "", &c->thresh, &fam_total, NULL);
     if (p->scan.errors)
         pp_result_add(r, PP_UNKNOWN, "%lu queue files could not be read (%s)", p->scan.errors,
                       p->scan.first_error);

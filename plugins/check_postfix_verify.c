@@ -181,12 +181,30 @@ static void scan(const pp_vcache_settings *s, long long now, figures *f, char **
            e == ENOENT ? " (verify(8) creates it at its first probe: none yet?)" : "");
 }
 
-static void perf(pp_result *r, const char *label, double v, const char *uom, const pp_thresh *t)
+/* The OpenMetrics families (core/metrics.h): the four results one family with a status
+ * label; the share of undeliverable results a 0..1 ratio. */
+#define FAM(v, n, h) static const pp_family v = {"postfix_verify_" n, PP_GAUGE, h, 0}
+FAM(fam_entries, "cache_entries", "entries in the verify(8) cache");
+FAM(fam_results, "cache_results", "cache entries by probe result (status)");
+FAM(fam_share, "undeliverable_ratio", "undeliverable among the entries with a result");
+FAM(fam_malformed, "cache_malformed_entries", "entries not status:probed:updated:text");
+FAM(fam_outstanding, "outstanding_probes", "probes sent without a result yet");
+FAM(fam_lost, "lost_probes", "probes with no result after the probe time to live");
+FAM(fam_refreshing, "refreshing_entries", "deliverable entries re-probed without a result");
+FAM(fam_expired, "expired_entries", "entries past their expire time");
+FAM(fam_cleanup_age, "cleanup_age_seconds", "time since the last completed cache cleanup");
+FAM(fam_cleanup_lag, "cleanup_lag_seconds", "how far the last cleanup lags behind the last "
+    "cache update");
+FAM(fam_newest, "newest_result_age_seconds", "age of the newest probe result in the cache");
+
+static void perf(pp_result *r, const char *label, double v, const char *uom, const pp_thresh *t,
+                 const pp_family *f, const char *mlabels)
 {
     pp_perf p = pp_perf_make(label, v, uom);
     if (t)
         pp_perf_thresh(&p, t);
     pp_perf_minmax(&p, true, 0, strcmp(uom, "%") == 0, 100);
+    pp_perf_family(&p, f, mlabels);
     pp_result_perf(r, &p);
 }
 
@@ -213,13 +231,14 @@ static void judge_counts(pp_result *r, const figures *f, const pp_common *c)
     if (f->malformed)
         pp_result_add(r, PP_WARNING, "%zu malformed entries (not status:probed:updated:text)",
                       f->malformed);
-    perf(r, "entries", (double)f->entries, "", &opt_entries);
-    perf(r, "deliverable", (double)f->count[0], "", NULL);
-    perf(r, "deferred", (double)f->count[1], "", NULL);
-    perf(r, "undeliverable", (double)bad, "", &opt_count);
-    perf(r, "in_progress", (double)f->count[3], "", NULL);
-    perf(r, "undeliverable_share", share, "%", &c->thresh);
-    perf(r, "malformed", (double)f->malformed, "", NULL);
+    perf(r, "entries", (double)f->entries, "", &opt_entries, &fam_entries, NULL);
+    perf(r, "deliverable", (double)f->count[0], "", NULL, &fam_results, "status=\"deliverable\"");
+    perf(r, "deferred", (double)f->count[1], "", NULL, &fam_results, "status=\"deferred\"");
+    perf(r, "undeliverable", (double)bad, "", &opt_count, &fam_results,
+         "status=\"undeliverable\"");
+    perf(r, "in_progress", (double)f->count[3], "", NULL, &fam_results, "status=\"in_progress\"");
+    perf(r, "undeliverable_share", share, "%", &c->thresh, &fam_share, NULL);
+    perf(r, "malformed", (double)f->malformed, "", NULL, &fam_malformed, NULL);
 }
 
 /* verify(8) runs on demand, and as it starts it cleans up when the last cleanup completed more
@@ -251,9 +270,11 @@ static void judge_cleanup(pp_result *r, const figures *f, const pp_vcache_settin
                       "before the last cache update (interval %s)", age, lag, interval);
     pp_perf p = pp_perf_make("cleanup_age", f->last_cleanup ? (double)(now - f->last_cleanup)
                                                             : NAN, "s");
+    pp_perf_family(&p, &fam_cleanup_age, NULL);
     pp_result_perf(r, &p);
     p = pp_perf_make("cleanup_lag", judged ? (double)behind : NAN, "s");
     pp_perf_thresh(&p, &cleanup);
+    pp_perf_family(&p, &fam_cleanup_lag, NULL);
     pp_result_perf(r, &p);
 }
 
@@ -278,12 +299,13 @@ static void judge_times(pp_result *r, const figures *f, const pp_vcache_settings
         pp_result_add(r, PP_OK, "%zu deliverable addresses re-probed without a new result: "
                       "verify(8) ignores a failed refresh probe and keeps the OK result until "
                       "it expires (%s)", f->refreshing, expire);
-    perf(r, "outstanding", (double)f->outstanding, "", &opt_outstanding);
-    perf(r, "lost_probes", (double)f->lost, "", NULL);
-    perf(r, "refreshing", (double)f->refreshing, "", NULL);
-    perf(r, "expired", (double)f->expired, "", &opt_expired);
+    perf(r, "outstanding", (double)f->outstanding, "", &opt_outstanding, &fam_outstanding, NULL);
+    perf(r, "lost_probes", (double)f->lost, "", NULL, &fam_lost, NULL);
+    perf(r, "refreshing", (double)f->refreshing, "", NULL, &fam_refreshing, NULL);
+    perf(r, "expired", (double)f->expired, "", &opt_expired, &fam_expired, NULL);
     pp_perf p = pp_perf_make("newest_age", f->newest ? newest_age : NAN, "s");
     pp_perf_thresh(&p, &opt_update_age);
+    pp_perf_family(&p, &fam_newest, NULL);
     pp_result_perf(r, &p);
 }
 

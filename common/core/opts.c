@@ -32,6 +32,7 @@ typedef struct merged {
 
 static pp_common g_c; /* destinations of the shared options during a parse */
 static bool g_help, g_version, g_v4, g_v6;
+static const char *g_output;
 
 static void add(merged *m, pp_opt o)
 {
@@ -73,6 +74,11 @@ static merged build(const pp_plugin *pl)
     if (!own_opt(pl, "format"))
         add(&m, (pp_opt){"format", 0, "FORMAT", PP_OPT_FUNC, &g_c.format,
                          "nagios (default), json or openmetrics", fn_format});
+    if (!own_opt(pl, "format"))
+        add(&m, (pp_opt){"output", 0, "FILE", PP_OPT_STR, &g_output,
+                         "write the output to FILE instead of stdout, atomically (a "
+                         "temporary file renamed over it): for node_exporter's textfile "
+                         "collector", NULL});
     if (pl->use & PP_USE_HOST) {
         add(&m, (pp_opt){"hostname", 'H', "HOST", PP_OPT_STR, &g_c.host,
                          "host name or address to connect to", NULL});
@@ -359,6 +365,7 @@ void pp_opts_parse(const pp_plugin *pl, int argc, char **argv, pp_common *c)
     g_c.timeout_state = PP_UNKNOWN;
     g_c.family = AF_UNSPEC;
     g_help = g_version = g_v4 = g_v6 = false;
+    g_output = NULL;
     /* Errors found while parsing are printed in nagios format until --format is known. */
     pp_output_setup(pl->service, PP_FMT_NAGIOS, 0);
 
@@ -413,6 +420,7 @@ void pp_opts_parse(const pp_plugin *pl, int argc, char **argv, pp_common *c)
 
     *c = g_c;
     pp_output_setup(pl->service, c->format, c->verbose);
+    pp_output_target(c->config_dir, g_output);
     pp_timeout_arm(c->timeout, c->timeout_state);
 
     pp_buf_free(&shorts);

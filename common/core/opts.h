@@ -10,11 +10,14 @@
  *	purpose, usage synopsis, notes, which shared option groups it takes, and a table of its
  *	own options (ended by an entry with a NULL name). Always present: -h/--help,
  *	-V/--version, -v/--verbose (repeatable), -t/--timeout=SECONDS[:STATE] (default 10 s,
- *	state UNKNOWN) and --format=nagios|json|openmetrics. PP_USE_HOST adds -H/--hostname,
- *	-p/--port, -4, -6; PP_USE_THRESH adds -w/--warning and -c/--critical (ranges, judging
- *	pl->thresh_what); PP_USE_CONFDIR adds -C/--config-dir (a Postfix config directory).
+ *	state UNKNOWN), --format=nagios|json|openmetrics and --output=FILE (the rendering
+ *	written to FILE atomically instead of stdout, core/outfile.h). PP_USE_HOST adds
+ *	-H/--hostname, -p/--port, -4, -6; PP_USE_THRESH adds -w/--warning and -c/--critical
+ *	(ranges, judging pl->thresh_what); PP_USE_CONFDIR adds -C/--config-dir (a Postfix
+ *	config directory).
  *	A tool with output of another kind may declare its own "format" option, which then
- *	replaces the shared one; pl->default_timeout (0: 10 s) sets the -t default.
+ *	replaces the shared one (and takes no --output); pl->default_timeout (0: 10 s) sets
+ *	the -t default.
  *	--help ends with pl->examples (each printed as one unwrapped command line with its
  *	explanation below), the range syntax where an option takes a range (RANGE or W,C),
  *	the exit states unless PP_USE_TOOL (a tool exits 0 or 3 and says so in its notes),

@@ -70,3 +70,23 @@ void pp_perf_format(const pp_perf *p, pp_buf *out)
     for (int i = 0; i <= last; i++)
         pp_buf_printf(out, ";%s", fields[i]);
 }
+
+void pp_perf_family(pp_perf *p, const pp_family *f, const char *mlabels)
+{
+    p->family = f;
+    p->mlabels = mlabels && *mlabels ? mlabels : NULL;
+}
+
+void pp_mlabel(pp_buf *out, const char *name, const char *value)
+{
+    pp_buf_printf(out, "%s%s=\"", out->len ? "," : "", name);
+    for (const char *c = value; *c; c++) {
+        if (*c == '\\' || *c == '"')
+            pp_buf_putc(out, '\\');
+        if (*c == '\n')
+            pp_buf_puts(out, "\\n");
+        else
+            pp_buf_putc(out, *c);
+    }
+    pp_buf_putc(out, '"');
+}

@@ -5,7 +5,6 @@
 #include "core/result.h"
 #include "core/timeout.h"
 
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +12,8 @@
 #include <strings.h>
 
 #include "core/json.h"
+#include "core/metrics.h"
+#include "core/outfile.h"
 
 struct pp_sub {
     pp_state state;
@@ -33,6 +34,8 @@ struct pp_result {
 static const char *g_service = "POSTPROBE";
 static pp_format g_format = PP_FMT_NAGIOS;
 static int g_verbose;
+static const char *g_instance;
+static const char *g_outfile;
 
 void pp_output_setup(const char *service, pp_format fmt, int verbose)
 {
@@ -41,7 +44,14 @@ void pp_output_setup(const char *service, pp_format fmt, int verbose)
     g_verbose = verbose;
 }
 
+void pp_output_target(const char *instance, const char *file)
+{
+    g_instance = instance;
+    g_outfile = file;
+}
+
 const char *pp_output_service(void) { return g_service; }
+const char *pp_output_file(void) { return g_outfile; }
 pp_format pp_output_format(void) { return g_format; }
 int pp_output_verbose(void) { return g_verbose; }
 
@@ -93,7 +103,6 @@ void pp_result_free(pp_result *r)
     for (size_t i = 0; i < r->nperf; i++) {
         free((char *)r->perf[i].label);
         free((char *)r->perf[i].uom);
-        free((char *)r->perf[i].metric);
         free((char *)r->perf[i].mlabels);
     }
     free(r->subs);
@@ -161,7 +170,6 @@ void pp_result_perf(pp_result *r, const pp_perf *p)
     *q = *p;
     q->label = pp_xstrdup(p->label);
     q->uom = pp_xstrdup(p->uom ? p->uom : "");
-    q->metric = dup_or_null(p->metric);
     q->mlabels = dup_or_null(p->mlabels);
 }
 
@@ -302,89 +310,10 @@ static void render_json(const pp_result *r, pp_buf *out)
 
 /* ---- OpenMetrics ---- */
 
-typedef struct om_unit {
-    const char *uom;
-    const char *suffix;
-    double scale;
-} om_unit;
-
-static const om_unit om_units[] = {
-    {"s", "_seconds", 1},       {"ms", "_seconds", 1e-3}, {"us", "_seconds", 1e-6},
-    {"B", "_bytes", 1},         {"KB", "_bytes", 1e3},    {"MB", "_bytes", 1e6},
-    {"GB", "_bytes", 1e9},      {"TB", "_bytes", 1e12},   {"%", "_percent", 1},
-    {"c", "_total", 1},
-};
-
-static const om_unit *om_unit_of(const char *uom)
-{
-    for (size_t i = 0; i < sizeof om_units / sizeof om_units[0]; i++)
-        if (strcmp(om_units[i].uom, uom) == 0)
-            return &om_units[i];
-    return NULL;
-}
-
-static void om_sanitize(pp_buf *out, const char *s)
-{
-    for (const char *c = s; *c; c++)
-        pp_buf_putc(out, isalnum((unsigned char)*c) ? (char)tolower((unsigned char)*c) : '_');
-}
-
-static void om_name(const pp_perf *p, pp_buf *out)
-{
-    const om_unit *u = om_unit_of(p->uom);
-    if (p->metric) {
-        pp_buf_puts(out, p->metric);
-        return;
-    }
-    pp_buf_puts(out, "postprobe_");
-    om_sanitize(out, g_service);
-    pp_buf_putc(out, '_');
-    om_sanitize(out, p->label);
-    if (u && u->uom[0] != 'c')
-        pp_buf_puts(out, u->suffix);
-}
-
 static void render_openmetrics(const pp_result *r, pp_buf *out)
 {
-    pp_buf name, other;
-    bool *done = pp_xcalloc(r->nperf + 1, sizeof *done);
-
-    pp_buf_init(&name);
-    pp_buf_init(&other);
-    /* A metric family's samples must be contiguous: emit each name once, with all of its
-     * items, in the order names first appear. */
-    for (size_t i = 0; i < r->nperf; i++) {
-        if (done[i])
-            continue;
-        pp_buf_reset(&name);
-        om_name(&r->perf[i], &name);
-        const om_unit *u = om_unit_of(r->perf[i].uom);
-        bool counter = u && u->uom[0] == 'c';
-        pp_buf_printf(out, "# TYPE %s %s\n", name.s, counter ? "counter" : "gauge");
-        for (size_t j = i; j < r->nperf; j++) {
-            const pp_perf *p = &r->perf[j];
-            pp_buf_reset(&other);
-            om_name(p, &other);
-            if (done[j] || strcmp(other.s, name.s) != 0)
-                continue;
-            done[j] = true;
-            const om_unit *pu = om_unit_of(p->uom);
-            char num[64];
-            pp_fmt_num(p->value * (pu ? pu->scale : 1), num, sizeof num);
-            pp_buf_printf(out, "%s%s", name.s, counter ? "_total" : "");
-            if (p->mlabels)
-                pp_buf_printf(out, "{%s}", p->mlabels);
-            pp_buf_printf(out, " %s\n", strcmp(num, "U") == 0 ? "NaN" : num);
-        }
-    }
-    pp_buf_puts(out, "# TYPE postprobe_check_state gauge\n");
-    pp_buf_puts(out, "# HELP postprobe_check_state 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN\n");
-    pp_buf_puts(out, "postprobe_check_state{check=\"");
-    om_sanitize(out, g_service);
-    pp_buf_printf(out, "\"} %d\n# EOF\n", (int)pp_result_state(r));
-    pp_buf_free(&name);
-    pp_buf_free(&other);
-    free(done);
+    pp_metrics_ctx ctx = {g_service, g_instance, pp_result_state(r)};
+    pp_metrics_render(r->perf, r->nperf, &ctx, out);
 }
 
 void pp_result_render(const pp_result *r, pp_buf *out)
@@ -410,9 +339,16 @@ _Noreturn void pp_result_exit(pp_result *r)
     /* The verdict is out: a -t alarm during exit (a sanitizer's leak check, a loaded
      * machine) must not print a second status line. */
     pp_timeout_disarm();
-    fputs(pp_buf_str(&out), stdout);
-    fflush(stdout);
     pp_state st = pp_result_state(r);
+    char err[512];
+    if (g_outfile && pp_outfile_write(g_outfile, out.s, out.len, err, sizeof err) != 0) {
+        /* The file keeps what it had: say why on the one channel left, stdout. */
+        printf("%s UNKNOWN - %s\n", g_service, err);
+        st = PP_UNKNOWN;
+    } else if (!g_outfile) {
+        fputs(pp_buf_str(&out), stdout);
+    }
+    fflush(stdout);
     pp_buf_free(&out);
     pp_result_free(r);
     exit((int)st);

@@ -4,6 +4,8 @@
  *	result - what a check found, and its Nagios, JSON and OpenMetrics renderings
  * SYNOPSIS
  *	void pp_output_setup(const char *service, pp_format fmt, int verbose);
+void pp_output_target(const char *instance, const char *file);
+ *	void pp_output_target(const char *instance, const char *file);
  *	pp_result *pp_result_new(void);
  *	void pp_result_summary(pp_result *r, const char *fmt, ...);
  *	pp_sub *pp_result_add(pp_result *r, pp_state s, const char *fmt, ...);
@@ -29,7 +31,12 @@
  *	(without one, the problems alone, or when all is OK the sub-results' texts). With a single sub-result and no summary the
  *	long output would only repeat the first line, so it is left out.
  *	pp_output_setup() records the service name, format and verbosity from the options; it
- *	is called by pp_opts_parse(). pp_result_exit() prints and exits with the state.
+ *	is called by pp_opts_parse(), and so is pp_output_target(): the Postfix instance (-C,
+ *	a label in the OpenMetrics rendering, core/metrics.h) and the --output file (or NULL).
+ *	pp_result_exit() prints and exits with the state; with an output file it writes the
+ *	rendering there atomically instead (core/outfile.h) and prints nothing, unless the
+ *	write fails: then one UNKNOWN line naming the file and the reason, exit 3. The -t
+ *	limit writes its UNKNOWN there too (core/timeout.c). pp_output_file() gives the file.
  *	pp_result_adopt() moves the sub-results and perfdata of from (then freed) to the end
  *	of r, a CRITICAL one made WARNING when soften is true: judgments made by a shared
  *	judge that count for less here (an MTA-STS policy in testing mode).
@@ -54,7 +61,9 @@ typedef struct pp_sub pp_sub;
 typedef struct pp_result pp_result;
 
 void pp_output_setup(const char *service, pp_format fmt, int verbose);
+void pp_output_target(const char *instance, const char *file);
 const char *pp_output_service(void);
+const char *pp_output_file(void);
 pp_format pp_output_format(void);
 int pp_output_verbose(void);
 int pp_format_parse(const char *text, pp_format *fmt);

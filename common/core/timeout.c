@@ -4,10 +4,13 @@
  */
 #include "core/timeout.h"
 
+#include <fcntl.h>
 #include <math.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -17,6 +20,10 @@
 #define MAX_CHILDREN 8
 
 static char *g_message;
+/* With --output the message goes to the file, the way core/outfile does it but with only
+ * async-signal-safe calls: open, write, close, rename of a name made beforehand. */
+static char g_out_path[4096], g_out_tmp[4096];
+static mode_t g_out_mode;
 static size_t g_message_len;
 static volatile sig_atomic_t g_exit_state = PP_UNKNOWN;
 static volatile pid_t g_children[MAX_CHILDREN];
@@ -29,11 +36,36 @@ static void on_alarm(int sig)
     for (int i = 0; i < MAX_CHILDREN; i++)
         if (g_children[i] > 0)
             kill(g_children[i], SIGKILL);
-    if (g_message) {
+    if (g_message && g_out_path[0]) {
+        int fd = open(g_out_tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, g_out_mode);
+        ssize_t w = fd < 0 ? -1 : write(fd, g_message, g_message_len);
+        if (fd >= 0 && close(fd) == 0 && w == (ssize_t)g_message_len)
+            rename(g_out_tmp, g_out_path);
+        else
+            unlink(g_out_tmp);
+    } else if (g_message) {
         ssize_t r = write(STDOUT_FILENO, g_message, g_message_len);
         (void)r;
     }
     _exit(g_exit_state);
+}
+
+static void prepare_outfile(void)
+{
+    const char *path = pp_output_file();
+    g_out_path[0] = '\0';
+    if (!path)
+        return;
+    const char *slash = strrchr(path, '/');
+    int dirlen = slash ? (int)(slash - path) + 1 : 0;
+    int n = snprintf(g_out_tmp, sizeof g_out_tmp, "%.*s.%s.timeout.%ld", dirlen, path,
+                     slash ? slash + 1 : path, (long)getpid());
+    if (n < 0 || (size_t)n >= sizeof g_out_tmp || strlen(path) >= sizeof g_out_path)
+        return; /* pp_result_exit reports the name at the end of a run that is not cut */
+    snprintf(g_out_path, sizeof g_out_path, "%s", path);
+    mode_t mask = umask(0);
+    umask(mask);
+    g_out_mode = 0666 & ~mask;
 }
 
 void pp_timeout_arm(double seconds, pp_state state)
@@ -53,6 +85,7 @@ void pp_timeout_arm(double seconds, pp_state state)
     g_message = out.s; /* kept for the handler */
     g_message_len = out.len;
     g_exit_state = state;
+    prepare_outfile();
 
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_alarm;

@@ -13,7 +13,9 @@
  *	pp_timeout_arm() starts a real-time timer; when it fires, whatever the plugin is doing,
  *	the children registered with pp_timeout_child() are killed, the line
  *	"SERVICE STATE - timed out after N s" (in the run's output format, rendered in advance so
- *	the signal handler only calls write()) is printed and the process exits with state.
+ *	the signal handler only calls write()) is printed, or with --output written to the
+ *	file (a temporary name made in advance, renamed over it), and the process exits with
+ *	state.
  *	pp_timeout_disarm() stops the timer: for work that must never be cut in half (an
  *	operator's postsuper action), after the part the limit was for.
  *	pp_timeout_left() gives the seconds left (a large number when no timer is armed), for

@@ -5,6 +5,7 @@
 #include "mail/logincheck.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
+#include <ctype.h>
 #include <math.h>
 #include <pcre2.h>
 #include <stdarg.h>
@@ -160,9 +161,29 @@ pp_mail_session *pp_logincheck_start_opts(const pp_mail_opts *mo, const char *wh
 
 /* ---- judging and perfdata ---- */
 
+/* One family for every login check: the phase and the protocol (the check's service, so that
+ * the SMTP, IMAP and POP3 checks' files can sit side by side in one textfile directory). */
+static const pp_family fam_phase = {"postprobe_login_phase_seconds", PP_GAUGE,
+                                    "time a login check's session spent in each phase (phase "
+                                    "total: the whole session)", 0};
+
+static void phase_labels(pp_mail_phase p, pp_buf *out)
+{
+    char proto[32];
+    size_t i = 0;
+    for (const char *c = pp_output_service(); *c && i + 1 < sizeof proto; c++)
+        proto[i++] = (char)tolower((unsigned char)*c);
+    proto[i] = '\0';
+    pp_buf_reset(out);
+    pp_mlabel(out, "protocol", proto);
+    pp_mlabel(out, "phase", pp_mail_phase_name(p));
+}
+
 static void add_phases(pp_mail_session *s, const pp_common *c, pp_result *r, bool with_total)
 {
     char num[32];
+    pp_buf ml;
+    pp_buf_init(&ml);
     for (int p = 0; p <= PP_PHASE_TOTAL; p++) {
         double v = pp_mail_time(s, (pp_mail_phase)p);
         if (isnan(v) || (p == PP_PHASE_TOTAL && !with_total))
@@ -177,8 +198,11 @@ static void add_phases(pp_mail_session *s, const pp_common *c, pp_result *r, boo
                                   "s");
         pp_perf_thresh(&pf, t);
         pp_perf_minmax(&pf, true, 0, false, 0);
+        phase_labels((pp_mail_phase)p, &ml);
+        pp_perf_family(&pf, &fam_phase, ml.s);
         pp_result_perf(r, &pf);
     }
+    pp_buf_free(&ml);
 }
 
 static void add_transcript(pp_mail_session *s, const pp_common *c, pp_result *r)

@@ -568,14 +568,26 @@ static void judge_compare(judge *j, X509 *leaf)
         o->compare_file, s2, e2);
 }
 
+/* Perfdata in days (the -w/-c unit); OpenMetrics in seconds, the certificate as a label. */
+static const pp_family fam_expiry = {"postprobe_tls_certificate_expiry_seconds", PP_GAUGE,
+                                     "time until the certificate expires (cert: leaf, or "
+                                     "chain for the first to expire in the chain)", 86400};
+
 static void add_days_perf(judge *j, const char *label, double days)
 {
     char full[300];
+    pp_buf ml;
     snprintf(full, sizeof full, "%s%s%s", j->who ? j->who : "", j->who ? " " : "", label);
     pp_perf pf = pp_perf_make(full, round(days * 1000) / 1000, "");
     pf.warn = (pp_range){.set = true, .start = j->o->warn_days, .end_inf = true};
     pf.crit = (pp_range){.set = true, .start = j->o->crit_days, .end_inf = true};
+    pp_buf_init(&ml);
+    pp_mlabel(&ml, "cert", strncmp(label, "days_", 5) == 0 ? label + 5 : label);
+    if (j->who)
+        pp_mlabel(&ml, "host", j->who);
+    pp_perf_family(&pf, &fam_expiry, ml.s);
     pp_result_perf(j->r, &pf);
+    pp_buf_free(&ml);
 }
 
 void pp_tlsinspect_judge(const pp_tlsinspect_opts *o, const pp_tls_peer *p, time_t now,

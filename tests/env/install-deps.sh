@@ -20,7 +20,8 @@ stack_pkgs=(postfix postfix-lmdb postfix-pcre postfix-cdb dovecot-imapd dovecot-
             libnet-ssleay-perl curl iproute2 procps pflogsumm lighttpd lighttpd-mod-openssl)
 # The monitoring side the nagios-cfg/ tests run: config checks, NRPE, sudo for its lines; the
 # Debian package's build and checks (package_deb: dpkg-buildpackage, lintian, hardening-check).
-monitor_pkgs=(nagios4-core icinga2-bin nagios-nrpe-server nagios-nrpe-plugin sudo
+monitor_pkgs=(nagios4-core icinga2-bin nagios-nrpe-server nagios-nrpe-plugin sudo prometheus
+              prometheus-node-exporter
               debhelper devscripts lintian fakeroot)
 
 missing=()

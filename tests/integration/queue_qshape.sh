@@ -92,9 +92,11 @@ run "$PLUGIN" -C "$CONF" --format json
 check "json: valid, with the queue figures" all_of "rc_is 1" \
     "printf '%s' \"\$OUT\" | jq -e '.perfdata[] | select(.label == \"deferred\") | .value == $DEF' >/dev/null"
 run "$PLUGIN" -C "$CONF" --format openmetrics
-check "openmetrics: metrics with queue labels" all_of "rc_is 1" \
-    'out_has "postfix_queue_messages{queue=\"deferred\"} $DEF"' \
-    'out_has "postfix_queue_size_bytes{queue=\"hold\"} "' 'out_has "# EOF"'
+# -C names the instance: every sample carries it as postfix_instance (core/metrics.h).
+I="postfix_instance=\"$CONF\""
+check "openmetrics: metrics with queue and instance labels" all_of "rc_is 1" \
+    'out_has "postfix_queue_messages{queue=\"deferred\",$I} $DEF"' \
+    'out_has "postfix_queue_size_bytes{queue=\"hold\",$I} "' 'out_has "# EOF"'
 
 # ---- options ----
 run "$PLUGIN" -C "$CONF" nosuchqueue

@@ -149,33 +149,77 @@ static void test_json_not_utf8(void **state)
     pp_result_free(r);
 }
 
+static const pp_family fam_msgs = {"postfix_queue_messages", PP_GAUGE, "messages in the queue", 0};
+static const pp_family fam_share = {"postfix_verify_undeliverable_ratio", PP_GAUGE,
+                                    "share \\ of\nresults", 0};
+
+/* Families: HELP and TYPE for each, samples together, units converted to the base unit (ms
+ * to seconds, % to a 0..1 ratio); an item without a family gets a name and a HELP. */
 static void test_openmetrics(void **state)
 {
     (void)state;
     pp_result *r = pp_result_new();
     pp_result_add(r, PP_OK, "fine");
     pp_perf a = pp_perf_make("deferred", 3, "");
-    a.metric = "postfix_queue_messages";
-    a.mlabels = "queue=\"deferred\"";
+    pp_perf_family(&a, &fam_msgs, "queue=\"deferred\"");
     pp_perf t = pp_perf_make("connect time", 12, "ms");
     pp_perf b = pp_perf_make("hold", 1, "");
-    b.metric = "postfix_queue_messages";
-    b.mlabels = "queue=\"hold\"";
+    pp_perf_family(&b, &fam_msgs, "queue=\"hold\"");
+    pp_perf sh = pp_perf_make("undeliverable_share", 25, "%");
+    pp_perf_family(&sh, &fam_share, NULL);
+    pp_perf c = pp_perf_make("lines", 7, "c");
     pp_result_perf(r, &a);
     pp_result_perf(r, &t);
     pp_result_perf(r, &b);
+    pp_result_perf(r, &sh);
+    pp_result_perf(r, &c);
     char *s = render(r, PP_FMT_OPENMETRICS, 0);
     assert_string_equal(s,
+        "# HELP postfix_queue_messages messages in the queue\n"
         "# TYPE postfix_queue_messages gauge\n"
         "postfix_queue_messages{queue=\"deferred\"} 3\n"
         "postfix_queue_messages{queue=\"hold\"} 1\n"
+        "# HELP postprobe_postfix_queue_connect_time_seconds perfdata connect_time of the "
+        "check, in base units\n"
         "# TYPE postprobe_postfix_queue_connect_time_seconds gauge\n"
         "postprobe_postfix_queue_connect_time_seconds 0.012\n"
+        "# HELP postfix_verify_undeliverable_ratio share \\\\ of\\nresults\n"
+        "# TYPE postfix_verify_undeliverable_ratio gauge\n"
+        "postfix_verify_undeliverable_ratio 0.25\n"
+        "# HELP postprobe_postfix_queue_lines_total perfdata lines of the check, in base units\n"
+        "# TYPE postprobe_postfix_queue_lines_total counter\n"
+        "postprobe_postfix_queue_lines_total 7\n"
+        "# HELP postprobe_check_state the check's state: 0 OK, 1 WARNING, 2 CRITICAL, "
+        "3 UNKNOWN\n"
         "# TYPE postprobe_check_state gauge\n"
-        "# HELP postprobe_check_state 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN\n"
         "postprobe_check_state{check=\"postfix_queue\"} 0\n"
         "# EOF\n");
     free(s);
+    pp_result_free(r);
+}
+
+/* -C names an instance: every sample says which, label values escaped. */
+static void test_openmetrics_instance(void **state)
+{
+    (void)state;
+    pp_result *r = pp_result_new();
+    pp_result_add(r, PP_WARNING, "busy");
+    pp_perf a = pp_perf_make("deferred", 3, "");
+    pp_buf ml;
+    pp_buf_init(&ml);
+    pp_mlabel(&ml, "queue", "deferred");
+    pp_mlabel(&ml, "domain", "a\"b\\c\nd");
+    pp_perf_family(&a, &fam_msgs, ml.s);
+    pp_result_perf(r, &a);
+    pp_output_target("/etc/postfix-out", NULL);
+    char *s = render(r, PP_FMT_OPENMETRICS, 0);
+    pp_output_target(NULL, NULL);
+    assert_non_null(strstr(s, "\npostfix_queue_messages{queue=\"deferred\",domain=\"a\\\"b"
+                              "\\\\c\\nd\",postfix_instance=\"/etc/postfix-out\"} 3\n"));
+    assert_non_null(strstr(s, "\npostprobe_check_state{check=\"postfix_queue\","
+                              "postfix_instance=\"/etc/postfix-out\"} 1\n"));
+    free(s);
+    pp_buf_free(&ml);
     pp_result_free(r);
 }
 
@@ -190,6 +234,7 @@ int main(void)
         cmocka_unit_test(test_json),
         cmocka_unit_test(test_json_not_utf8),
         cmocka_unit_test(test_openmetrics),
+        cmocka_unit_test(test_openmetrics_instance),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
