@@ -26,8 +26,12 @@
  *	straight to the X record, skipping the content, unless o->header asks for the message
  *	headers; then o->header is called for each header (unfolded, at most o->header_max
  *	bytes of name and value, a NUL after the value) until the empty line, or until it
- *	returns non-zero. Pointer records are followed as Postfix does. m is reset first and
- *	holds, on success (PP_QREC_OK):
+ *	returns non-zero. Pointer records are followed as Postfix does. The first read is of
+ *	PP_QREC_WINDOW bytes at the start: for most files, the envelope and, with o->header,
+ *	the headers. A file whose size record puts X exactly four bytes before its end has an
+ *	empty extracted segment (an empty X, an empty E: nothing else fits) and is not read
+ *	further; only files with more after X (extracted recipients, appended edits) take a
+ *	read there. m is reset first and holds, on success (PP_QREC_OK):
  *
  *	    arrival      seconds since the epoch, from T (never from file times)
  *	    size         the message size as mailq shows it (C's first field: content bytes
@@ -71,6 +75,7 @@
 #define PP_QREC_LEN_MAX 0x7fffffffUL /* larger lengths are malformed (Postfix: int) */
 #define PP_QREC_DATA_MAX (1024 * 1024) /* longest record whose data is ever loaded */
 #define PP_QREC_HEADER_MAX 998         /* default o->header_max (RFC 5322 line limit) */
+#define PP_QREC_WINDOW 4096            /* bytes of the first read */
 
 typedef enum pp_qrec_status {
     PP_QREC_OK = 0,
