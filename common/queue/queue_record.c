@@ -544,6 +544,8 @@ pp_qrec_status pp_qrec_read(const pp_qrec_reader *rd, const pp_qrec_opts *o, pp_
 {
     parser p = {.rd = rd, .m = m, .size = rd->size};
     reset(m);
+    if (o && o->begin)
+        o->begin(o->header_ctx);
     if (m->win_cap < PP_QREC_WINDOW) {
         m->win_cap = PP_QREC_WINDOW;
         m->win = pp_xrealloc(m->win, m->win_cap);

@@ -26,7 +26,8 @@
  *	straight to the X record, skipping the content, unless o->header asks for the message
  *	headers; then o->header is called for each header (unfolded, at most o->header_max
  *	bytes of name and value, a NUL after the value) until the empty line, or until it
- *	returns non-zero. Pointer records are followed as Postfix does. The first read is of
+ *	returns non-zero; o->begin, when set, is called with o->header_ctx before anything is
+ *	read. Pointer records are followed as Postfix does. The first read is of
  *	PP_QREC_WINDOW bytes at the start: for most files, the envelope and, with o->header,
  *	the headers. A file whose size record puts X exactly four bytes before its end has an
  *	empty extracted segment (an empty X, an empty E: nothing else fits) and is not read
@@ -101,9 +102,13 @@ typedef struct pp_qrec_reader {
 typedef int (*pp_qrec_header_fn)(void *ctx, const char *name, size_t namelen,
                                  const char *value, size_t valuelen);
 
+/* Called before a file is read, so that header_ctx forgets the file before. */
+typedef void (*pp_qrec_begin_fn)(void *ctx);
+
 typedef struct pp_qrec_opts {
     pp_qrec_header_fn header; /* NULL: the content is skipped, never read */
     void *header_ctx;
+    pp_qrec_begin_fn begin;   /* NULL: none; else called with header_ctx first */
     size_t header_max; /* bytes kept per header; 0: PP_QREC_HEADER_MAX */
 } pp_qrec_opts;
 
