@@ -17,12 +17,23 @@
 # showq daemon and is not in it), the largest peak RSS (/usr/bin/time: the largest of the tool
 # and its children, e.g. postconf), and the ratios the issue sets targets for. Deletes its messages at
 # the end. Build the plugin without sanitizers (cmake -DCMAKE_BUILD_TYPE=Release).
+#
+# With TEMPLATES=DIR (real-shaped queue files made by bench/queue-fixture.sh make), each size
+# is measured on both shapes in the same run: the hold queue above, then N copies of the
+# templates in the deferred queue (queue-fixture.sh replicate; removed at the end). Both
+# shapes add pfqueue (2 threads and 1) and, up to SEED_MAX messages (default 10000), the
+# seed's way of listing: mailq, then postcat -q per message. SHAPES=real measures that alone.
 set -euo pipefail
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck disable=SC1091
 . "${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env"
 BUILD=${PP_BUILD_DIR:-$SRC/build}
 PLUGIN=$BUILD/plugins/check_postfix_queue
+PFQUEUE=$BUILD/contrib/pfqueue
+FIXTURE=$SRC/bench/queue-fixture.sh
+TEMPLATES=${TEMPLATES:-}
+SEED_MAX=${SEED_MAX:-10000}
+SHAPES=${SHAPES:-small real} # "real" alone skips the hold queue's small messages
 CONF=$PP_POSTFIX_CONFIG_DIR
 QDIR=$PP_POSTFIX_QUEUE_DIR
 DOMAINS=${DOMAINS:-100}
@@ -35,6 +46,7 @@ ids() { find "$QDIR/hold" -type f -printf '%f\n' | sort; }
 ids >"$WORK/before"
 cleanup() {
     ids | comm -13 "$WORK/before" - | postsuper -c "$CONF" -d - hold >/dev/null 2>&1 || true
+    [ -z "$TEMPLATES" ] || "$FIXTURE" clean "$TEMPLATES"
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -67,7 +79,21 @@ fill() {
         }'
 }
 
-TOOLS=(qshape mailq postqueue_j plugin plugin_1thread plugin_showq floor floor_1thread)
+# replicate N: N real-shaped copies in the deferred queue (the hold queue's messages stay).
+replicate() {
+    local want=$1 have=0
+    [ -f "$TEMPLATES/replicas" ] && have=$(wc -l <"$TEMPLATES/replicas")
+    [ "$have" -ge "$want" ] || "$FIXTURE" replicate "$TEMPLATES" $((want - have))
+}
+
+# The seed's listing: mailq, then postcat -q for each queue id it names.
+seed() {
+    postqueue -c "$CONF" -p | awk '/^[0-9A-F]+[*!]? / { sub(/[*!]$/, "", $1); print $1 }' |
+        while read -r id; do postcat -c "$CONF" -q "$id"; done
+}
+
+TOOLS=(qshape mailq postqueue_j plugin plugin_1thread plugin_showq pfqueue pfqueue_1thread seed
+    floor floor_1thread)
 cmd_of() {
     case $1 in
     qshape) echo "qshape -c $CONF incoming active deferred hold" ;;
@@ -76,6 +102,9 @@ cmd_of() {
     plugin) echo "$PLUGIN -C $CONF -t 300" ;;
     plugin_1thread) echo "$PLUGIN -C $CONF -t 300 --threads 1" ;;
     plugin_showq) echo "$PLUGIN -C $CONF -t 300 --source=showq" ;;
+    pfqueue) echo "$PFQUEUE -C $CONF -t 600" ;;
+    pfqueue_1thread) echo "$PFQUEUE -C $CONF -t 600 --threads 1" ;;
+    seed) echo seed ;;
     floor) echo "$WORK/io_floor 2 $QDIR/incoming $QDIR/active $QDIR/deferred $QDIR/hold $QDIR/maildrop" ;;
     floor_1thread) echo "$WORK/io_floor 1 $QDIR/incoming $QDIR/active $QDIR/deferred $QDIR/hold $QDIR/maildrop" ;;
     esac
@@ -87,6 +116,7 @@ measure() {
     local n=$1 runs=$2 t r t0 t1
     for ((r = 0; r < runs; r++)); do
         for t in "${TOOLS[@]}"; do
+            [ "$t" != seed ] || [ "$n" -le "$SEED_MAX" ] || continue
             t0=$EPOCHREALTIME
             eval "/usr/bin/time -f '%M %U %S' -o '$WORK/t' $(cmd_of "$t")" >/dev/null 2>&1 || true
             t1=$EPOCHREALTIME
@@ -98,10 +128,17 @@ measure() {
 
 report() {
     local n=$1 t wall cpu rss
-    printf '\n== %d messages in hold (%d domains, 2 recipients each, arrivals over 7 days), %d runs ==\n' \
-        "$n" "$DOMAINS" "$(wc -l <"$WORK/qshape.$n")"
+    if [ "$2" = small ]; then
+        printf '\n== %d messages in hold (%d domains, 2 recipients each, arrivals over 7 days), %d runs ==\n' \
+            "$n" "$DOMAINS" "$(wc -l <"$WORK/qshape.$n")"
+    else
+        printf '\n== real-shaped: %d copies of %d deferred files, alone in the queue, %d runs ==\n' \
+            "$n" "$(wc -l <"$TEMPLATES/ids")" "$(wc -l <"$WORK/qshape.$n")"
+    fi
     printf '%-16s %10s %10s %12s\n' tool "wall s" "cpu s" "peak RSS MB"
+    W_seed=0
     for t in "${TOOLS[@]}"; do
+        [ -s "$WORK/$t.$n" ] || continue
         wall=$(awk '{ print $1 }' "$WORK/$t.$n" | median)
         cpu=$(awk '{ print $3 + $4 }' "$WORK/$t.$n" | median)
         rss=$(awk '$2 > m { m = $2 } END { printf "%.1f", m / 1024 }' "$WORK/$t.$n")
@@ -114,14 +151,34 @@ report() {
     printf 'plugin / I/O floor:         %s   (target: at most 2x; 1 thread each: %s)\n' \
         "$(ratio "$W_plugin" "$W_floor")" "$(ratio "$W_plugin_1thread" "$W_floor_1thread")"
     printf 'plugin 1 thread / 2 threads: %s\n' "$(ratio "$W_plugin_1thread" "$W_plugin")"
+    printf 'pfqueue / I/O floor:        %s   (target: at most 1.5x; 1 thread each: %s)\n' \
+        "$(ratio "$W_pfqueue" "$W_floor")" "$(ratio "$W_pfqueue_1thread" "$W_floor_1thread")"
+    printf 'postqueue -j / pfqueue:     %s;  mailq + postcat -q / pfqueue: %s\n' \
+        "$(ratio "$W_postqueue_j" "$W_pfqueue")" "$(ratio "$W_seed" "$W_pfqueue")"
 }
 
 for n in "${SIZES[@]}"; do
+    runs=${RUNS:-$([ "$n" -gt 20000 ] && echo 3 || echo 5)}
+    if [[ " $SHAPES " != *" small "* ]]; then
+        replicate "$n"
+        measure "$n" "$runs"
+        report "$n" real
+        "$FIXTURE" clean "$TEMPLATES"
+        continue
+    fi
     start=$SECONDS
     fill "$n"
     echo "filled to $(mine) messages of this run in $((SECONDS - start)) s" >&2
-    runs=${RUNS:-$([ "$n" -gt 20000 ] && echo 3 || echo 5)}
     "$PLUGIN" -C "$CONF" --hold=, -t 300 hold | cut -c1-150 >&2
     measure "$n" "$runs"
-    report "$n"
+    report "$n" small
+    [ -n "$TEMPLATES" ] || continue
+    # The real shape alone: this run's held messages go (the next size queues them again).
+    ids | comm -13 "$WORK/before" - | postsuper -c "$CONF" -d - hold >/dev/null 2>&1
+    replicate "$n"
+    "$PLUGIN" -C "$CONF" --hold=, -t 300 deferred | cut -c1-150 >&2
+    mkdir -p "$WORK/real" && mv "$WORK"/*."$n" "$WORK/real/"
+    measure "$n" "$runs"
+    report "$n" real
+    "$FIXTURE" clean "$TEMPLATES"
 done

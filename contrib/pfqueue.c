@@ -47,6 +47,9 @@ static const char *opt_from, *opt_to, *opt_from_or_to, *opt_relay, *opt_subject,
 static double opt_older = -1;
 static bool opt_stat, opt_yes, opt_postqueue, opt_no_header, opt_json, opt_utc, opt_expired;
 static bool opt_act[5];
+static long opt_threads = 2;
+
+#define MAX_THREADS 16
 
 static int fn_age(const char *arg, void *dst, char *err, size_t errlen)
 {
@@ -103,6 +106,9 @@ static const pp_opt opts[] = {
     {.name = "postqueue", .kind = PP_OPT_FLAG, .dst = &opt_postqueue,
      .help = "read the queue through postqueue -j, as when the queue files are not readable "
              "(no headers then: From:, To:, Subject:, Date: and relay are empty)"},
+    {.name = "threads", .arg = "N", .kind = PP_OPT_INT, .dst = &opt_threads,
+     .help = "threads reading queue files (default 2, at most 16); the order of the lines "
+             "is then not the order of the queue directories"},
     {.name = "format", .arg = "FORMAT", .kind = PP_OPT_FUNC, .dst = &opt_json, .fn = pp_listing_format,
      .help = "tsv (default: tab-separated, a first line naming the columns) or json (one "
              "object a line)"},
@@ -131,8 +137,8 @@ static const pp_plugin tool = {
                "with regular expressions, counts them, and holds, releases, requeues or "
                "deletes exactly the selected ones through postsuper.",
     .usage = "[-C DIR] [--from RE] [--to RE] [--from-or-to RE] [--relay RE] [--subject RE] "
-             "[--queue RE] [--older-than AGE] [--expired] [--stat | --hold | --release | --requeue | "
-             "--delete [--yes]] [--format tsv|json]",
+             "[--queue RE] [--older-than AGE] [--expired] [--threads N] "
+             "[--stat | --hold | --release | --requeue | --delete [--yes]] [--format tsv|json]",
     .notes = "Filters are PCRE2 regular expressions, case-insensitive and unanchored; all "
              "the given filters must match. The flags column says \"expired\" for a message "
              "force-expired by postsuper -e or -f (json: \"forced_expire\", as postqueue -j), "
@@ -302,14 +308,12 @@ static void print_row(const row *r, pp_buf *line)
 
 typedef struct run {
     filter f;
-    pp_qview view; /* headers of the file being read */
+    pp_qview view[MAX_THREADS]; /* the headers each scan worker reads (view[0]: showq's) */
+    pp_qrec_opts rec[MAX_THREADS];
     pp_buf line;
     pp_stat_table *stats[3]; /* by sender, recipient, relay */
     FILE *ids;              /* selected ids, for postsuper */
     unsigned long selected, seen, corrupt;
-    const pp_qscan_result *res;
-    unsigned long errors_seen;
-    const char *queue_dir;
 } run;
 
 static void take(run *st, const row *r)
@@ -332,47 +336,22 @@ static void take(run *st, const row *r)
         pp_die(PP_UNKNOWN, "cannot write the list of queue ids: %s", strerror(errno));
 }
 
-/*
- * Headers of a file the scan could not hand over (a read error) may sit in st->view; the
- * file after it then has its headers read again on their own.
- */
-static void reread_headers(run *st, const pp_qscan_file *f, const pp_qrec_opts *o)
+/* Each file starts with an empty view: none of the last file's headers stay. */
+static void view_begin(void *v)
 {
-    char path[4096];
-    pp_qmsg m;
-    snprintf(path, sizeof path, "%s/%s", st->queue_dir, f->path);
-    pp_qview_reset(&st->view);
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
-        return;
-    pp_qmsg_init(&m);
-    pp_qrec_read_fd(fd, f->file_size, o, &m);
-    pp_qmsg_free(&m);
-    close(fd);
-}
-
-static const pp_qrec_opts *header_opts(run *st)
-{
-    static pp_qrec_opts o;
-    o = (pp_qrec_opts){.header = pp_qview_header, .header_ctx = &st->view};
-    return &o;
+    pp_qview_reset(v);
 }
 
 static int on_file(void *ctx, const pp_qscan_file *f, const pp_qmsg *m)
 {
     run *st = ctx;
-    if (st->res->errors != st->errors_seen) {
-        st->errors_seen = st->res->errors;
-        reread_headers(st, f, header_opts(st));
-    }
     if (m->status != PP_QREC_OK) {
         st->corrupt++;
         fprintf(stderr, "pfqueue: %s: %s (left alone)\n", f->path, m->error);
     } else {
-        row r = {pp_queue_name(f->queue), f->id, m, &st->view};
+        row r = {pp_queue_name(f->queue), f->id, m, &st->view[f->worker]};
         take(st, &r);
     }
-    pp_qview_reset(&st->view);
     return 0;
 }
 
@@ -395,12 +374,13 @@ static int scan_files(run *st, const char *config_dir)
     const char *dir = pp_postconf_get(pc, "queue_directory", err, sizeof err);
     if (!dir)
         pp_die(PP_UNKNOWN, "%s", err);
-    st->queue_dir = dir;
-    st->res = &res;
-    st->errors_seen = 0;
-    /* one thread: the header callback's context (st->view) belongs to the file being read */
-    pp_qscan_opts o = {.queue_dir = dir, .queues = queues_wanted(&st->f), .threads = 1,
-                       .rec = header_opts(st), .fn = on_file, .ctx = st};
+    for (long i = 0; i < opt_threads; i++)
+        st->rec[i] = (pp_qrec_opts){.header = pp_qview_header, .header_ctx = &st->view[i],
+                                    .begin = view_begin};
+    /* Each worker reads headers into a view of its own; on_file takes the one that read. */
+    pp_qscan_opts o = {.queue_dir = dir, .queues = queues_wanted(&st->f),
+                       .threads = (int)opt_threads, .rec = st->rec, .rec_per_worker = true,
+                       .fn = on_file, .ctx = st};
     int rc = pp_qscan_run(&o, &res, err, sizeof err);
     if (rc != 0) {
         bool denied = false;
@@ -419,7 +399,6 @@ static int scan_files(run *st, const char *config_dir)
                     dir, res.files, res.incomplete, res.vanished, st->corrupt);
     }
     pp_postconf_free(pc);
-    st->res = NULL;
     return rc;
 }
 
@@ -432,7 +411,7 @@ static void scan_showq(run *st, const char *config_dir)
     if (!sq)
         pp_die(PP_UNKNOWN, "%s", err);
     pp_showq_msg_init(&m);
-    pp_qview_reset(&st->view);
+    pp_qview_reset(&st->view[0]);
     int rc;
     while ((rc = pp_showq_next(sq, &m, err, sizeof err)) != 0) {
         if (rc < 0) {
@@ -440,7 +419,7 @@ static void scan_showq(run *st, const char *config_dir)
                 fprintf(stderr, "pfqueue: %s (left alone)\n", err);
             continue;
         }
-        row r = {m.queue, m.id, &m.q, &st->view};
+        row r = {m.queue, m.id, &m.q, &st->view[0]};
         take(st, &r);
     }
     if (pp_showq_close(sq, err, sizeof err) != 0)
@@ -592,10 +571,13 @@ int main(int argc, char **argv)
     if (opt_postqueue && (opt_relay || opt_subject))
         pp_die(PP_UNKNOWN, "--relay and --subject need the queue files; postqueue -j gives no "
                            "headers");
+    if (opt_threads < 1 || opt_threads > MAX_THREADS)
+        pp_die(PP_UNKNOWN, "--threads must be 1-%d", MAX_THREADS);
     if (opt_yes && a == ACT_NONE)
         pp_die(PP_UNKNOWN, "--yes goes with an action: --hold, --release, --requeue or --delete");
     filter_init(&st.f);
-    pp_qview_init(&st.view);
+    for (int i = 0; i < MAX_THREADS; i++)
+        pp_qview_init(&st.view[i]);
     pp_buf_init(&st.line);
     for (int k = 0; k < 3; k++)
         st.stats[k] = opt_stat ? pp_stat_new() : NULL;
@@ -622,7 +604,8 @@ int main(int argc, char **argv)
     if (st.ids)
         fclose(st.ids);
     pp_buf_free(&st.line);
-    pp_qview_free(&st.view);
+    for (int i = 0; i < MAX_THREADS; i++)
+        pp_qview_free(&st.view[i]);
     filter_free(&st.f);
     return 0;
 }

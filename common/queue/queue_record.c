@@ -13,8 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#define WINDOW 4096          /* first read: the whole envelope of most messages */
 #define JUMP_LIMIT 20000     /* pointer jumps per file (Postfix: 10000 reverse jumps) */
+#define EMPTY_XTRA 4         /* an empty extracted segment: "X" and "E", no data, 2 bytes each */
 
 /* Record types (Postfix src/global/rec_type.h). */
 enum {
@@ -42,6 +42,7 @@ typedef struct parser {
     unsigned jumps;
     bool has_size;
     bool seen_mesg;
+    bool at_end;       /* the file's end is known without reading it (see content()) */
     uint64_t xtra_off; /* C's data offset + content size: where X must be */
 } parser;
 
@@ -396,6 +397,18 @@ static pp_qrec_status content(parser *p, const pp_qrec_opts *o, uint64_t *pos)
     if (o && o->header && (s = read_headers(p, o, pos)) != PP_QREC_OK)
         return s;
     if (p->has_size) {
+        /*
+         * Cleanup ends a file with the extracted segment, X ... E. When the size record puts
+         * X exactly EMPTY_XTRA bytes before the end of the file, those bytes can only be an
+         * empty X and an empty E: the file is known to the end, and the read it would take
+         * to look at them is saved unless the window holds them already. Edits appended
+         * after E (milters, header checks) and extracted recipients make the tail longer.
+         */
+        if (p->size - p->xtra_off == EMPTY_XTRA &&
+            !(p->xtra_off >= p->woff && p->size <= p->woff + p->wlen)) {
+            p->at_end = true;
+            return PP_QREC_OK;
+        }
         if ((s = get(p, p->xtra_off, &r)) != PP_QREC_OK)
             return s;
         if (r.type != REC_XTRA)
@@ -464,6 +477,16 @@ static void finish(pp_qmsg *m)
     m->sender = m->strings.s + m->sender_off;
 }
 
+/* The E record: the envelope must have had its time and sender. */
+static pp_qrec_status end(parser *p)
+{
+    if (p->m->arrival < 0)
+        return fail(p, PP_QREC_NO_TIME, "no arrival time (T) record");
+    if (p->m->sender_off < 0)
+        return fail(p, PP_QREC_NO_SENDER, "no sender (S) record");
+    return PP_QREC_OK;
+}
+
 static pp_qrec_status records(parser *p, const pp_qrec_opts *o)
 {
     pp_qmsg *m = p->m;
@@ -505,14 +528,12 @@ static pp_qrec_status records(parser *p, const pp_qrec_opts *o)
             pos = r.next;
             if ((s = content(p, o, &pos)) != PP_QREC_OK)
                 return s;
+            if (p->at_end)
+                return end(p);
             r.next = pos;
             break;
         case REC_END:
-            if (m->arrival < 0)
-                return fail(p, PP_QREC_NO_TIME, "no arrival time (T) record");
-            if (m->sender_off < 0)
-                return fail(p, PP_QREC_NO_SENDER, "no sender (S) record");
-            return PP_QREC_OK;
+            return end(p);
         default:
             break; /* C rewritten by postsuper -r, X, A, O, W and the rest */
         }
@@ -523,8 +544,10 @@ pp_qrec_status pp_qrec_read(const pp_qrec_reader *rd, const pp_qrec_opts *o, pp_
 {
     parser p = {.rd = rd, .m = m, .size = rd->size};
     reset(m);
-    if (m->win_cap < WINDOW) {
-        m->win_cap = WINDOW;
+    if (o && o->begin)
+        o->begin(o->header_ctx);
+    if (m->win_cap < PP_QREC_WINDOW) {
+        m->win_cap = PP_QREC_WINDOW;
         m->win = pp_xrealloc(m->win, m->win_cap);
     }
     if (rd->size == 0)

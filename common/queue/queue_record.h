@@ -26,8 +26,13 @@
  *	straight to the X record, skipping the content, unless o->header asks for the message
  *	headers; then o->header is called for each header (unfolded, at most o->header_max
  *	bytes of name and value, a NUL after the value) until the empty line, or until it
- *	returns non-zero. Pointer records are followed as Postfix does. m is reset first and
- *	holds, on success (PP_QREC_OK):
+ *	returns non-zero; o->begin, when set, is called with o->header_ctx before anything is
+ *	read. Pointer records are followed as Postfix does. The first read is of
+ *	PP_QREC_WINDOW bytes at the start: for most files, the envelope and, with o->header,
+ *	the headers. A file whose size record puts X exactly four bytes before its end has an
+ *	empty extracted segment (an empty X, an empty E: nothing else fits) and is not read
+ *	further; only files with more after X (extracted recipients, appended edits) take a
+ *	read there. m is reset first and holds, on success (PP_QREC_OK):
  *
  *	    arrival      seconds since the epoch, from T (never from file times)
  *	    size         the message size as mailq shows it (C's first field: content bytes
@@ -71,6 +76,7 @@
 #define PP_QREC_LEN_MAX 0x7fffffffUL /* larger lengths are malformed (Postfix: int) */
 #define PP_QREC_DATA_MAX (1024 * 1024) /* longest record whose data is ever loaded */
 #define PP_QREC_HEADER_MAX 998         /* default o->header_max (RFC 5322 line limit) */
+#define PP_QREC_WINDOW 4096            /* bytes of the first read */
 
 typedef enum pp_qrec_status {
     PP_QREC_OK = 0,
@@ -96,9 +102,13 @@ typedef struct pp_qrec_reader {
 typedef int (*pp_qrec_header_fn)(void *ctx, const char *name, size_t namelen,
                                  const char *value, size_t valuelen);
 
+/* Called before a file is read, so that header_ctx forgets the file before. */
+typedef void (*pp_qrec_begin_fn)(void *ctx);
+
 typedef struct pp_qrec_opts {
     pp_qrec_header_fn header; /* NULL: the content is skipped, never read */
     void *header_ctx;
+    pp_qrec_begin_fn begin;   /* NULL: none; else called with header_ctx first */
     size_t header_max; /* bytes kept per header; 0: PP_QREC_HEADER_MAX */
 } pp_qrec_opts;
 

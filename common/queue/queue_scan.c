@@ -76,9 +76,11 @@ typedef struct walker {
     size_t nseen;
 } walker;
 
-typedef struct counts {
+typedef struct wctx { /* a worker's own: its number, reading options, counts */
+    int worker;
+    const pp_qrec_opts *rec;
     unsigned long incomplete, ignored, vanished;
-} counts;
+} wctx;
 
 typedef struct job {
     pp_queue queue;
@@ -130,7 +132,7 @@ static void pop(walker *w)
 }
 
 /* A hashed subdirectory: a single-character name, as Postfix's mail_scan_dir_next(). */
-static void descend(walker *w, const char *name, counts *c)
+static void descend(walker *w, const char *name, wctx *c)
 {
     frame *top = &w->stack[w->depth - 1];
     if (w->queue == PP_QUEUE_MAILDROP || w->depth == MAX_DEPTH) {
@@ -176,7 +178,7 @@ static bool seen_before(walker *w, ino_t ino)
     return false;
 }
 
-static bool next_file(walker *w, job *j, counts *c)
+static bool next_file(walker *w, job *j, wctx *c)
 {
     while (!w->stop) {
         if (w->depth == 0) {
@@ -230,7 +232,7 @@ static int open_file(int qfd, const char *path)
 }
 
 /* Returns 1 when *m holds a parsed file for the callback, 0 when the file is skipped. */
-static int read_file(walker *w, const job *j, struct stat *st, pp_qmsg *m, counts *c, int *err)
+static int read_file(walker *w, const job *j, struct stat *st, pp_qmsg *m, wctx *c, int *err)
 {
     int fd = open_file(w->qfd, j->path);
     *err = 0;
@@ -251,7 +253,7 @@ static int read_file(walker *w, const job *j, struct stat *st, pp_qmsg *m, count
     } else if ((st->st_mode & S_IRWXU) != QUEUE_FILE_READY) {
         c->incomplete++;
     } else {
-        pp_qrec_read_fd(fd, (uint64_t)st->st_size, w->o->rec, m);
+        pp_qrec_read_fd(fd, (uint64_t)st->st_size, c->rec, m);
         m->expired = (st->st_mode & QUEUE_FILE_EXPIRE) != 0;
         if (m->status == PP_QREC_OK && m->size < 0)
             m->size = (int64_t)st->st_size;
@@ -264,10 +266,17 @@ static int read_file(walker *w, const job *j, struct stat *st, pp_qmsg *m, count
     return rc;
 }
 
+typedef struct start {
+    walker *w;
+    int worker;
+} start;
+
 static void *worker(void *arg)
 {
-    walker *w = arg;
-    counts c = {0};
+    walker *w = ((start *)arg)->w;
+    int id = ((start *)arg)->worker;
+    const pp_qrec_opts *rec = w->o->rec && w->o->rec_per_worker ? &w->o->rec[id] : w->o->rec;
+    wctx c = {.worker = id, .rec = rec};
     job j;
     pp_qmsg m;
     struct stat st;
@@ -283,7 +292,7 @@ static void *worker(void *arg)
             if (!w->stop) {
                 pp_qscan_file f = {.queue = j.queue, .id = j.id, .path = j.path,
                                    .file_size = (uint64_t)st.st_size, .mtime = st.st_mtime,
-                                   .uid = st.st_uid};
+                                   .uid = st.st_uid, .worker = id};
                 w->res->files++;
                 if (w->o->fn(w->o->ctx, &f, &m) != 0)
                     w->stop = w->res->stopped = true;
@@ -346,6 +355,7 @@ int pp_qscan_run(const pp_qscan_opts *o, pp_qscan_result *res, char *err, size_t
 {
     walker w = {.o = o, .res = res, .qfd = -1};
     pthread_t tids[MAX_THREADS];
+    start starts[MAX_THREADS];
     int n = o->threads > 0 ? o->threads : DEFAULT_THREADS;
     int started = 0;
 
@@ -362,10 +372,13 @@ int pp_qscan_run(const pp_qscan_opts *o, pp_qscan_result *res, char *err, size_t
     pthread_mutex_init(&w.fn_lock, NULL);
     if (n > MAX_THREADS)
         n = MAX_THREADS;
-    /* This thread is one of the workers. */
-    while (started < n - 1 && pthread_create(&tids[started], NULL, worker, &w) == 0)
+    for (int i = 0; i < n; i++)
+        starts[i] = (start){&w, i};
+    /* This thread is one of the workers, the last one. */
+    while (started < n - 1 &&
+           pthread_create(&tids[started], NULL, worker, &starts[started]) == 0)
         started++;
-    worker(&w);
+    worker(&starts[n - 1]);
     for (int i = 0; i < started; i++)
         pthread_join(tids[i], NULL);
     pthread_mutex_destroy(&w.lock);

@@ -33,7 +33,12 @@
  *	the scan ran) is counted once, where it was first met, and in res->vanished for the
  *	later sighting.
  *
- *	msg is the file parsed by pp_qrec_read() with o->rec (NULL: envelope only); when
+ *	msg is the file parsed by pp_qrec_read() with o->rec (NULL: envelope only); with
+ *	o->rec_per_worker, o->rec is an array of o->threads options and worker w (0 to
+ *	threads - 1, f->worker) reads with o->rec[w], so that headers are handed to a context
+ *	of the worker's own while the others read (the callback gets f->worker to find it;
+ *	o->threads must then be set);
+ *	when
  *	msg->status is not PP_QREC_OK the file is corrupt and msg->error says why. For a
  *	file without a size record (maildrop) msg->size is the file size, as showq reports it.
  *	Memory does not depend on the number of files: one pp_qmsg and one read window per
@@ -79,6 +84,7 @@ typedef struct pp_qscan_file {
     uint64_t file_size;
     time_t mtime;     /* for deferred files: the next retry, not the arrival */
     uid_t uid;        /* the submitting user for maildrop files */
+    int worker;       /* the worker that read it, 0 to threads - 1 */
 } pp_qscan_file;
 
 typedef int (*pp_qscan_fn)(void *ctx, const pp_qscan_file *f, const pp_qmsg *msg);
@@ -88,6 +94,7 @@ typedef struct pp_qscan_opts {
     unsigned queues;
     int threads;
     const pp_qrec_opts *rec;
+    bool rec_per_worker; /* rec is an array of threads options, one per worker */
     pp_qscan_fn fn;
     void *ctx;
 } pp_qscan_opts;

@@ -393,6 +393,76 @@ static void test_pointer_records(void **state)
 }
 
 /* Random byte flips of real files: any status, but no crash or overread (ASan). */
+/* A reader over bytes in memory that counts its reads. */
+typedef struct counted {
+    const char *data;
+    size_t len;
+    int reads;
+} counted;
+
+static ssize_t counted_read(void *ctx, void *buf, size_t len, uint64_t off)
+{
+    counted *c = ctx;
+    c->reads++;
+    if (off >= c->len)
+        return 0;
+    size_t n = c->len - (size_t)off < len ? c->len - (size_t)off : len;
+    memcpy(buf, c->data + off, n);
+    return (ssize_t)n;
+}
+
+static int count_reads(const pp_buf *b, const pp_qrec_opts *o, pp_qmsg *m)
+{
+    counted c = {b->s, b->len, 0};
+    pp_qrec_reader rd = {.read = counted_read, .ctx = &c, .size = b->len};
+    assert_int_equal(pp_qrec_read(&rd, o, m), PP_QREC_OK);
+    return c.reads;
+}
+
+/*
+ * A message of 30 KB: one read when its extracted segment is empty (the tail is known from
+ * the size record), a second only when it has extracted recipients; a small file, one read
+ * for all of it. Headers wanted or not, the envelope and headers come with the first read.
+ */
+static void test_reads(void **state)
+{
+    (void)state;
+    enum { PAD = 400 };
+    static char lines[PAD][80];
+    const char *hdrs[PAD + 2] = {"Subject: big"};
+    for (int i = 0; i < PAD; i++) {
+        snprintf(lines[i], sizeof lines[i], "X-Pad-%03d: %066d", i, i);
+        hdrs[i + 1] = lines[i];
+    }
+    hdrs[PAD + 1] = NULL;
+    static const qf_pair none[] = {{0, NULL}};
+    pp_buf b, small = basic();
+    pp_qmsg m;
+    seen s = {.stop_after = 1};
+    pp_qrec_opts o = {.header = on_header, .header_ctx = &s};
+    pp_buf_init(&b);
+    pp_qmsg_init(&m);
+
+    qf_cleanup(&b, 1700000000, basic_env, hdrs, none);
+    assert_true(b.len > 30000);
+    assert_int_equal(count_reads(&b, NULL, &m), 1);
+    assert_int_equal(m.nrcpt, 2);
+    assert_int_equal(m.ndone, 2);
+    assert_int_equal(count_reads(&b, &o, &m), 1);
+    assert_string_equal(s.text, "[Subject=big]");
+
+    qf_cleanup(&b, 1700000000, basic_env, hdrs, basic_ext);
+    assert_int_equal(count_reads(&b, NULL, &m), 2);
+    assert_int_equal(m.nrcpt, 3);
+    assert_string_equal(m.rcpt[2], "frank@baz.example");
+
+    assert_int_equal(count_reads(&small, NULL, &m), 1);
+    assert_int_equal(m.nrcpt, 3);
+    pp_qmsg_free(&m);
+    pp_buf_free(&b);
+    pp_buf_free(&small);
+}
+
 static void test_mutations(void **state)
 {
     (void)state;
@@ -431,7 +501,7 @@ int main(void)
         cmocka_unit_test(test_real_cleanup_file), cmocka_unit_test(test_real_maildrop_file),
         cmocka_unit_test(test_truncated),        cmocka_unit_test(test_corrupt),
         cmocka_unit_test(test_bad_size_record),  cmocka_unit_test(test_pointer_records),
-        cmocka_unit_test(test_mutations),
+        cmocka_unit_test(test_mutations),        cmocka_unit_test(test_reads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -355,10 +355,81 @@ static void test_names(void **state)
     assert_int_equal(pp_queue_parse("defer", &q), -1); /* the logs, not a queue */
 }
 
+/* A worker's header context: the Subject of the file it read last, emptied by begin. */
+typedef struct wview {
+    char subject[64];
+} wview;
+
+static void wview_begin(void *ctx)
+{
+    ((wview *)ctx)->subject[0] = '\0';
+}
+
+static int wview_header(void *ctx, const char *name, size_t namelen, const char *value,
+                        size_t vlen)
+{
+    wview *v = ctx;
+    if (namelen == 7 && memcmp(name, "Subject", 7) == 0)
+        snprintf(v->subject, sizeof v->subject, "%.*s", (int)vlen, value);
+    return 0;
+}
+
+typedef struct routed {
+    wview *views;
+    unsigned long files, workers_seen;
+} routed;
+
+static int check_view(void *ctx, const pp_qscan_file *f, const pp_qmsg *m)
+{
+    routed *r = ctx;
+    assert_int_equal(m->status, PP_QREC_OK);
+    assert_in_range(f->worker, 0, 3);
+    /* Files named ...0 have no Subject: the view the file before left is emptied. */
+    const char *want = f->id[strlen(f->id) - 1] == '0' ? "" : f->id;
+    assert_string_equal(r->views[f->worker].subject, want);
+    r->files++;
+    r->workers_seen |= 1ul << f->worker;
+    return 0;
+}
+
+/* rec_per_worker: each worker reads headers into its own context, named by f->worker. */
+static void test_per_worker(void **state)
+{
+    (void)state;
+    wview views[4];
+    pp_qrec_opts rec[4];
+    routed r = {views, 0, 0};
+    pp_qscan_result res;
+    char err[200];
+    mkdirs("hold", 0700);
+    for (int i = 0; i < 400; i++) {
+        char rel[64], subject[64];
+        pp_buf b;
+        const qf_pair env[] = {{'S', "s@example.org"}, {'R', "r@example.net"}, {0, NULL}};
+        snprintf(rel, sizeof rel, "hold/AB%05d", i);
+        snprintf(subject, sizeof subject, "Subject: AB%05d", i);
+        const char *hdrs[] = {i % 10 ? subject : "X-None: x", NULL};
+        pp_buf_init(&b);
+        qf_cleanup(&b, 1700000000, env, hdrs, NULL);
+        write_file(rel, b.s, b.len, 0700);
+        pp_buf_free(&b);
+    }
+    for (int i = 0; i < 4; i++)
+        rec[i] = (pp_qrec_opts){.header = wview_header, .header_ctx = &views[i],
+                                .begin = wview_begin};
+    pp_qscan_opts o = {.queue_dir = root, .queues = PP_QUEUE_BIT(PP_QUEUE_HOLD), .threads = 4,
+                       .rec = rec, .rec_per_worker = true, .fn = check_view, .ctx = &r};
+    assert_int_equal(pp_qscan_run(&o, &res, err, sizeof err), 0);
+    assert_int_equal(r.files, 400);
+    assert_int_equal(res.files, 400);
+    assert_true(r.workers_seen != 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_layout, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_per_worker, setup, teardown),
         cmocka_unit_test_setup_teardown(test_vanished, setup, teardown),
         cmocka_unit_test_setup_teardown(test_moved_during_scan, setup, teardown),
         cmocka_unit_test_setup_teardown(test_permission_denied, setup, teardown),
