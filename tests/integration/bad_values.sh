@@ -32,7 +32,10 @@ for t in "${TOOLS[@]}"; do
     # --state-file is where a plugin is told to write: a path given there is made, not absurd.
     for o in $("$t" --help | grep -oE '^ +(-[a-zA-Z], )?--[a-z0-9-]+=' | grep -oE -- '--[a-z0-9-]+' |
         grep -vxE -- '--(hostname|host|config-dir|timeout|port|state-file)'); do
-        for v in "" -1 0 1e308 abc "$long" /nonexistent /tmp; do
+        vals=("" -1 0 1e308 abc "$long" /nonexistent /tmp)
+        # --output makes the file it names (as root even /nonexistent): only unwritable paths.
+        [ "$o" != --output ] || vals=("" /nonexistent/dir/file /tmp "/tmp/$long")
+        for v in "${vals[@]}"; do
             run "$t" "${base[@]}" "$o=$v"
             a_state "$n $o=${v:0:24}"
         done
