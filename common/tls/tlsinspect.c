@@ -529,24 +529,34 @@ static void judge_session(judge *j, const pp_tls_peer *p, time_t now)
 static void judge_dane(judge *j, STACK_OF(X509) *chain)
 {
     const pp_tlsinspect_opts *o = j->o;
+    const char *name = o->tlsa_name ? o->tlsa_name : "?";
     char how[768];
     if (!o->dane)
         return;
+    if (o->tlsa_sec == PP_DNSSEC_BOGUS) {
+        add(j, PP_CRITICAL, "TLSA records for %s are DNSSEC-bogus (%s): Postfix would defer "
+            "the mail", name, o->tlsa_why ? o->tlsa_why : "?");
+        return;
+    }
     if (o->ntlsa == 0 && o->tlsa_failed) {
-        add(j, PP_UNKNOWN, "TLSA lookup for %s failed: %s", o->tlsa_name ? o->tlsa_name : "?",
+        add(j, PP_UNKNOWN, "TLSA lookup for %s failed: %s", name,
             o->tlsa_note ? o->tlsa_note : "?");
         return;
     }
     if (o->ntlsa == 0) {
-        add(j, PP_CRITICAL, "no TLSA records for %s (%s)", o->tlsa_name ? o->tlsa_name : "?",
-            o->tlsa_note ? o->tlsa_note : "none");
+        add(j, PP_CRITICAL, "no TLSA records for %s (%s%s)", name,
+            o->tlsa_note ? o->tlsa_note : "none",
+            o->tlsa_sec == PP_DNSSEC_SECURE ? ", DNSSEC-validated" : "");
+        return;
+    }
+    if (o->tlsa_sec != PP_DNSSEC_SECURE) {
+        pp_sub *s = add(j, PP_CRITICAL, "TLSA records for %s are not DNSSEC-validated: Postfix "
+                        "would not use them", name);
+        pp_sub_detail(s, "%s", o->tlsa_why ? o->tlsa_why : "not validated");
         return;
     }
     int rc = pp_tlsinspect_dane(o, chain, how, sizeof how);
     add(j, rc == 1 ? PP_OK : PP_CRITICAL, "DANE: %s", how);
-    if (o->tlsa_insecure)
-        add(j, PP_WARNING, "the TLSA records for %s are not DNSSEC-validated (no AD bit): "
-                           "Postfix would not use them", o->tlsa_name ? o->tlsa_name : "?");
 }
 
 static void judge_compare(judge *j, X509 *leaf)

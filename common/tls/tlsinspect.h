@@ -43,8 +43,9 @@
  *	  - with o->dane, the TLSA records in o->tlsa (see dane.h) must match, a DANE-TA match
  *	    only when that anchor really signed the chain; o->tlsa_note says why there are
  *	    none (the DNS status), o->tlsa_failed that the lookup itself failed (UNKNOWN:
- *	    whether there are records is not known) and o->tlsa_insecure that the answer was
- *	    not validated;
+ *	    whether there are records is not known) and o->tlsa_sec what DNSSEC says of the
+ *	    answer: records that are not validated are CRITICAL and not matched at all (Postfix
+ *	    ignores them, RFC 7672 2.1), bogus ones CRITICAL saying why (o->tlsa_why);
  *	  - with o->compare, the leaf must be that certificate (a renewed certificate that a
  *	    "postfix reload" has not loaded yet).
  *	The other functions are the single judgments, usable alone: days left (negative once
@@ -64,8 +65,9 @@
 #include <stdbool.h>
 #include <time.h>
 
-#include "tls/dane.h"
 #include "core/result.h"
+#include "dns/dnssec.h"
+#include "tls/dane.h"
 #include "tls/tlsfetch.h"
 
 /* Days an OCSP response without nextUpdate stays current after its thisUpdate. */
@@ -85,7 +87,8 @@ typedef struct pp_tlsinspect_opts {
     const char *tlsa_name;    /* _25._tcp.mx.example.org */
     const char *tlsa_note;    /* why there are no records */
     bool tlsa_failed;         /* the lookup failed (timeout, SERVFAIL, ...): see tlsa_note */
-    bool tlsa_insecure;       /* the answer was not DNSSEC-validated */
+    pp_dnssec_sec tlsa_sec;   /* what DNSSEC says of the answer */
+    const char *tlsa_why;     /* why it is insecure or bogus */
     X509 *compare;            /* the certificate the server should present */
     const char *compare_file;
 } pp_tlsinspect_opts;
