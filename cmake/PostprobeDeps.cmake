@@ -21,6 +21,8 @@ pp_require_pkg(ZLIB zlib zlib1g-dev)
 pp_require_pkg(ICU icu-uc libicu-dev) # Postfix's own case folding of UTF-8 table keys
 # GNU libidn: stringprep's SASLprep profile (RFC 4013) with its Unicode 3.2 tables, for SCRAM.
 pp_require_pkg(IDN libidn libidn-dev)
+# sd-journal: Postfix's log where Debian 12 keeps it by default (no syslog daemon).
+pp_require_pkg(SYSTEMD libsystemd libsystemd-dev)
 if(BUILD_TESTING)
   pp_require_pkg(CMOCKA cmocka libcmocka-dev)
 endif()

@@ -538,18 +538,10 @@ static void act(run *st, action a, const char *config_dir)
     }
     if (fflush(st->ids) != 0 || fseek(st->ids, 0, SEEK_SET) != 0)
         pp_die(PP_UNKNOWN, "cannot write the list of queue ids: %s", strerror(errno));
-    const char *argv[6] = {"postsuper"};
-    int n = 1;
-    if (config_dir) {
-        argv[n++] = "-c";
-        argv[n++] = config_dir;
-    }
-    argv[n++] = flag[a];
-    argv[n++] = "-";
-    argv[n] = NULL;
+    const char *argv[] = {"postsuper", flag[a], "-", NULL};
     fflush(stdout);
     pp_timeout_disarm();
-    if (pp_spawn(argv, fileno(st->ids), &c, err, sizeof err) != 0)
+    if (pp_spawn(config_dir, argv, fileno(st->ids), &c, err, sizeof err) != 0)
         pp_die(PP_UNKNOWN, "%s", err);
     pp_buf_init(&report);
     int rc = pp_spawn_finish(&c, &report, err, sizeof err);

@@ -2,10 +2,11 @@
 /*
  * check_postfix_log - what Postfix's log says happened since the last run
  *
- * Finds the instance's log (--file, main.cf maillog_file, /var/log/mail.log), reads what was
- * appended since the position kept in the state file, across rotation (common/log/logfile),
- * counts it with pflogsumm's definitions (common/log/logstat), judges the counts and prints
- * them with the top reasons.
+ * Finds the instance's log (--file, main.cf maillog_file, /var/log/mail.log, else the systemd
+ * journal), reads what was appended since the position kept in the state file, across
+ * rotation (common/log/logfile) or by the journal's cursor (common/log/logjournal), counts it
+ * with pflogsumm's definitions (common/log/logstat), judges the counts and prints them with
+ * the top reasons.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include "core/opts.h"
 #include "core/result.h"
 #include "log/logfile.h"
+#include "log/logjournal.h"
 #include "log/logstat.h"
 #include "postfix/mastercf.h"
 #include "postfix/postconf.h"
@@ -48,11 +50,13 @@ static int fn_duration(const char *arg, void *dst, char *err, size_t errlen)
 #define TH(n, c, h) {.name = n, .arg = "W,C", .kind = PP_OPT_THRESH, .dst = &opt_count[c], .help = h}
 static const pp_opt opts[] = {
     {.name = "file", .arg = "PATH", .kind = PP_OPT_STR, .dst = &opt_file,
-     .help = "the log file (default: main.cf's maillog_file, else /var/log/mail.log)"},
+     .help = "the log file (default: main.cf's maillog_file, else /var/log/mail.log, else "
+             "the systemd journal)"},
     {.name = "journal", .kind = PP_OPT_FLAG, .dst = &opt_journal,
-     .help = "read the systemd journal (not built yet: UNKNOWN)"},
+     .help = "read the local systemd journal (Debian 12's only mail log without a syslog "
+             "daemon)"},
     {.name = "journal-dir", .arg = "DIR", .kind = PP_OPT_STR, .dst = &opt_journal_dir,
-     .help = "a directory of journal files (with --journal)"},
+     .help = "a directory of journal files (with --journal), e.g. another host's"},
     {.name = "state-file", .arg = "FILE", .kind = PP_OPT_STR, .dst = &opt_state,
      .help = "where the position in the log is kept between runs, an absolute path "
              "(default under /var/lib/postprobe, or ~/.local/state/postprobe when that is "
@@ -101,7 +105,10 @@ static const pp_plugin plugin = {
              "recipient, deferred per message, deferrals per attempt). Lines count when "
              "their syslog name is the instance's (main.cf syslog_name or below it, or a "
              "master.cf -o syslog_name). The first run saves the position and counts "
-             "nothing. A rotated file (.1, .1.gz, -YYYYMMDD) is read to its end first.\n"
+             "nothing. A rotated file (.1, .1.gz, -YYYYMMDD) is read to its end first; the "
+             "journal is followed by its cursor. On Debian mail.log is readable by group adm "
+             "and the journal by groups adm and systemd-journal: add the nagios user to "
+             "adm.\n"
              "Example: check_postfix_log --bounced=10,50 --sasl-failures=20,100",
     .use = PP_USE_CONFDIR,
     .opts = opts,
@@ -109,7 +116,9 @@ static const pp_plugin plugin = {
 };
 
 typedef struct probe {
-    const char *path;
+    const char *path;      /* the log file, or NULL for the journal */
+    char source[4200];     /* what the state file is about: the path or "journal:DIR" */
+    pp_logjournal_info journal;
     const char *names[MAX_NAMES + 1];
     char state[4096];
     pp_logstat *st;
@@ -163,15 +172,16 @@ static void find_source(const pp_common *c, probe *p)
                 p->names[n++] = pp_xstrdup(v);
         }
     pp_mastercf_free(&m);
-    if (opt_journal)
-        pp_die(PP_UNKNOWN, "journal support not built yet (use --file)");
-    p->path = opt_file                         ? opt_file
-              : maillog[0]                     ? maillog
+    p->path = opt_journal                              ? NULL
+              : opt_file                               ? opt_file
+              : maillog[0]                             ? maillog
               : access("/var/log/mail.log", F_OK) == 0 ? "/var/log/mail.log"
                                                        : NULL;
-    if (!p->path)
-        pp_die(PP_UNKNOWN, "no log file (no --file, no maillog_file in main.cf, no "
-               "/var/log/mail.log) and journal support not built yet");
+    if (p->path)
+        snprintf(p->source, sizeof p->source, "%s", p->path);
+    else
+        snprintf(p->source, sizeof p->source, "journal:%s",
+                 opt_journal_dir ? opt_journal_dir : "local");
 }
 
 /* --state-file, or one per log file under /var/lib/postprobe or the user's state dir. */
@@ -184,8 +194,8 @@ static void state_path(probe *p)
         return;
     }
     size_t j = 0;
-    for (const char *s = p->path; *s && j + 1 < sizeof name; s++)
-        name[j++] = *s == '/' ? '_' : *s;
+    for (const char *s = p->source; *s && j + 1 < sizeof name; s++)
+        name[j++] = *s == '/' || *s == ':' ? '_' : *s;
     name[j] = '\0';
     snprintf(dir, sizeof dir, "/var/lib/postprobe");
     if (access(dir, W_OK) != 0 && home) {
@@ -196,7 +206,8 @@ static void state_path(probe *p)
             mkdir(dir, 0700);
         }
     }
-    snprintf(p->state, sizeof p->state, "%s/check_postfix_log%s.pos", dir, name);
+    snprintf(p->state, sizeof p->state, "%s/check_postfix_log%s%s.pos", dir,
+             name[0] == '_' ? "" : "_", name);
 }
 
 /* ---- probe ---- */
@@ -206,21 +217,36 @@ static void each_line(void *ctx, const char *line, size_t len)
     pp_logstat_line(ctx, line, len);
 }
 
-static void run_probe(const pp_common *c, probe *p)
+static void read_journal(probe *p, bool keep, const pp_logstat_opts *o)
+{
+    char err[1024], cursor[PP_LOGCURSOR_MAX] = "";
+    int have = 0;
+    if (keep && (have = pp_logcursor_load(p->state, p->source, cursor, sizeof cursor, err,
+                                          sizeof err)) < 0)
+        pp_die(PP_UNKNOWN, "%s", err);
+    pp_logjournal_opts jo = {.dir = opt_journal_dir, .names = p->names,
+                             .from = have ? cursor : NULL,
+                             .since_usec = have ? 0 : (unsigned long long)o->since * 1000000,
+                             .tail = keep && !have && !opt_since};
+    if (pp_logjournal_read(&jo, each_line, p->st, &p->journal, err, sizeof err) != 0)
+        pp_die(PP_UNKNOWN, "%s", err);
+    /* Postfix logs at every start: none of its lines means the wrong log or instance. */
+    if (p->journal.idents == 0)
+        pp_die(PP_UNKNOWN, "%s holds no line of syslog name %s%s: not this instance's log "
+               "(--file PATH?)", opt_journal_dir ? opt_journal_dir : "the local journal",
+               p->names[0], p->names[1] ? " or its master.cf overrides" : "");
+    p->first_run = jo.tail;
+    if (keep && pp_logcursor_save(p->state, p->source, p->journal.cursor, err, sizeof err) != 0)
+        pp_die(PP_UNKNOWN, "%s", err);
+}
+
+static void read_file(probe *p, bool keep)
 {
     char err[1024];
     pp_logpos from, to;
-    find_source(c, p);
-    pp_logstat_opts o = {.names = p->names, .examples = c->verbose > 0,
-                         .since = opt_since ? (long long)time(NULL) - opt_since : 0};
-    p->st = pp_logstat_new(&o);
-    bool keep = !opt_whole && (opt_state || !opt_since);
     int have = 0;
-    if (keep) {
-        state_path(p);
-        if ((have = pp_logpos_load(p->state, p->path, &from, err, sizeof err)) < 0)
-            pp_die(PP_UNKNOWN, "%s", err);
-    }
+    if (keep && (have = pp_logpos_load(p->state, p->path, &from, err, sizeof err)) < 0)
+        pp_die(PP_UNKNOWN, "%s", err);
     if (keep && !have && !opt_since) {
         if (pp_logfile_end(p->path, &to, err, sizeof err) != 0)
             pp_die(PP_UNKNOWN, "%s", err);
@@ -232,6 +258,21 @@ static void run_probe(const pp_common *c, probe *p)
     }
     if (keep && pp_logpos_save(p->state, p->path, &to, err, sizeof err) != 0)
         pp_die(PP_UNKNOWN, "%s", err);
+}
+
+static void run_probe(const pp_common *c, probe *p)
+{
+    find_source(c, p);
+    pp_logstat_opts o = {.names = p->names, .examples = c->verbose > 0,
+                         .since = opt_since ? (long long)time(NULL) - opt_since : 0};
+    p->st = pp_logstat_new(&o);
+    bool keep = !opt_whole && (opt_state || !opt_since);
+    if (keep)
+        state_path(p);
+    if (p->path)
+        read_file(p, keep);
+    else
+        read_journal(p, keep, &o);
 }
 
 /* ---- judge ---- */
@@ -317,8 +358,9 @@ static void judge_delays(pp_result *r, probe *p)
 static void judge_source(pp_result *r, probe *p)
 {
     const pp_logstat_lines *ls = pp_logstat_lines_seen(p->st);
-    pp_sub *sub = pp_result_add(r, PP_OK, "%s: %llu lines read, %llu of this instance%s%s",
-                                p->path, (unsigned long long)ls->read,
+    pp_sub *sub = pp_result_add(r, PP_OK, "%s: %llu %s read, %llu of this instance%s%s",
+                                p->path ? p->path : opt_journal_dir ? opt_journal_dir : "the local journal",
+                                (unsigned long long)ls->read, p->path ? "lines" : "entries",
                                 (unsigned long long)ls->counted,
                                 p->info.rotated[0] ? ", after the rotated " : "",
                                 p->info.rotated);
@@ -326,6 +368,9 @@ static void judge_source(pp_result *r, probe *p)
         pp_sub_detail(sub, "position kept in %s", p->state);
     pp_sub_detail(sub, "syslog names: %s%s%s", p->names[0], p->names[1] ? " and " : "",
                   p->names[1] ? "the master.cf overrides" : "");
+    if (p->journal.lost)
+        pp_result_add(r, PP_OK, "the journal no longer holds the entry read last (vacuumed): "
+                      "entries written before the oldest one left were not counted");
     if (p->info.lost)
         pp_result_add(r, PP_OK, "%s was rotated and the rotated file was not found: lines "
                       "written before the rotation since the last run were not counted",
@@ -353,9 +398,13 @@ static void summary(pp_result *r, probe *p)
 static void judge(pp_result *r, probe *p)
 {
     if (p->first_run) {
-        pp_result_add(r, PP_OK, "first run: position saved at the end of %s (%llu bytes) in "
-                      "%s; counting starts with the next run", p->path, p->first_offset,
-                      p->state);
+        if (p->path)
+            pp_result_add(r, PP_OK, "first run: position saved at the end of %s (%llu bytes) "
+                          "in %s; counting starts with the next run", p->path, p->first_offset,
+                          p->state);
+        else
+            pp_result_add(r, PP_OK, "first run: the journal's cursor saved in %s; counting "
+                          "starts with the next run", p->state);
         return;
     }
     judge_counts(r, p);

@@ -2,9 +2,12 @@
 /*
  * check_snmp_extend - the result of a plugin that a remote snmpd runs as an "extend"
  *
- * Reads nsExtendResult and nsExtendOutputFull (NET-SNMP-EXTEND-MIB, numeric OIDs) over
- * SNMP v2c or v3 and exits with the remote plugin's state and output, unchanged; --all
- * PREFIX reports every extend whose name starts with PREFIX in one run.
+ * Reads nsExtendResult, then nsExtendOutputFull (NET-SNMP-EXTEND-MIB, numeric OIDs; the
+ * nsExtendOutLine rows when the output is too large for one message) over SNMP v2c or v3
+ * and exits with the remote plugin's state and output, unchanged, unless snmpd's exit
+ * status cannot be the state (pp_snmp_extend_judge: killed by a signal, command missing):
+ * then UNKNOWN (--error-state) says why. --all PREFIX reports every extend whose name
+ * starts with PREFIX in one run.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,7 +97,9 @@ static const pp_opt opts[] = {
      .help = "state when the agent does not answer (default unknown)"},
     {.name = "error-state", .arg = "STATE", .kind = PP_OPT_STATE, .dst = &opt_error,
      .help = "state when the agent refuses the credentials, has no such extend, or the "
-             "extend's exit status is not 0-3 (default unknown)"},
+             "extend's exit status cannot be its state: not 0-3, no output (snmpd could not "
+             "run it), or another state than its output says (killed by a signal: snmpd "
+             "reports 0) (default unknown)"},
     {0},
 };
 
@@ -112,7 +117,13 @@ static const pp_plugin plugin = {
              "snmpd caches an extend's output for about 5 s and runs it as its own user.\n"
              "An agent drops requests with a wrong community or v3 privacy password without "
              "a word: they end as \"no answer\" after the wait, as a closed port does. The "
-             "wait (all tries) ends 0.3 s before -t so that the plugin can say what happened.",
+             "wait (all tries) ends 0.3 s before -t so that the plugin can say what happened.\n"
+             "The exit status is read first; an output over about 64 KB does not fit in one "
+             "answer (a v2c agent then says nothing: its read waits at most half the time "
+             "left) and is read line by line instead.\n"
+             "snmpd reports only the command's exit status: a check killed by a signal reads "
+             "as 0, a command it cannot run as 1 with no output. Such results, and a state "
+             "word in the output that differs from the exit status, are --error-state.",
     .use = PP_USE_HOST,
     .opts = opts,
     .max_args = 0,
@@ -143,15 +154,21 @@ static void add_perf(pp_result *r, const char *prefix, const char *p, size_t len
     pp_buf_free(&full);
 }
 
-/* One extend as a sub-result: its first line, its long output as details, its perfdata. */
-static void add_extend(pp_result *r, const char *name, const pp_snmp_extend *e, pp_state s)
+/* One extend as a sub-result: its first line (after why snmpd's result was not taken as its
+ * state, if it was not), its long output as details, its perfdata. */
+static void add_extend(pp_result *r, const char *name, const pp_snmp_extend *e, pp_state s,
+                       const char *why)
 {
     pp_plugout po;
     pp_plugout_split(e->output, e->output_len, &po);
     const char *text = po.text_len ? po.text : "(no output)";
     int tlen = po.text_len ? (int)po.text_len : (int)strlen(text);
-    pp_sub *sub = opt_all ? pp_result_add(r, s, "%s: %.*s", name, tlen, text)
-                          : pp_result_add(r, s, "%.*s", tlen, text);
+    pp_sub *sub = opt_all && why ? pp_result_add(r, s, "%s: %s: %.*s", name, why, tlen, text)
+                  : opt_all      ? pp_result_add(r, s, "%s: %.*s", name, tlen, text)
+                  : why ? pp_result_add(r, s, "extend '%s' %s: %.*s", name, why, tlen, text)
+                        : pp_result_add(r, s, "%.*s", tlen, text);
+    if (e->by_lines)
+        pp_sub_note(sub, "%s", e->why);
     for (const char *l = po.longout, *end = po.longout + po.long_len; l && l < end;) {
         const char *nl = memchr(l, '\n', (size_t)(end - l));
         size_t n = nl ? (size_t)(nl - l) : (size_t)(end - l);
@@ -168,14 +185,15 @@ static pp_state state_for(pp_snmp_status st)
     return st == PP_SNMP_UNREACHABLE ? opt_unreachable : opt_error;
 }
 
-/* Single extend, Nagios format: the remote plugin's output goes out byte for byte. */
-static _Noreturn void pass_through(const char *name, const pp_snmp_extend *e, pp_state s)
+/* Single extend, Nagios format: the remote plugin's output goes out byte for byte (after
+ * it, when it came line by line and not all of it, a line that says so). */
+static _Noreturn void pass_through(const pp_snmp_extend *e, pp_state s)
 {
-    if (e->output_len == 0)
-        pp_die(s, "extend '%s' printed nothing (exit status %ld)", name, e->result);
     fwrite(e->output, 1, e->output_len, stdout);
     if (e->output[e->output_len - 1] != '\n')
         fputc('\n', stdout);
+    if (e->by_lines && e->lines_read < e->lines)
+        printf("(output cut: %s)\n", e->why);
     fflush(stdout);
     exit((int)s);
 }
@@ -184,18 +202,16 @@ static _Noreturn void check_one(pp_snmp *snmp, const char *name)
 {
     pp_snmp_extend e;
     pp_state s;
-    char err[512];
+    char err[512], why[256];
     pp_snmp_status st = pp_snmp_extend_get(snmp, name, &e, err, sizeof err);
     pp_snmp_close(snmp);
     if (st != PP_SNMP_OK)
         pp_die(state_for(st), "%s", err);
-    if (pp_snmp_extend_state(e.result, &s) != 0)
-        pp_die(opt_error, "extend '%s' exited with %ld, which is no plugin state (0-3): %.200s",
-               name, e.result, e.output);
-    if (pp_output_format() == PP_FMT_NAGIOS)
-        pass_through(name, &e, s);
+    bool judged = pp_snmp_extend_judge(&e, &s, why, sizeof why) == 0;
+    if (judged && pp_output_format() == PP_FMT_NAGIOS)
+        pass_through(&e, s);
     pp_result *r = pp_result_new();
-    add_extend(r, name, &e, s);
+    add_extend(r, name, &e, judged ? s : opt_error, judged ? NULL : why);
     pp_snmp_extend_free(&e);
     pp_result_exit(r);
 }
@@ -215,16 +231,16 @@ static _Noreturn void check_all(pp_snmp *snmp, const char *prefix)
     for (size_t i = 0; i < names.n; i++) {
         pp_snmp_extend e;
         pp_state s;
+        char why[256];
         st = pp_snmp_extend_get(snmp, names.items[i], &e, err, sizeof err);
         if (st == PP_SNMP_UNREACHABLE) /* the agent went away: no time to wait for each */
             pp_die(opt_unreachable, "%s", err);
         if (st != PP_SNMP_OK)
             pp_result_add(r, s = state_for(st), "%s: %s", names.items[i], err);
-        else if (pp_snmp_extend_state(e.result, &s) != 0)
-            pp_result_add(r, s = opt_error, "%s: exited with %ld, which is no plugin state",
-                          names.items[i], e.result);
+        else if (pp_snmp_extend_judge(&e, &s, why, sizeof why) != 0)
+            add_extend(r, names.items[i], &e, s = opt_error, why);
         else
-            add_extend(r, names.items[i], &e, s);
+            add_extend(r, names.items[i], &e, s, NULL);
         count[s]++;
         pp_snmp_extend_free(&e);
     }

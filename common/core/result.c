@@ -3,6 +3,7 @@
  * result.c - the result tree and its renderings. See result.h.
  */
 #include "core/result.h"
+#include "core/timeout.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -390,6 +391,9 @@ _Noreturn void pp_result_exit(pp_result *r)
     pp_buf out;
     pp_buf_init(&out);
     pp_result_render(r, &out);
+    /* The verdict is out: a -t alarm during exit (a sanitizer's leak check, a loaded
+     * machine) must not print a second status line. */
+    pp_timeout_disarm();
     fputs(pp_buf_str(&out), stdout);
     fflush(stdout);
     pp_state st = pp_result_state(r);

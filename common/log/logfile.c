@@ -232,21 +232,29 @@ int pp_logpos_load(const char *state, const char *path, pp_logpos *pos, char *er
     return 1;
 }
 
-int pp_logpos_save(const char *state, const char *path, const pp_logpos *pos, char *err,
-                   size_t errlen)
+int pp_logstate_write(const char *state, const char *text, char *err, size_t errlen)
 {
     char tmp[4200];
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", state, (long)getpid());
     FILE *f = fopen(tmp, "w");
     if (!f)
         return pp_errf(err, errlen, "cannot write state file %s: %s", tmp, strerror(errno));
-    fprintf(f, "%s %d\nfile %s\ndev %llu ino %llu offset %llu fp %016" PRIx64 " fp_len %u\n",
-            STATE_MAGIC, STATE_VERSION, path, pos->dev, pos->ino, pos->offset, pos->fp,
-            pos->fp_len);
+    fputs(text, f);
     if (fclose(f) != 0 || rename(tmp, state) != 0) {
         pp_errf(err, errlen, "cannot write state file %s: %s", state, strerror(errno));
         unlink(tmp);
         return -1;
     }
     return 0;
+}
+
+int pp_logpos_save(const char *state, const char *path, const pp_logpos *pos, char *err,
+                   size_t errlen)
+{
+    char text[4400];
+    snprintf(text, sizeof text,
+             "%s %d\nfile %s\ndev %llu ino %llu offset %llu fp %016" PRIx64 " fp_len %u\n",
+             STATE_MAGIC, STATE_VERSION, path, pos->dev, pos->ino, pos->offset, pos->fp,
+             pos->fp_len);
+    return pp_logstate_write(state, text, err, errlen);
 }

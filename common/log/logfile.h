@@ -11,6 +11,8 @@
  *			   char *err, size_t errlen);
  *	int pp_logpos_save(const char *state, const char *path, const pp_logpos *pos,
  *			   char *err, size_t errlen);
+ *	int pp_logstate_write(const char *state, const char *text, char *err,
+ *			      size_t errlen);
  * DESCRIPTION
  *	A position is a file's device, inode, the offset read to (the end of its last complete
  *	line) and a fingerprint of its first fp_len (at most 256) bytes.
@@ -29,6 +31,7 @@
  *	pp_logpos_load() reads a state file: 1 loaded, 0 no such file, -1 (err names the file)
  *	when it is corrupt, from a newer version or about another log than path.
  *	pp_logpos_save() writes it atomically (a temporary file renamed); 0 or -1.
+ *	pp_logstate_write() is that atomic write of any state file's text (logjournal's too).
  */
 #ifndef PP_LOGFILE_H
 #define PP_LOGFILE_H
@@ -59,5 +62,6 @@ int pp_logpos_load(const char *state, const char *path, pp_logpos *pos, char *er
                    size_t errlen);
 int pp_logpos_save(const char *state, const char *path, const pp_logpos *pos, char *err,
                    size_t errlen);
+int pp_logstate_write(const char *state, const char *text, char *err, size_t errlen);
 
 #endif

@@ -193,8 +193,8 @@ static void postmap_reason(const char *errout, char *why, size_t len)
 static int query(pp_access_cache *c, table *t, const pp_access_keys *ask, char *err,
                  size_t errlen)
 {
-    const char *argv[7];
-    int n = 0;
+    const char *argv[] = {"postmap", "-q", "-",
+                          strncmp(t->name, "proxy:", 6) == 0 ? t->name + 6 : t->name, NULL};
     pp_child ch;
     pp_buf errout;
     FILE *in = tmpfile();
@@ -209,16 +209,7 @@ static int query(pp_access_cache *c, table *t, const pp_access_keys *ask, char *
         return pp_errf(err, errlen, "cannot look up in %s: temporary file: %s", t->name,
                        strerror(errno));
     }
-    argv[n++] = "postmap";
-    if (c->config_dir) {
-        argv[n++] = "-c";
-        argv[n++] = c->config_dir;
-    }
-    argv[n++] = "-q";
-    argv[n++] = "-";
-    argv[n++] = strncmp(t->name, "proxy:", 6) == 0 ? t->name + 6 : t->name;
-    argv[n] = NULL;
-    int rc = pp_spawn(argv, fileno(in), &ch, err, errlen);
+    int rc = pp_spawn(c->config_dir, argv, fileno(in), &ch, err, errlen);
     fclose(in);
     if (rc != 0)
         return -1;

@@ -190,15 +190,8 @@ static void scan_line(char *line, void *ctx)
 /* Runs postconf -x with opt (or none) and scans every line. */
 static int run(pp_maprefs *r, const char *config_dir, const char *opt, char *err, size_t errlen)
 {
-    const char *argv[6] = {"postconf", "-x"};
-    size_t argc = 2;
-    if (opt)
-        argv[argc++] = opt;
-    if (config_dir) {
-        argv[argc++] = "-c";
-        argv[argc++] = config_dir;
-    }
-    return pp_run_lines(argv, scan_line, r, err, errlen);
+    const char *argv[] = {"postconf", "-x", opt, NULL};
+    return pp_run_lines(config_dir, argv, scan_line, r, err, errlen);
 }
 
 int pp_maprefs_load(pp_maprefs *r, const char *config_dir, char *err, size_t errlen)

@@ -130,9 +130,9 @@ static void add_line(char *line, void *ctx)
 
 int pp_mastercf_load(pp_mastercf *m, const char *config_dir, char *err, size_t errlen)
 {
-    const char *argv[] = {"postconf", "-M", "-x", config_dir ? "-c" : NULL, config_dir, NULL};
+    const char *argv[] = {"postconf", "-M", "-x", NULL};
     memset(m, 0, sizeof *m);
-    return pp_run_lines(argv, add_line, m, err, errlen);
+    return pp_run_lines(config_dir, argv, add_line, m, err, errlen);
 }
 
 void pp_mastercf_service_free(pp_mastercf_service *s)

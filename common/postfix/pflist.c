@@ -102,22 +102,13 @@ int pp_pflist_read_file(const char *path, pp_pflist_fn fn, void *arg, char *err,
 int pp_pflist_table(const char *config_dir, const char *table, pp_pflist_kv_fn fn, void *arg,
                     char *err, size_t errlen)
 {
-    const char *argv[6];
-    int n = 0;
     pp_child c;
     pp_buf errout;
 
     if (strncmp(table, "proxy:", 6) == 0)
         table += 6;
-    argv[n++] = "postmap";
-    if (config_dir) {
-        argv[n++] = "-c";
-        argv[n++] = config_dir;
-    }
-    argv[n++] = "-s";
-    argv[n++] = table;
-    argv[n] = NULL;
-    if (pp_spawn(argv, -1, &c, err, errlen) != 0)
+    const char *argv[] = {"postmap", "-s", table, NULL};
+    if (pp_spawn(config_dir, argv, -1, &c, err, errlen) != 0)
         return -1;
     char *line = NULL;
     size_t cap = 0;

@@ -120,18 +120,14 @@ int pp_postconf_fetch(pp_postconf *pc, const char *const names[], char *err, siz
     for (n = 0; names[n]; n++)
         if (!pp_postconf_name_ok(names[n]))
             return pp_errf(err, errlen, "invalid Postfix parameter name '%.60s'", names[n]);
-    const char **argv = pp_xcalloc(n + 5, sizeof *argv);
+    const char **argv = pp_xcalloc(n + 3, sizeof *argv);
     argv[argc++] = "postconf";
     argv[argc++] = "-x";
-    if (pc->config_dir) {
-        argv[argc++] = "-c";
-        argv[argc++] = pc->config_dir;
-    }
     fetch f = {pc, argv + argc, 0};
     for (size_t i = 0; i < n; i++)
         if (!lookup(pc, names[i]))
             argv[argc + f.nasked++] = names[i];
-    int rc = f.nasked ? pp_run_lines(argv, store_line, &f, err, errlen) : 0;
+    int rc = f.nasked ? pp_run_lines(pc->config_dir, argv, store_line, &f, err, errlen) : 0;
     /* Everything asked for is cached, as unknown unless postconf printed it. */
     for (size_t i = 0; rc == 0 && i < f.nasked; i++)
         if (!lookup(pc, f.asked[i]))

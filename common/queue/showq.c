@@ -592,19 +592,11 @@ static bool seen_before(pp_showq *sq, const pp_showq_msg *m)
 
 pp_showq *pp_showq_open(const char *config_dir, char *err, size_t errlen)
 {
-    const char *argv[5];
-    int n = 0;
-    argv[n++] = "postqueue";
-    if (config_dir) {
-        argv[n++] = "-c";
-        argv[n++] = config_dir;
-    }
-    argv[n++] = "-j";
-    argv[n] = NULL;
+    const char *argv[] = {"postqueue", "-j", NULL};
     pp_showq *sq = pp_xcalloc(1, sizeof *sq);
     pp_buf_init(&sq->line);
     sq->seen = pp_xcalloc(SEEN_MAX, sizeof *sq->seen);
-    if (pp_spawn(argv, -1, &sq->child, err, errlen) != 0) {
+    if (pp_spawn(config_dir, argv, -1, &sq->child, err, errlen) != 0) {
         free(sq->seen);
         free(sq);
         return NULL;

@@ -756,7 +756,32 @@ echo "TEST CRITICAL - broken | x=9"
 echo "second line of output"
 exit 2
 EOF
-    chmod 755 "$SNMP"/pp_*.sh
+    # Extends that snmpd reports wrongly or cannot send (issue 19 items 8, 9): ppx_big prints
+    # about 80 KB (more than one UDP datagram holds, less than the 100 KB snmpd reads) and
+    # exits 2; ppx_killed dies by SIGKILL after a CRITICAL line (snmpd reports WEXITSTATUS,
+    # 0); ppx_sh127 runs a missing command through sh (exit 127); extend ppx_missing (in
+    # snmpd.conf) names a file that does not exist (snmpd reports 1 and no output).
+    {
+        echo "TEST CRITICAL - big output | x=9"
+        seq -f 'line %g of a long output, padded to be long enough .......................' \
+            1 1000
+        echo "| lines=1001"
+    } >"$SNMP/ppx_big.txt"
+    cat >"$SNMP/ppx_big.sh" <<EOF
+#!/bin/sh
+cat $SNMP/ppx_big.txt
+exit 2
+EOF
+    cat >"$SNMP/ppx_killed.sh" <<'EOF'
+#!/bin/sh
+echo "TEST CRITICAL - about to be killed | x=9"
+kill -KILL $$
+EOF
+    cat >"$SNMP/ppx_sh127.sh" <<EOF
+#!/bin/sh
+exec $SNMP/no-such-command
+EOF
+    chmod 755 "$SNMP"/pp_*.sh "$SNMP"/ppx_*.sh
 }
 
 write_snmpd_conf() {
@@ -771,6 +796,10 @@ rouser $SNMP_V3_USER authpriv
 extend pp_ok   $SNMP/pp_ok.sh
 extend pp_warn $SNMP/pp_warn.sh
 extend pp_crit $SNMP/pp_crit.sh
+extend ppx_big     $SNMP/ppx_big.sh
+extend ppx_killed  $SNMP/ppx_killed.sh
+extend ppx_sh127   $SNMP/ppx_sh127.sh
+extend ppx_missing $SNMP/no-such-command
 EOF
     chmod 600 "$SNMP/snmpd.conf"
 }
@@ -789,7 +818,7 @@ start_snmpd() {
 }
 
 # snmp_oid_for BRANCH NAME: numeric nsExtend OID for extend NAME (BRANCH 2 = OutputFull,
-# 4 = Result, 3 = Output1Line).
+# 4 = Result, 1 = Output1Line, 3 = OutNumLines).
 snmp_oid_for() {
     local branch=$1 name=$2 oid i
     oid=.1.3.6.1.4.1.8072.1.3.2.3.1.$branch.${#name}

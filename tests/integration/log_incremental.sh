@@ -90,7 +90,5 @@ check "newer state: UNKNOWN" all_of "rc_is 3" 'out_has "$tmp/newer is from a new
 sed "s#^file .*#file /var/log/other.log#" "$state" >"$tmp/foreign"
 run "$LOGCHECK" -C "$PP_POSTFIX_CONFIG_DIR" --state-file "$tmp/foreign"
 check "foreign state: UNKNOWN" all_of "rc_is 3" 'out_has "about another log"'
-run "$LOGCHECK" -C "$PP_POSTFIX_CONFIG_DIR" --journal
-check "journal: UNKNOWN, not built yet" all_of "rc_is 3" 'out_has "journal support not built yet"'
 rm -f "$L.1.gz"
 finish

@@ -54,11 +54,11 @@ int main(int argc, char **argv)
     while (opt_spin)
         ;
     if (opt_child) {
-        const char *cmd[] = {"sleep", "60", NULL};
+        const char *cmd[] = {"/bin/sleep", "60", NULL};
         pp_buf out;
         char err[256];
         pp_buf_init(&out);
-        pp_run(cmd, &out, err, sizeof err);
+        pp_run(NULL, cmd, &out, err, sizeof err);
         pp_buf_free(&out);
     }
 

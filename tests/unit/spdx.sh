@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # spdx.sh - every source file carries its licence: an "SPDX-License-Identifier: GPL-3.0-or-later"
-# line near its top (C and headers, shell and bash scripts, CMake files, debian/rules). Exit 1
+# line near its top (C and headers, shell, bash and Python scripts, CMake files, debian/rules). Exit 1
 # naming each file without one.
 #
 # Usage: spdx.sh [TREE]        the files git tracks there (default: this checkout)
@@ -12,7 +12,7 @@ if [ "${1:-}" = --files ]; then
 else
     top=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
     cd "$top" || exit 1
-    mapfile -t files < <(git ls-files | grep -E '\.(c|h|h\.in|sh|bash|cmake)$|(^|/)CMakeLists\.txt$|^debian/rules$|^\.ci/run$' |
+    mapfile -t files < <(git ls-files | grep -E '\.(c|h|h\.in|sh|bash|cmake|py)$|(^|/)CMakeLists\.txt$|^debian/rules$|^\.ci/run$' |
         grep -vE '^tests/(fuzz/corpus|unit/data)/')
 fi
 bad=0

@@ -5,7 +5,7 @@
  * SYNOPSIS
  *	int standin_dir(char *dir, size_t size, const char *name);
  *	int standin_program(const char *dir, const char *prog, const char *fmt, ...);
- *	int standin_path(const char *dir);
+ *	int standin_commands(const char *dir);
  *	int standin_remove(const char *dir);
  *
  * DESCRIPTION
@@ -15,8 +15,9 @@
  *	standin_program() writes the shell script "#!/bin/sh\n" followed by the formatted
  *	body to dir/prog, executable: a stand-in for postconf, postmap or postqueue.
  *
- *	standin_path() puts dir first in PATH, so that the code under test, which runs
- *	those programs by name, runs the stand-ins.
+ *	standin_commands() names dir as the directory of Postfix's commands
+ *	(POSTPROBE_COMMAND_DIR, see common/core/spawn.h), so that the code under test runs
+ *	the stand-ins in it, and only them.
  *
  *	standin_remove() removes dir and all it holds (without following links).
  *
@@ -58,15 +59,9 @@ standin_program(const char *dir, const char *prog, const char *fmt, ...)
     return chmod(path, 0755);
 }
 
-static inline int standin_path(const char *dir)
+static inline int standin_commands(const char *dir)
 {
-    char *path = NULL;
-    const char *old = getenv("PATH");
-    if (asprintf(&path, "%s:%s", dir, old ? old : "/usr/bin:/bin") < 0)
-        return -1;
-    int rc = setenv("PATH", path, 1);
-    free(path);
-    return rc;
+    return setenv("POSTPROBE_COMMAND_DIR", dir, 1);
 }
 
 static inline int standin_unlink_(const char *path, const struct stat *st, int flag,

@@ -40,8 +40,10 @@ wait_lines() {
     return 1
 }
 
+# No pipe: head leaving early would kill the writer with SIGPIPE under pipefail (exit 141).
 perf() {
-    printf '%s\n' "$OUT" | head -1 | grep -o "[ |]$1=[0-9.]*" | head -1 | cut -d= -f2
+    local first=${OUT%%$'\n'*} re="[ |]$1=([0-9.]*)"
+    [[ $first =~ $re ]] && printf '%s\n' "${BASH_REMATCH[1]}" || echo
 }
 
 pflogsumm_total() {

@@ -153,7 +153,7 @@ static void test_map_name(void **state)
     free(m);
 }
 
-/* A stand-in postconf first in PATH. */
+/* A stand-in postconf in the command directory (POSTPROBE_COMMAND_DIR). */
 static char dir[64];
 
 static void fake_postconf(const char *body)
@@ -166,7 +166,7 @@ static int setup(void **state)
     (void)state;
     if (standin_dir(dir, sizeof dir, "vcache") != 0)
         return -1;
-    return standin_path(dir);
+    return standin_commands(dir);
 }
 
 static int teardown(void **state)

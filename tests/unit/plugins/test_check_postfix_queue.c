@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_check_postfix_queue - the plugin end to end without a mail system: a stand-in
- * postconf first in PATH points it at a queue tree made of built queue files, and each
+ * postconf (POSTPROBE_COMMAND_DIR) points it at a queue tree made of built queue files, and each
  * test checks the exit status and the exact output (status line, perfdata, long output).
  */
 #include <setjmp.h>
@@ -62,7 +62,7 @@ static int setup(void **state)
         mk(queues[i]);
     if (standin_program(dir, "postconf", "echo 'queue_directory = %s'", qdir) != 0)
         return -1;
-    return standin_path(dir);
+    return standin_commands(dir);
 }
 
 static int teardown(void **state)

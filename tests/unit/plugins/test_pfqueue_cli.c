@@ -115,7 +115,7 @@ static void test_action_outlives_timeout(void **state)
     assert_int_equal(standin_program(dir, "postsuper",
                                      "n=$(wc -l); sleep 2; echo \"postsuper: Placed on hold: "
                                      "$n message\" >&2; : > %s/done", dir), 0);
-    assert_int_equal(standin_path(dir), 0);
+    assert_int_equal(standin_commands(dir), 0);
 
     const char *hold[] = {PFQUEUE, "-t", "1", "--from", "sender", "--hold", "--yes", NULL};
     run_cmd(hold, &r);

@@ -39,7 +39,7 @@ static int setup(void **state)
     /* the real postmap, each run counted in DIR/runs */
     if (standin_program(dir, "postmap", "echo run >>%s/runs\nexec %s \"$@\"\n", dir, real) != 0)
         return -1;
-    return standin_path(dir);
+    return standin_commands(dir);
 }
 
 static int teardown(void **state)

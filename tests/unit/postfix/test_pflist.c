@@ -2,8 +2,8 @@
 /*
  * test_pflist - Postfix list splitting and domain-list expansion (common/postfix/pflist.c): commas,
  * blanks and {} groups, list files with comments, type:table through a stand-in postmap
- * first in PATH (it prints "key<TAB>value" lines, or fails as postmap does for regexp), and
- * the keys that are not domains.
+ * in the command directory (it prints "key<TAB>value" lines, or fails as postmap does for
+ * regexp), and the keys that are not domains.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -50,7 +50,7 @@ static int setup(void **state)
                         "supported\" >&2; exit 1 ;;\n"
                         "esac") != 0)
         return -1;
-    return standin_path(dir);
+    return standin_commands(dir);
 }
 
 static int teardown(void **state)

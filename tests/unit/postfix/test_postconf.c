@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_postconf - postconf output parsing and the once-per-run cache (common/postfix/postconf.c),
- * with a stand-in postconf first in PATH that records each time it is run.
+ * with a stand-in postconf (POSTPROBE_COMMAND_DIR) that records each time it is run.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -28,7 +28,7 @@ static int setup(void **state)
     /* Prints "name = value" for known names, warns on stderr for others, as postconf does. */
     if (standin_program(dir, "postconf",
                         "echo \"$*\" >> %s\n"
-                        "[ \"$3\" = /nonexistent ] && { echo 'postconf: fatal: open "
+                        "[ \"$2\" = /nonexistent ] && { echo 'postconf: fatal: open "
                         "/nonexistent/main.cf: No such file or directory' >&2; exit 1; }\n"
                         "for a in \"$@\"; do case $a in\n"
                         "  queue_directory) echo 'queue_directory = /var/spool/postfix' ;;\n"
@@ -39,7 +39,7 @@ static int setup(void **state)
                         "esac; done",
                         calls) != 0)
         return -1;
-    return standin_path(dir);
+    return standin_commands(dir);
 }
 
 static int teardown(void **state)
@@ -122,7 +122,7 @@ static void test_fetch_once(void **state)
     char line[256] = "";
     assert_non_null(fgets(line, sizeof line, f));
     fclose(f);
-    assert_string_equal(line, "-x -c /etc/postfix-test queue_directory mydestination empty_one "
+    assert_string_equal(line, "-c /etc/postfix-test -x queue_directory mydestination empty_one "
                               "bogus\n");
     pp_postconf_free(pc);
 }

@@ -259,7 +259,7 @@ static void test_reader(void **state)
                "6, \"message_size\": 10, \"sender\": \"MAILER-DAEMON\", \"recipients\": []}'\n"
                "echo 'postqueue: fatal: Queue report unavailable - mail system is down' >&2\n"
                "exit 69"), 0);
-    assert_int_equal(standin_path(dir), 0);
+    assert_int_equal(standin_commands(dir), 0);
 
     pp_showq_msg m;
     pp_showq_msg_init(&m);
@@ -303,7 +303,7 @@ static void test_moved_during_report(void **state)
                                      LINE("hold", "AC2") LINE("hold", "HO1")),
                      0);
 #undef LINE
-    assert_int_equal(standin_path(dir), 0);
+    assert_int_equal(standin_commands(dir), 0);
     pp_showq_msg m;
     pp_showq_msg_init(&m);
     pp_showq *sq = pp_showq_open(NULL, err, sizeof err);

@@ -39,6 +39,13 @@ static void test_oid_build(void **state)
     assert_int_equal(pp_snmp_extend_oid(PP_SNMP_CONFIG_STATUS, "a", o, &n), 0);
     oid_text(o, n, text, sizeof text);
     assert_string_equal(text, ".1.3.6.1.4.1.8072.1.3.2.2.1.21.1.97");
+    assert_int_equal(pp_snmp_extend_oid(PP_SNMP_NUM_LINES, "a", o, &n), 0);
+    oid_text(o, n, text, sizeof text);
+    assert_string_equal(text, ".1.3.6.1.4.1.8072.1.3.2.3.1.3.1.97");
+    /* nsExtendOutput2Table: the prefix of the name's rows (the line number follows). */
+    assert_int_equal(pp_snmp_extend_oid(PP_SNMP_OUT_LINE, "ab", o, &n), 0);
+    oid_text(o, n, text, sizeof text);
+    assert_string_equal(text, ".1.3.6.1.4.1.8072.1.3.2.4.1.2.2.97.98");
 
     /* Bytes above 127 are sub-identifiers up to 255, not negative numbers. */
     assert_int_equal(pp_snmp_extend_oid(PP_SNMP_RESULT, "\xc3\xa9", o, &n), 0);
@@ -55,7 +62,7 @@ static void test_oid_limits(void **state)
     char name[200];
 
     assert_int_equal(pp_snmp_extend_oid(PP_SNMP_RESULT, "", o, &n), -1);
-    assert_int_equal(pp_snmp_extend_oid(3, "x", o, &n), -1);
+    assert_int_equal(pp_snmp_extend_oid(5, "x", o, &n), -1);
     memset(name, 'a', sizeof name);
     name[114] = '\0'; /* 12 + column + length + 114 = 128, the most an OID may hold */
     assert_int_equal(pp_snmp_extend_oid(PP_SNMP_RESULT, name, o, &n), 0);
@@ -107,6 +114,54 @@ static void test_state(void **state)
     assert_int_equal(s, PP_UNKNOWN);
 }
 
+static pp_snmp_extend ext(long result, const char *out)
+{
+    pp_snmp_extend e = {.result = result, .output = (char *)out, .output_len = strlen(out)};
+    return e;
+}
+
+/* What snmpd's nsExtendResult can and cannot stand for (issue 19 item 9). */
+static void test_judge(void **state)
+{
+    (void)state;
+    pp_state s = PP_OK;
+    char why[256];
+    pp_snmp_extend e = ext(2, "TEST CRITICAL - broken | x=9\nmore");
+    assert_int_equal(pp_snmp_extend_judge(&e, &s, why, sizeof why), 0);
+    assert_int_equal(s, PP_CRITICAL);
+    e = ext(0, "HTTP OK: HTTP/1.1 200 OK - 0.01 s");
+    assert_int_equal(pp_snmp_extend_judge(&e, &s, why, sizeof why), 0);
+    assert_int_equal(s, PP_OK);
+    /* No state word before " - " or ':': the exit status alone. */
+    e = ext(1, "queue has 600 mails - CRITICAL above 2000");
+    assert_int_equal(pp_snmp_extend_judge(&e, &s, why, sizeof why), 0);
+    assert_int_equal(s, PP_WARNING);
+    e = ext(0, "CRITICALLY fine");
+    assert_int_equal(pp_snmp_extend_judge(&e, &s, why, sizeof why), 0);
+
+    /* Killed by a signal after a CRITICAL line: snmpd says 0. */
+    e = ext(0, "TEST CRITICAL - about to be killed | x=9");
+    assert_int_equal(pp_snmp_extend_judge(&e, &s, why, sizeof why), -1);
+    assert_string_equal(why, "exited with 0 (OK), but its output says CRITICAL (snmpd reports "
+                             "a command killed by a signal as 0)");
+    e = ext(2, "DISK WARNING: 91% used");
+    assert_int_equal(pp_snmp_extend_judge(&e, &s, why, sizeof why), -1);
+    assert_string_equal(why, "exited with 2 (CRITICAL), but its output says WARNING");
+    e = ext(1, "");
+    assert_int_equal(pp_snmp_extend_judge(&e, &s, why, sizeof why), -1);
+    assert_non_null(strstr(why, "printed nothing and exited with 1: snmpd reports this for a "
+                                "command it cannot run"));
+    e = ext(0, "");
+    assert_int_equal(pp_snmp_extend_judge(&e, &s, why, sizeof why), -1);
+    assert_non_null(strstr(why, "killed by a signal"));
+    e = ext(127, "sh: 1: exec: /x: not found");
+    assert_int_equal(pp_snmp_extend_judge(&e, &s, why, sizeof why), -1);
+    assert_non_null(strstr(why, "found no such command"));
+    e = ext(4, "TEST OK");
+    assert_int_equal(pp_snmp_extend_judge(&e, &s, why, sizeof why), -1);
+    assert_non_null(strstr(why, "no plugin state"));
+}
+
 static void test_priv_password(void **state)
 {
     (void)state;
@@ -137,7 +192,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_oid_build),     cmocka_unit_test(test_oid_limits),
         cmocka_unit_test(test_index_roundtrip), cmocka_unit_test(test_state),
-        cmocka_unit_test(test_priv_password),
+        cmocka_unit_test(test_judge), cmocka_unit_test(test_priv_password),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
