@@ -11,8 +11,8 @@
 # (PP_DANE_TRUST_ANCHOR, also the anchor for libunbound in the plugins).
 # Two TLS servers (openssl s_server -www) stand for MX hosts that only DANE vouches for:
 # PP_DANE_EE_PORT presents a self-signed certificate for ee.dane.test (TLSA 3 1 1), and
-# PP_DANE_TA_PORT a certificate for ta.dane.test issued by the stack's CA (TLSA 2 0 1 of the
-# CA). Names (tests/env/README.md lists them):
+# PP_DANE_TA_PORT a certificate for ta.dane.test issued by the stack's CA, and the CA after
+# it (TLSA 2 0 1 of the CA: a DANE-TA anchor must be in the chain the server sends). Names:
 #   mail.dane.test        TLSA 3 1 1 of the stack's server key, on PP_SMTP_PORT: DANE-EE for
 #                         the stack's Postfix, whose certificate is for mail.postprobe.test
 #   tamail.dane.test      TLSA 2 0 1 of the CA, on PP_SMTP_PORT: DANE-TA whose name check
@@ -47,7 +47,6 @@ dnssec_certs() {
     openssl x509 -req -in "$DNSSEC/ta.csr" -CA "$CERTS/ca.crt" -CAkey "$CERTS/ca.key" \
         -CAcreateserial -CAserial "$DNSSEC/ca.srl" -days 30 -sha256 -extfile "$DNSSEC/ta.ext" \
         -out "$DNSSEC/ta.crt" 2>/dev/null
-    cat "$DNSSEC/ta.crt" "$CERTS/ca.crt" >"$DNSSEC/ta-chain.crt"
 }
 
 # zone_head ZONE: SOA and NS of a zone whose name server is ns.dane.test.
@@ -162,17 +161,19 @@ setup_dnssec() {
         "$DNSSEC/unbound.conf"
 }
 
-# s_server PORT CERT KEY PIDFILE: a TLS server that answers any handshake.
+# s_server PORT CERT KEY PIDFILE [CHAIN]: a TLS server that answers any handshake, sending
+# the certificates of CHAIN after its own (-cert takes only the first of a file).
 s_server() {
     setsid openssl s_server -quiet -www -accept "127.0.0.1:$1" -cert "$2" -key "$3" \
-        </dev/null >>"$DNSSEC/s_server.log" 2>&1 &
+        ${5:+-cert_chain "$5"} </dev/null >>"$DNSSEC/s_server.log" 2>&1 &
     echo $! >"$4"
 }
 
 start_dnssec() {
     setsid unbound -d -c "$DNSSEC/unbound.conf" </dev/null >>"$DNSSEC/stdio.log" 2>&1 &
     s_server "$PP_DANE_EE_PORT" "$DNSSEC/ee.crt" "$DNSSEC/ee.key" "$DNSSEC/ee.pid"
-    s_server "$PP_DANE_TA_PORT" "$DNSSEC/ta-chain.crt" "$DNSSEC/ta.key" "$DNSSEC/ta.pid"
+    s_server "$PP_DANE_TA_PORT" "$DNSSEC/ta.crt" "$DNSSEC/ta.key" "$DNSSEC/ta.pid" \
+        "$CERTS/ca.crt"
 }
 
 unbound_ok() {
