@@ -63,7 +63,11 @@ static const pp_opt opts[] = {
      "and say \"good\"; none, revoked or forged is CRITICAL, stale or unknown WARNING (a "
      "response without nextUpdate is stale 7 days after its thisUpdate)", NULL},
     {"dane", 0, NULL, PP_OPT_FLAG, &opt_dane,
-     "the TLSA records of _PORT._tcp.NAME must match the chain (RFC 7671, 7672)", NULL},
+     "verify the chain with the DNSSEC-validated TLSA records of _PORT._tcp.NAME as Postfix "
+     "does, through OpenSSL's DANE (RFC 7672): a DANE-EE (3) match makes names, dates and the "
+     "chain information; DANE-TA (2) verifies the chain up to its anchor and the name (NAME, "
+     "with --mx also DOMAIN); PKIX-TA/EE (0, 1) records do not apply to SMTP; no usable record "
+     "is WARNING", NULL},
     {"dnssec", 0, "MODE", PP_OPT_STR, &opt_dnssec,
      "how TLSA and MX answers are known to be authentic: validate (here, with libunbound, "
      "the default) or trust-ad (the AD bit of a resolver on loopback, or of resolv.conf's "
@@ -88,7 +92,8 @@ static const pp_plugin plugin = {
                "protocol version, OCSP stapling, DANE TLSA records, and whether the server "
                "presents the certificate configured in a file.",
     .usage = "-H HOST -p PORT [--starttls smtp|imap|pop3] [-w DAYS] [-c DAYS] [--cafile FILE] "
-             "[--hostname NAME] [--dane [--dnssec validate|trust-ad] [--trust-anchor FILE]] [--ocsp] [--min-tls 1.2] [--compare-file PEM] | "
+             "[--hostname NAME] [--dane [--dnssec validate|trust-ad] [--trust-anchor FILE]] "
+             "[--ocsp] [--min-tls 1.2] [--compare-file PEM] | "
              "--mx DOMAIN [-s DNS-SERVER] | --file PEM",
     .notes = "Examples:\n"
              "check_tls_cert -H mail.example.org --starttls smtp --dane\n"
@@ -309,6 +314,7 @@ static void setup(void)
         .allow_self_signed = opt_selfsigned, .min_rsa_bits = opt_min_rsa,
         .min_ec_bits = opt_min_ec, .min_tls = min_tls, .ocsp = opt_ocsp, .dane = opt_dane,
         .compare = opt_compare ? load_one(opt_compare) : NULL, .compare_file = opt_compare,
+        .nexthop = opt_mx,
     };
 }
 
