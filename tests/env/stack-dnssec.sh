@@ -21,6 +21,8 @@
 #   pkix.dane.test        TLSA 1 1 1 and 0 0 1 only, on PP_SMTP_PORT: unusable for SMTP
 #   ee.dane.test          TLSA 3 1 1 of the self-signed server on PP_DANE_EE_PORT
 #   ta.dane.test          TLSA 2 0 1 of the CA for the server on PP_DANE_TA_PORT
+#   ta.dane.test MX       10 tamx.dane.test, TLSA 2 0 1 of the CA on PP_DANE_TA_PORT: the
+#                         certificate is for the next-hop domain ta.dane.test, not the MX host
 #   dane.test MX          10 mail.dane.test (a validated MX)
 #   mail.{unsigned,bogus,expired}.dane.test
 #                         TLSA 3 1 1 of the stack's server key on PP_SMTP_PORT
@@ -102,6 +104,9 @@ ee IN A 127.0.0.1
 _$PP_DANE_EE_PORT._tcp.ee IN TLSA 3 1 1 $ee_spki
 ta IN A 127.0.0.1
 _$PP_DANE_TA_PORT._tcp.ta IN TLSA 2 0 1 $ca_hash
+ta IN MX 10 tamx
+tamx IN A 127.0.0.1
+_$PP_DANE_TA_PORT._tcp.tamx IN TLSA 2 0 1 $ca_hash
 EOF
         for c in "${DANE_CHILDREN[@]}"; do printf '%s IN NS ns.%s.\n' "$c" "$DANE_ZONE"; done
         cat "$DNSSEC/bogus.$DANE_ZONE.ds" "$DNSSEC/expired.$DANE_ZONE.ds"

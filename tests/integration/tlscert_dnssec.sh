@@ -62,9 +62,10 @@ run "$P" "${SMTP[@]}" --hostname "mail.$Z" -s "127.0.0.1:$PP_DNS_PORT" \
 check "a trust anchor file that holds no DS or DNSKEY: the lookup failed, not \"no records\"" \
     all_of 'out_has "[UNKNOWN] TLSA lookup for "' 'out_has "libunbound: initialization failure"' \
     '! out_has "no TLSA records"' '! out_has "DANE: TLSA"'
-run "$P" "${SMTP[@]}" --hostname "mail.$Z" "${VALIDATE[@]/$PP_DANE_TRUST_ANCHOR//nonexistent}"
+NO_TA=$PP_STACK_DIR/no-such-trust-anchor # not /nonexistent: anybody may make that one
+run "$P" "${SMTP[@]}" --hostname "mail.$Z" "${VALIDATE[@]/$PP_DANE_TRUST_ANCHOR/$NO_TA}"
 check "a trust anchor file that cannot be read" all_of "rc_is 3" \
-    'first_has "DNSSEC: trust anchor /nonexistent: No such file or directory"' 
+    "first_has \"DNSSEC: trust anchor $NO_TA: No such file or directory\""
 
 # ---- the verdicts: OpenSSL's DANE as Postfix uses it; openssl s_client agrees ----
 # s_client_says NAME PORT [s_client options]: "ok" or "fail: REASON" of openssl s_client's
@@ -111,6 +112,16 @@ check "DANE-TA: a private CA's chain verified up to the anchor is OK" all_of "rc
     "$DANE_OK" 'out_has "[OK] DANE: TLSA 2 0 1 "' \
     "out_has \"matches CN=postprobe test CA (DANE-TA, depth 1): the chain verifies up to it and the certificate is for ta.$Z\"" \
     'out_has "not verified by PKIX (self-signed certificate in certificate chain at CN=postprobe test CA): DANE-TA vouches for it"'
+
+# DANE-TA for an MX host whose certificate is for the next-hop domain (RFC 7672 3.2.2): OK
+# through --mx, CRITICAL for the host alone (no next hop to match)
+run "$P" --mx "ta.$Z" --starttls none -p "$PP_DANE_TA_PORT" --dane "${VALIDATE[@]}"
+check "DANE-TA: the next-hop domain is a reference identifier" all_of "rc_is 0" "$DANE_OK" \
+    "out_has \"[OK] tamx.$Z: DANE: TLSA 2 0 1 \"" "out_has \"the certificate is for ta.$Z\"" \
+    "out_has \"[OK] tamx.$Z: name tamx.$Z does not match the certificate (DNS:ta.$Z), DANE-TA matched the next-hop domain ta.$Z\""
+run "$P" -H 127.0.0.1 -p "$PP_DANE_TA_PORT" --hostname "tamx.$Z" --dane "${VALIDATE[@]}"
+check "DANE-TA: the MX host alone, without its next hop, is a name mismatch" all_of "rc_is 2" \
+    'out_has "verifies the chain (1 usable): hostname mismatch at CN=ta.dane.test"'
 
 # DANE-TA with the name check failing: the CA's certificate for mail.postprobe.test
 [ "$(s_client_says "tamail.$Z" "$PP_SMTP_PORT" -starttls smtp)" = "fail: hostname mismatch" ] ||
