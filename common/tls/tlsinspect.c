@@ -452,8 +452,9 @@ static void judge_chain(judge *j, STACK_OF(X509) *chain, time_t now)
     }
     X509 *leaf = sk_X509_value(chain, 0);
     if (X509_self_signed(leaf, 1) == 1)
-        add(j, o->allow_self_signed || w ? PP_OK : PP_CRITICAL, "certificate is self-signed%s",
-            w ? " (DANE-EE vouches for it)" : o->allow_self_signed ? " (allowed)" : "");
+        add(j, o->allow_self_signed || w ? PP_OK : PP_CRITICAL, "certificate is self-signed%s%s%s",
+            w ? " (" : o->allow_self_signed ? " (allowed)" : "", w ? w : "",
+            w ? " vouches for it)" : "");
     ERR_clear_error();
 }
 
@@ -504,7 +505,8 @@ static void run_dane(judge *j, STACK_OF(X509) *chain, time_t now)
     j->dane = pp_dane_verify(&d, chain, &j->dr);
 }
 
-/* " (2 PKIX records left out: usages 0 and 1 do not apply to SMTP; 1 refused by OpenSSL)" */
+/* The records DANE did not use: " (2 PKIX-TA/PKIX-EE records left out: usages 0 and 1 do
+ * not apply to SMTP; 1 unusable (unknown selector, matching type or length))", or "". */
 static void left_out(const pp_dane_result *dr, char *out, size_t len)
 {
     char pkix[96] = "", refused[64] = "";
@@ -516,8 +518,8 @@ static void left_out(const pp_dane_result *dr, char *out, size_t len)
                  "length)", dr->unusable);
     if (dr->pkix || dr->unusable)
         snprintf(out, len, " (%s%s%s)", pkix, dr->pkix && dr->unusable ? "; " : "", refused);
-    else
-        snprintf(out, len, "%s", "");
+    else if (len > 0)
+        out[0] = '\0';
 }
 
 static void judge_dane_result(judge *j)
