@@ -48,3 +48,15 @@ endif()
 add_library(pp::netsnmp INTERFACE IMPORTED GLOBAL)
 target_include_directories(pp::netsnmp INTERFACE ${NETSNMP_INCLUDE_DIR})
 target_link_libraries(pp::netsnmp INTERFACE ${NETSNMP_LIBRARY})
+
+# libunbound: DNSSEC validation of the TLSA and MX answers DANE relies on. Its pkg-config file
+# names libevent and nettle as private requirements whose -dev packages Debian does not pull
+# in: found directly, as the shared library needs neither at link time.
+find_path(UNBOUND_INCLUDE_DIR unbound.h)
+find_library(UNBOUND_LIBRARY unbound)
+if(NOT UNBOUND_INCLUDE_DIR OR NOT UNBOUND_LIBRARY)
+  message(FATAL_ERROR "libunbound (unbound.h, libunbound) not found: apt-get install libunbound-dev")
+endif()
+add_library(pp::unbound INTERFACE IMPORTED GLOBAL)
+target_include_directories(pp::unbound INTERFACE ${UNBOUND_INCLUDE_DIR})
+target_link_libraries(pp::unbound INTERFACE ${UNBOUND_LIBRARY})

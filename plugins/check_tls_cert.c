@@ -12,16 +12,17 @@
 #include <time.h>
 
 #include "dns/dns.h"
+#include "dns/dnssec.h"
 #include "core/opts.h"
 #include "core/result.h"
 #include "tls/tlsfetch.h"
 #include "tls/tlsinspect.h"
 
 static const char *opt_host, *opt_starttls, *opt_cafile, *opt_name, *opt_file, *opt_compare;
-static const char *opt_min_tls, *opt_mx, *opt_server;
+static const char *opt_min_tls, *opt_mx, *opt_server, *opt_dnssec = "validate", *opt_ta;
 static long opt_port, opt_min_rsa = 2048, opt_min_ec = 256;
 static double opt_warn = 20, opt_crit = 15;
-static bool opt_v4, opt_v6, opt_selfsigned, opt_ocsp, opt_dane, opt_no_dnssec;
+static bool opt_v4, opt_v6, opt_selfsigned, opt_ocsp, opt_dane;
 
 /* The --ocsp help below says how long a response without nextUpdate stays current. */
 _Static_assert(PP_TLSINSPECT_OCSP_MAX_AGE == 7, "--ocsp's help text names 7 days");
@@ -62,9 +63,18 @@ static const pp_opt opts[] = {
      "and say \"good\"; none, revoked or forged is CRITICAL, stale or unknown WARNING (a "
      "response without nextUpdate is stale 7 days after its thisUpdate)", NULL},
     {"dane", 0, NULL, PP_OPT_FLAG, &opt_dane,
-     "the TLSA records of _PORT._tcp.NAME must match the chain (RFC 7671, 7672)", NULL},
-    {"no-dnssec", 0, NULL, PP_OPT_FLAG, &opt_no_dnssec,
-     "accept TLSA answers the resolver did not validate (no AD bit)", NULL},
+     "verify the chain with the DNSSEC-validated TLSA records of _PORT._tcp.NAME as Postfix "
+     "does, through OpenSSL's DANE (RFC 7672): a DANE-EE (3) match makes names, dates and the "
+     "chain information; DANE-TA (2) verifies the chain up to its anchor and the name (NAME, "
+     "with --mx also DOMAIN); PKIX-TA/EE (0, 1) records do not apply to SMTP; no usable record "
+     "is WARNING", NULL},
+    {"dnssec", 0, "MODE", PP_OPT_STR, &opt_dnssec,
+     "how TLSA and MX answers are known to be authentic: validate (here, with libunbound, "
+     "the default) or trust-ad (the AD bit of a resolver on loopback, or of resolv.conf's "
+     "when it sets options trust-ad)", NULL},
+    {"trust-anchor", 0, "FILE", PP_OPT_STR, &opt_ta,
+     "DNSSEC trust anchor (DS or DNSKEY records) for --dnssec validate (default: the root's, "
+     PP_DNSSEC_ROOT_KEY ")", NULL},
     {"mx", 0, "DOMAIN", PP_OPT_STR, &opt_mx,
      "check every MX host of DOMAIN (SMTP STARTTLS on port 25 unless told otherwise)", NULL},
     {"server", 's', "SERVER[:PORT]", PP_OPT_STR, &opt_server,
@@ -94,7 +104,8 @@ static const pp_plugin plugin = {
                "protocol version, OCSP stapling, DANE TLSA records, and whether the server "
                "presents the certificate configured in a file.",
     .usage = "-H HOST -p PORT [--starttls smtp|imap|pop3] [-w DAYS] [-c DAYS] [--cafile FILE] "
-             "[--hostname NAME] [--dane] [--ocsp] [--min-tls 1.2] [--compare-file PEM] | "
+             "[--hostname NAME] [--dane [--dnssec validate|trust-ad] [--trust-anchor FILE]] "
+             "[--ocsp] [--min-tls 1.2] [--compare-file PEM] | "
              "--mx DOMAIN [-s DNS-SERVER] | --file PEM",
     .notes = "DAYS: the time left until a certificate's notAfter, in days of 24 hours; "
              "fractions are allowed (0.5 is 12 hours). Every certificate of the chain counts, "
@@ -108,6 +119,8 @@ static const pp_plugin plugin = {
 static pp_starttls g_starttls;
 static pp_tlsinspect_opts g_io;
 static pp_dns *g_dns;
+static pp_dnssec *g_dnssec;
+static pp_dnssec_mode g_dnssec_mode;
 
 static pp_dns *dns(void)
 {
@@ -115,6 +128,15 @@ static pp_dns *dns(void)
     if (!g_dns && !(g_dns = pp_dns_new(opt_server, err, sizeof err)))
         pp_die(PP_UNKNOWN, "--server: %s", err);
     return g_dns;
+}
+
+static pp_dnssec *dnssec(void)
+{
+    char err[256];
+    pp_dnssec_opts o = {.mode = g_dnssec_mode, .server = opt_server, .trust_anchor = opt_ta};
+    if (!g_dnssec && !(g_dnssec = pp_dnssec_new(&o, err, sizeof err)))
+        pp_die(PP_UNKNOWN, "DNSSEC: %s", err);
+    return g_dnssec;
 }
 
 static X509 *load_one(const char *path)
@@ -129,11 +151,12 @@ static X509 *load_one(const char *path)
 }
 
 /* TLSA records of _PORT._tcp.NAME into g_io; the answer is kept until the run ends. */
-static void lookup_tlsa(const char *name, long port, pp_dns_answer *ans, pp_dane_tlsa **recs)
+static void lookup_tlsa(const char *name, long port, pp_dnssec_answer *a, pp_dane_tlsa **recs)
 {
-    static char note[256];
+    static char note[256], why[256];
+    pp_dns_answer *ans = &a->ans;
     char *q = pp_xasprintf("_%ld._tcp.%s", port, name);
-    pp_dns_lookup(dns(), q, PP_DNS_TLSA, ans);
+    pp_dnssec_lookup(dnssec(), q, PP_DNS_TLSA, a);
     g_io.tlsa_name = q;
     *recs = pp_xcalloc(ans->nrr + 1, sizeof **recs);
     g_io.ntlsa = 0;
@@ -144,14 +167,15 @@ static void lookup_tlsa(const char *name, long port, pp_dns_answer *ans, pp_dane
                                                    ans->rr[i].datalen};
     g_io.tlsa = *recs;
     /* NODATA and NXDOMAIN say there are none; anything else, that nobody knows. */
-    g_io.tlsa_failed = ans->status != PP_DNS_OK && ans->status != PP_DNS_NODATA &&
-                       ans->status != PP_DNS_NXDOMAIN;
+    g_io.tlsa_failed = a->sec == PP_DNSSEC_FAILED;
     if (ans->err[0])
         snprintf(note, sizeof note, "%s", ans->err);
     else
         snprintf(note, sizeof note, "%s from %s", pp_dns_status_str(ans->status), ans->server);
     g_io.tlsa_note = ans->status == PP_DNS_OK ? NULL : note;
-    g_io.tlsa_insecure = g_io.ntlsa > 0 && !ans->ad && !opt_no_dnssec;
+    g_io.tlsa_sec = a->sec;
+    snprintf(why, sizeof why, "%s", a->why);
+    g_io.tlsa_why = why;
 }
 
 /* Connect to host (an address or a name), fetch and judge; who prefixes the lines. */
@@ -172,7 +196,7 @@ static int check_server(const char *host, const char *name, long port, const cha
                           who ? who : "", who ? ": " : "", err);
         return -1;
     }
-    pp_dns_answer ans = {0};
+    pp_dnssec_answer ans = {0};
     pp_dane_tlsa *recs = NULL;
     if (opt_dane)
         lookup_tlsa(name ? name : host, port, &ans, &recs);
@@ -189,7 +213,7 @@ static int check_server(const char *host, const char *name, long port, const cha
     free((char *)g_io.tlsa_name);
     g_io.tlsa_name = NULL;
     free(recs);
-    pp_dns_answer_free(&ans);
+    pp_dnssec_answer_free(&ans);
     pp_tls_peer_free(&p);
     return 0;
 }
@@ -212,18 +236,39 @@ static size_t addresses(const char *host, char addrs[][46], size_t max)
     return n;
 }
 
+/* With --dane the MX answer must be validated too: an MX name from an answer that is not
+ * cannot be the TLSA base domain (RFC 7672 2.2.1), Postfix uses no DANE for it then. */
+static void lookup_mx(pp_dnssec_answer *a, pp_result *r)
+{
+    if (!opt_dane) {
+        pp_dns_lookup(dns(), opt_mx, PP_DNS_MX, &a->ans);
+        return;
+    }
+    pp_dnssec_lookup(dnssec(), opt_mx, PP_DNS_MX, a);
+    if (a->sec == PP_DNSSEC_BOGUS)
+        pp_die(PP_CRITICAL, "MX records for %s are DNSSEC-bogus (%s): Postfix would defer the "
+               "mail", opt_mx, a->why);
+    if (a->sec == PP_DNSSEC_INSECURE) {
+        pp_sub *s = pp_result_add(r, PP_CRITICAL, "MX records for %s are not DNSSEC-validated: "
+                                  "Postfix would not use DANE for its hosts", opt_mx);
+        pp_sub_detail(s, "%s", a->why);
+        g_io.dane = opt_dane = false;
+    }
+}
+
 static void check_mx(long port, pp_result *r)
 {
-    pp_dns_answer mx = {0};
-    pp_dns_lookup(dns(), opt_mx, PP_DNS_MX, &mx);
-    if (pp_dns_mx_hosts(&mx, opt_mx) != 0)
+    pp_dnssec_answer a = {0};
+    pp_dns_answer *mxa = &a.ans;
+    lookup_mx(&a, r);
+    if (pp_dns_mx_hosts(mxa, opt_mx) != 0)
         pp_die(PP_CRITICAL, "MX lookup for %s: %s", opt_mx,
-               mx.err[0] ? mx.err : pp_dns_status_str(mx.status));
+               mxa->err[0] ? mxa->err : pp_dns_status_str(mxa->status));
     size_t hosts = 0;
-    for (size_t i = 0; i < mx.nrr; i++) {
-        const char *h = mx.rr[i].host;
+    for (size_t i = 0; i < mxa->nrr; i++) {
+        const char *h = mxa->rr[i].host;
         char addrs[8][46];
-        if (mx.rr[i].type != PP_DNS_MX)
+        if (mxa->rr[i].type != PP_DNS_MX)
             continue;
         if (strcmp(h, ".") == 0) {
             pp_result_add(r, PP_OK, "%s has a null MX: it accepts no mail", opt_mx);
@@ -238,7 +283,7 @@ static void check_mx(long port, pp_result *r)
             pp_result_add(r, PP_CRITICAL, "%s: no address", h);
     }
     pp_result_summary(r, "%zu MX host%s of %s checked", hosts, hosts == 1 ? "" : "s", opt_mx);
-    pp_dns_answer_free(&mx);
+    pp_dnssec_answer_free(&a);
 }
 
 static void setup(void)
@@ -266,6 +311,10 @@ static void setup(void)
         pp_die(PP_UNKNOWN, "-4 and -6 exclude each other");
     if ((opt_dane || opt_ocsp || opt_compare) && opt_file)
         pp_die(PP_UNKNOWN, "--dane, --ocsp and --compare-file need a server, not --file");
+    if (pp_dnssec_mode_parse(opt_dnssec, &g_dnssec_mode) != 0)
+        pp_die(PP_UNKNOWN, "--dnssec: '%s' is not validate or trust-ad", opt_dnssec);
+    if (opt_ta && g_dnssec_mode != PP_DNSSEC_VALIDATE)
+        pp_die(PP_UNKNOWN, "--trust-anchor is for --dnssec validate");
     if (opt_cafile) {
         FILE *f = fopen(opt_cafile, "r");
         if (!f)
@@ -277,6 +326,7 @@ static void setup(void)
         .allow_self_signed = opt_selfsigned, .min_rsa_bits = opt_min_rsa,
         .min_ec_bits = opt_min_ec, .min_tls = min_tls, .ocsp = opt_ocsp, .dane = opt_dane,
         .compare = opt_compare ? load_one(opt_compare) : NULL, .compare_file = opt_compare,
+        .nexthop = opt_mx,
     };
 }
 
@@ -309,5 +359,6 @@ int main(int argc, char **argv)
     }
     X509_free(g_io.compare);
     pp_dns_free(g_dns);
+    pp_dnssec_free(g_dnssec);
     pp_result_exit(r);
 }

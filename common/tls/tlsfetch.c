@@ -107,3 +107,13 @@ const char *pp_tlsfetch_starttls_name(pp_starttls st)
     static const char *const names[] = {"TLS", "SMTP STARTTLS", "IMAP STARTTLS", "POP3 STLS"};
     return names[st];
 }
+
+void pp_tls_cert_name(const X509 *x, char *out, size_t len)
+{
+    const X509_NAME *n = X509_get_subject_name(x);
+    char cn[256];
+    if (X509_NAME_get_text_by_NID((X509_NAME *)n, NID_commonName, cn, sizeof cn) > 0)
+        snprintf(out, len, "CN=%s", cn);
+    else
+        X509_NAME_oneline(n, out, (int)len);
+}

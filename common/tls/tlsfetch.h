@@ -9,6 +9,8 @@
  *	void pp_tls_peer_free(pp_tls_peer *p);
  *	int pp_tlsfetch_starttls_parse(const char *name, pp_starttls *st);
  *	const char *pp_tlsfetch_starttls_name(pp_starttls st);
+void pp_tls_cert_name(const X509 *x, char *out, size_t len);
+ *	void pp_tls_cert_name(const X509 *x, char *out, size_t len);
  * DESCRIPTION
  *	pp_tlsfetch() runs a session of common/mail/mailsession without login in its inspect mode:
  *	connect to o->host (every address of o->family in turn) and port, the plaintext
@@ -26,6 +28,8 @@
  *	to STARTTLS (a command injection, CVE-2011-0411)".
  *	pp_tlsfetch_file() reads every certificate of a PEM file (leaf first, as Postfix's
  *	smtpd_tls_cert_file holds them); -1 with err when the file cannot be read or holds none.
+ *	pp_tls_cert_name() names a certificate for messages: "CN=mx1.example.org", or its
+ *	whole subject when it has no CN.
  */
 #ifndef PP_TLSFETCH_H
 #define PP_TLSFETCH_H
@@ -68,5 +72,6 @@ int pp_tlsfetch_file(const char *path, pp_tls_peer *p, char *err, size_t errlen)
 void pp_tls_peer_free(pp_tls_peer *p);
 int pp_tlsfetch_starttls_parse(const char *name, pp_starttls *st);
 const char *pp_tlsfetch_starttls_name(pp_starttls st);
+void pp_tls_cert_name(const X509 *x, char *out, size_t len);
 
 #endif

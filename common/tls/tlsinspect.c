@@ -23,16 +23,6 @@
 
 /* ---- names and times for messages ---- */
 
-static void cert_name(const X509 *x, char *out, size_t len)
-{
-    const X509_NAME *n = X509_get_subject_name(x);
-    char cn[256];
-    if (X509_NAME_get_text_by_NID((X509_NAME *)n, NID_commonName, cn, sizeof cn) > 0)
-        snprintf(out, len, "CN=%s", cn);
-    else
-        X509_NAME_oneline(n, out, (int)len);
-}
-
 static time_t asn1_to_time(const ASN1_TIME *t)
 {
     struct tm tm;
@@ -87,12 +77,12 @@ static int verify_with(X509_STORE *st, STACK_OF(X509) *chain, unsigned long flag
         char at[256];
         if (ok) {
             STACK_OF(X509) *v = X509_STORE_CTX_get0_chain(ctx);
-            cert_name(sk_X509_value(v, sk_X509_num(v) - 1), at, sizeof at);
+            pp_tls_cert_name(sk_X509_value(v, sk_X509_num(v) - 1), at, sizeof at);
             snprintf(why, whylen, "%s", at);
         } else {
             X509 *cur = X509_STORE_CTX_get_current_cert(ctx);
             if (cur)
-                cert_name(cur, at, sizeof at);
+                pp_tls_cert_name(cur, at, sizeof at);
             snprintf(why, whylen, "%s%s%s", X509_verify_cert_error_string(
                                                 X509_STORE_CTX_get_error(ctx)),
                      cur ? " at " : "", cur ? at : "");
@@ -134,7 +124,7 @@ static void cert_names(X509 *x, char *out, size_t len)
     }
     GENERAL_NAMES_free(gens);
     if (b.len == 0)
-        cert_name(x, out, len);
+        pp_tls_cert_name(x, out, len);
     else
         snprintf(out, len, "%s", b.s);
     pp_buf_free(&b);
@@ -207,66 +197,6 @@ int pp_tlsinspect_key(const X509 *x, const pp_tlsinspect_opts *o, char *desc, si
     snprintf(desc, desclen, "%s %d bits%s%s%s", type, bits, group[0] ? " (" : "", group,
              group[0] ? ")" : "");
     return bits < min ? -1 : 0;
-}
-
-/* Does anchor (chain[depth]) really sign its way down to the leaf? */
-static int anchor_signs(STACK_OF(X509) *chain, int depth, char *why, size_t whylen)
-{
-    X509_STORE *st = X509_STORE_new();
-    STACK_OF(X509) *part = sk_X509_new_null();
-    for (int i = 0; i <= depth; i++)
-        sk_X509_push(part, sk_X509_value(chain, i));
-    X509_STORE_add_cert(st, sk_X509_value(chain, depth));
-    int rc = verify_with(st, part, X509_V_FLAG_NO_CHECK_TIME | X509_V_FLAG_PARTIAL_CHAIN, why,
-                         whylen);
-    sk_X509_free(part);
-    X509_STORE_free(st);
-    return rc;
-}
-
-int pp_tlsinspect_dane(const pp_tlsinspect_opts *o, STACK_OF(X509) *chain, char *how,
-                       size_t howlen)
-{
-    int n = sk_X509_num(chain);
-    pp_dane_cert *certs = pp_xcalloc((size_t)n, sizeof *certs);
-    for (int i = 0; i < n; i++) {
-        X509 *x = sk_X509_value(chain, i);
-        unsigned char *der = NULL, *spki = NULL;
-        int dl = i2d_X509(x, &der), sl = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x), &spki);
-        certs[i] = (pp_dane_cert){der, dl > 0 ? (size_t)dl : 0, spki, sl > 0 ? (size_t)sl : 0};
-    }
-    pp_dane_result res;
-    int matched = pp_dane_match(o->tlsa, o->ntlsa, certs, (size_t)n, &res);
-    char rec[96], why[256], at[256];
-    int rc;
-    if (res.usable == 0) {
-        snprintf(how, howlen, "none of the %zu TLSA records is usable for SMTP (usage 2 or 3, "
-                              "selector 0 or 1, matching type 0, 1 or 2)", o->ntlsa);
-        rc = -1;
-    } else if (!matched) {
-        pp_dane_format(&o->tlsa[0], rec, sizeof rec);
-        snprintf(how, howlen, "no TLSA record matches the certificates (%zu usable, e.g. %s)",
-                 res.usable, rec);
-        rc = 0;
-    } else {
-        pp_dane_format(&o->tlsa[res.record], rec, sizeof rec);
-        cert_name(sk_X509_value(chain, (int)res.depth), at, sizeof at);
-        rc = 1;
-        if (res.depth > 0 && anchor_signs(chain, (int)res.depth, why, sizeof why) != 0) {
-            snprintf(how, howlen, "TLSA %s matches %s, but the chain does not verify up to it: "
-                                  "%s", rec, at, why);
-            rc = 0;
-        } else {
-            snprintf(how, howlen, "TLSA %s matches %s%s", rec, res.depth ? "the trust anchor "
-                                                                        : "the leaf ", at);
-        }
-    }
-    for (int i = 0; i < n; i++) {
-        OPENSSL_free((void *)certs[i].der);
-        OPENSSL_free((void *)certs[i].spki);
-    }
-    free(certs);
-    return rc;
 }
 
 /* The issuer of chain[0]: the next certificate of the chain that signed it, or one of the
@@ -423,7 +353,22 @@ typedef struct judge {
     const pp_tlsinspect_opts *o;
     const char *who;
     pp_result *r;
+    bool dane_ran;         /* validated TLSA records were there to verify with */
+    pp_dane_status dane;
+    pp_dane_result dr;
 } judge;
+
+/* The usage of a DANE match that makes a PKIX judgment irrelevant, or NULL: DANE-EE waives
+ * names, dates, signatures and the chain (RFC 7672 3.1.1); DANE-TA, when ta_too, the
+ * trust of the chain and the name (it verified both itself, RFC 7672 3.1.2, 3.2.2). */
+static const char *waived(const judge *j, bool ta_too)
+{
+    if (!j->dane_ran || j->dane != PP_DANE_MATCHED)
+        return NULL;
+    if (j->dr.depth == 0)
+        return "DANE-EE";
+    return ta_too ? "DANE-TA" : NULL;
+}
 
 static pp_sub *add(judge *j, pp_state st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -446,7 +391,7 @@ static pp_state days_state(const pp_tlsinspect_opts *o, double left)
 static void judge_dates(judge *j, X509 *x, int depth, time_t now)
 {
     char name[256], what[300], until[64], from[64];
-    cert_name(x, name, sizeof name);
+    pp_tls_cert_name(x, name, sizeof name);
     if (depth == 0)
         snprintf(what, sizeof what, "certificate %s", name);
     else
@@ -454,24 +399,33 @@ static void judge_dates(judge *j, X509 *x, int depth, time_t now)
     time_text(X509_get0_notAfter(x), until, sizeof until);
     time_text(X509_get0_notBefore(x), from, sizeof from);
     double left = pp_tlsinspect_days_left(x, now), valid_in = pp_tlsinspect_days_valid_in(x, now);
+    const char *w = waived(j, false);
+    char note[64] = "";
+    if (w)
+        snprintf(note, sizeof note, " (%s: dates do not count)", w);
     if (valid_in > 0)
-        add(j, PP_CRITICAL, "%s is not valid before %s (in %.1f days)", what, from, valid_in);
+        add(j, w ? PP_OK : PP_CRITICAL, "%s is not valid before %s (in %.1f days)%s", what, from,
+            valid_in, note);
     else if (isnan(left) || left < 0)
-        add(j, PP_CRITICAL, "%s expired %.1f days ago (%s)", what, -left, until);
+        add(j, w ? PP_OK : PP_CRITICAL, "%s expired %.1f days ago (%s)%s", what, -left, until,
+            note);
     else if (depth == 0 || days_state(j->o, left) != PP_OK)
-        add(j, days_state(j->o, left), "%s expires in %.1f days (%s)", what, left, until);
+        add(j, w ? PP_OK : days_state(j->o, left), "%s expires in %.1f days (%s)%s", what, left,
+            until, days_state(j->o, left) != PP_OK ? note : "");
 }
 
 /* Key and signature of one certificate; a line of detail for -v. */
 static void judge_crypto(judge *j, X509 *x, int depth, time_t now, pp_sub *detail_to)
 {
     char name[256], key[96], alg[96], until[64];
-    cert_name(x, name, sizeof name);
+    pp_tls_cert_name(x, name, sizeof name);
     if (pp_tlsinspect_key(x, j->o, key, sizeof key) != 0)
         add(j, PP_CRITICAL, "%s has a weak key: %s", name, key);
     bool root = depth > 0 && X509_self_signed(x, 0) == 1;
+    const char *w = waived(j, false);
     if (pp_tlsinspect_weak_digest(x, alg, sizeof alg) && !root)
-        add(j, PP_CRITICAL, "%s is signed with a weak digest (%s)", name, alg);
+        add(j, w ? PP_OK : PP_CRITICAL, "%s is signed with a weak digest (%s)%s%s%s", name, alg,
+            w ? " (" : "", w ? w : "", w ? ": signatures do not count)" : "");
     time_text(X509_get0_notAfter(x), until, sizeof until);
     pp_sub_detail(detail_to, "%d: %s, %.1f days left (%s), key %s, signature %s", depth, name,
                   pp_tlsinspect_days_left(x, now), until, key, alg);
@@ -483,9 +437,13 @@ static void judge_chain(judge *j, STACK_OF(X509) *chain, time_t now)
     char why[512];
     int n = sk_X509_num(chain);
     int rc = pp_tlsinspect_verify(chain, o->cafile, why, sizeof why);
+    const char *w = waived(j, true);
     pp_sub *sub;
     if (rc == 0)
         sub = add(j, PP_OK, "chain of %d verified up to %s", n, why);
+    else if (w)
+        sub = add(j, PP_OK, "chain of %d not verified by PKIX (%s): %s vouches for it", n, why,
+                  w);
     else
         sub = add(j, rc == -2 ? PP_UNKNOWN : PP_CRITICAL, "chain of %d not verified: %s", n, why);
     for (int i = 0; i < n; i++) {
@@ -494,8 +452,9 @@ static void judge_chain(judge *j, STACK_OF(X509) *chain, time_t now)
     }
     X509 *leaf = sk_X509_value(chain, 0);
     if (X509_self_signed(leaf, 1) == 1)
-        add(j, o->allow_self_signed ? PP_OK : PP_CRITICAL, "certificate is self-signed%s",
-            o->allow_self_signed ? " (allowed)" : "");
+        add(j, o->allow_self_signed || w ? PP_OK : PP_CRITICAL, "certificate is self-signed%s%s%s",
+            w ? " (" : o->allow_self_signed ? " (allowed)" : "", w ? w : "",
+            w ? " vouches for it)" : "");
     ERR_clear_error();
 }
 
@@ -504,8 +463,15 @@ static void judge_name(judge *j, X509 *leaf)
     char how[512];
     if (!j->o->name)
         return;
+    const char *w = waived(j, true);
     if (pp_tlsinspect_name(leaf, j->o->name, how, sizeof how))
         add(j, PP_OK, "name %s matches %s", j->o->name, how);
+    else if (w && j->dr.depth == 0)
+        add(j, PP_OK, "name %s does not match the certificate (%s): DANE-EE does not check "
+            "names", j->o->name, how);
+    else if (w)
+        add(j, PP_OK, "name %s does not match the certificate (%s), DANE-TA matched the "
+            "next-hop domain %s", j->o->name, how, j->dr.peername);
     else
         add(j, PP_CRITICAL, "name %s does not match the certificate (%s)", j->o->name, how);
 }
@@ -526,27 +492,97 @@ static void judge_session(judge *j, const pp_tls_peer *p, time_t now)
     }
 }
 
-static void judge_dane(judge *j, STACK_OF(X509) *chain)
+/* Whether validated TLSA records are there to verify the chain with (the DNS lookup and
+ * its DNSSEC status are judged by judge_dane), and if so, the verification. */
+static void run_dane(judge *j, STACK_OF(X509) *chain, time_t now)
 {
     const pp_tlsinspect_opts *o = j->o;
-    char how[768];
+    j->dane_ran = o->dane && o->ntlsa > 0 && o->tlsa_sec == PP_DNSSEC_SECURE;
+    if (!j->dane_ran)
+        return;
+    pp_dane_opts d = {.tlsa = o->tlsa, .ntlsa = o->ntlsa, .base_domain = o->name,
+                      .nexthop = o->nexthop, .now = now};
+    j->dane = pp_dane_verify(&d, chain, &j->dr);
+}
+
+/* The records DANE did not use: " (2 PKIX-TA/PKIX-EE records left out: usages 0 and 1 do
+ * not apply to SMTP; 1 unusable (unknown selector, matching type or length))", or "". */
+static void left_out(const pp_dane_result *dr, char *out, size_t len)
+{
+    char pkix[96] = "", refused[64] = "";
+    if (dr->pkix)
+        snprintf(pkix, sizeof pkix, "%zu PKIX-TA/PKIX-EE record%s left out: usages 0 and 1 do "
+                 "not apply to SMTP", dr->pkix, dr->pkix == 1 ? "" : "s");
+    if (dr->unusable)
+        snprintf(refused, sizeof refused, "%zu unusable (unknown selector, matching type or "
+                 "length)", dr->unusable);
+    if (dr->pkix || dr->unusable)
+        snprintf(out, len, " (%s%s%s)", pkix, dr->pkix && dr->unusable ? "; " : "", refused);
+    else if (len > 0)
+        out[0] = '\0';
+}
+
+static void judge_dane_result(judge *j)
+{
+    const pp_tlsinspect_opts *o = j->o;
+    const pp_dane_result *dr = &j->dr;
+    char also[256];
+    left_out(dr, also, sizeof also);
+    switch (j->dane) {
+    case PP_DANE_MATCHED:
+        if (dr->depth == 0)
+            add(j, PP_OK, "DANE: TLSA %s matches the leaf %s (DANE-EE: names, dates and the "
+                "chain do not count)%s", dr->record, dr->anchor, also);
+        else
+            add(j, PP_OK, "DANE: TLSA %s matches %s (DANE-TA, depth %d): the chain verifies "
+                "up to it and the certificate is for %s%s", dr->record, dr->anchor, dr->depth,
+                dr->peername, also);
+        break;
+    case PP_DANE_FAILED:
+        add(j, PP_CRITICAL, "DANE: no TLSA record of %s verifies the chain (%zu usable): %s; "
+            "Postfix would defer the mail%s", o->tlsa_name ? o->tlsa_name : "?", dr->usable,
+            dr->why, also);
+        break;
+    case PP_DANE_UNUSABLE:
+        add(j, PP_WARNING, "DANE unusable: none of the %zu TLSA records of %s is usable for "
+            "SMTP%s; Postfix demands TLS but authenticates nothing", o->ntlsa,
+            o->tlsa_name ? o->tlsa_name : "?", also);
+        break;
+    case PP_DANE_ERROR:
+        add(j, PP_UNKNOWN, "DANE: %s", dr->why);
+        break;
+    }
+}
+
+static void judge_dane(judge *j)
+{
+    const pp_tlsinspect_opts *o = j->o;
+    const char *name = o->tlsa_name ? o->tlsa_name : "?";
     if (!o->dane)
         return;
+    if (o->tlsa_sec == PP_DNSSEC_BOGUS) {
+        add(j, PP_CRITICAL, "TLSA records for %s are DNSSEC-bogus (%s): Postfix would defer "
+            "the mail", name, o->tlsa_why ? o->tlsa_why : "?");
+        return;
+    }
     if (o->ntlsa == 0 && o->tlsa_failed) {
-        add(j, PP_UNKNOWN, "TLSA lookup for %s failed: %s", o->tlsa_name ? o->tlsa_name : "?",
+        add(j, PP_UNKNOWN, "TLSA lookup for %s failed: %s", name,
             o->tlsa_note ? o->tlsa_note : "?");
         return;
     }
     if (o->ntlsa == 0) {
-        add(j, PP_CRITICAL, "no TLSA records for %s (%s)", o->tlsa_name ? o->tlsa_name : "?",
-            o->tlsa_note ? o->tlsa_note : "none");
+        add(j, PP_CRITICAL, "no TLSA records for %s (%s%s)", name,
+            o->tlsa_note ? o->tlsa_note : "none",
+            o->tlsa_sec == PP_DNSSEC_SECURE ? ", DNSSEC-validated" : "");
         return;
     }
-    int rc = pp_tlsinspect_dane(o, chain, how, sizeof how);
-    add(j, rc == 1 ? PP_OK : PP_CRITICAL, "DANE: %s", how);
-    if (o->tlsa_insecure)
-        add(j, PP_WARNING, "the TLSA records for %s are not DNSSEC-validated (no AD bit): "
-                           "Postfix would not use them", o->tlsa_name ? o->tlsa_name : "?");
+    if (o->tlsa_sec != PP_DNSSEC_SECURE) {
+        pp_sub *s = add(j, PP_CRITICAL, "TLSA records for %s are not DNSSEC-validated: Postfix "
+                        "would not use them", name);
+        pp_sub_detail(s, "%s", o->tlsa_why ? o->tlsa_why : "not validated");
+        return;
+    }
+    judge_dane_result(j);
 }
 
 static void judge_compare(judge *j, X509 *leaf)
@@ -593,12 +629,13 @@ static void add_days_perf(judge *j, const char *label, double days)
 void pp_tlsinspect_judge(const pp_tlsinspect_opts *o, const pp_tls_peer *p, time_t now,
                          const char *who, pp_result *r)
 {
-    judge j = {o, who, r};
+    judge j = {.o = o, .who = who, .r = r};
     X509 *leaf = sk_X509_value(p->chain, 0);
+    run_dane(&j, p->chain, now);
     judge_chain(&j, p->chain, now);
     judge_name(&j, leaf);
     judge_session(&j, p, now);
-    judge_dane(&j, p->chain);
+    judge_dane(&j);
     judge_compare(&j, leaf);
     add_days_perf(&j, "days_leaf", pp_tlsinspect_days_left(leaf, now));
     double soonest = NAN;

@@ -13,8 +13,6 @@
  *	int pp_tlsinspect_weak_digest(const X509 *x, char *alg, size_t alglen);
  *	int pp_tlsinspect_key(const X509 *x, const pp_tlsinspect_opts *o, char *desc,
  *			      size_t desclen);
- *	int pp_tlsinspect_dane(const pp_tlsinspect_opts *o, STACK_OF(X509) *chain, char *how,
- *			       size_t howlen);
  *	int pp_tlsinspect_ocsp(const pp_tls_peer *p, const char *cafile, time_t now, char *how,
  *			       size_t howlen);
  *	int pp_tlsinspect_protocol_parse(const char *text, int *version);
@@ -40,11 +38,19 @@
  *	    certificate (issuer and serial), say "good" and be current: before its
  *	    nextUpdate, or, when it has none, produced at most PP_TLSINSPECT_OCSP_MAX_AGE
  *	    (7) days ago (a week: what CAs' responders commonly give as validity);
- *	  - with o->dane, the TLSA records in o->tlsa (see dane.h) must match, a DANE-TA match
- *	    only when that anchor really signed the chain; o->tlsa_note says why there are
- *	    none (the DNS status), o->tlsa_failed that the lookup itself failed (UNKNOWN:
- *	    whether there are records is not known) and o->tlsa_insecure that the answer was
- *	    not validated;
+ *	  - with o->dane, the chain verified with the TLSA records in o->tlsa by OpenSSL's
+ *	    DANE support as Postfix does (dane.h; o->name the TLSA base domain, o->nexthop
+ *	    the next-hop domain a DANE-TA leaf may be for too): a DANE-EE match is OK and
+ *	    turns the judgments of names, dates, signatures, the chain's trust and a
+ *	    self-signed leaf into information (RFC 7672 3.1.1), a DANE-TA match those of the
+ *	    chain's trust and the name; usable records that verify nothing are CRITICAL; an
+ *	    RRset without a usable record (PKIX-TA and PKIX-EE do not apply to SMTP) is
+ *	    WARNING "DANE unusable" (Postfix still demands TLS, but authenticates nothing).
+ *	    o->tlsa_note says why there are no records (the DNS status), o->tlsa_failed that
+ *	    the lookup itself failed (UNKNOWN: whether there are records is not known) and
+ *	    o->tlsa_sec what DNSSEC says of the answer: records that are not validated are
+ *	    CRITICAL and not used at all (Postfix ignores them, RFC 7672 2.1), bogus ones
+ *	    CRITICAL saying why (o->tlsa_why);
  *	  - with o->compare, the leaf must be that certificate (a renewed certificate that a
  *	    "postfix reload" has not loaded yet).
  *	The other functions are the single judgments, usable alone: days left (negative once
@@ -53,8 +59,8 @@
  *	stopped at; pp_tlsinspect_name() 1 when the name matches (how names the SAN or CN that
  *	did), 0 when not (how lists the names the certificate has); weak_digest 1 for MD5/SHA-1
  *	(alg names the algorithm); key 0 or -1 when too small (desc: "RSA 2048 bits");
- *	dane 1 matched, 0 not, -1 no usable record; ocsp 0 good, 1 unknown or stale, 2 revoked
- *	or unusable, -1 none stapled, -2 the CA file cannot be used (judged UNKNOWN).
+ *	ocsp 0 good, 1 unknown or stale, 2 revoked or unusable, -1 none stapled, -2 the CA
+ *	file cannot be used (judged UNKNOWN).
  *	pp_tlsinspect_protocol_parse() takes "1", "1.0", "1.1", "1.2", "1.3" (or "TLSv1.2").
  */
 #ifndef PP_TLSINSPECT_H
@@ -64,8 +70,9 @@
 #include <stdbool.h>
 #include <time.h>
 
-#include "tls/dane.h"
 #include "core/result.h"
+#include "dns/dnssec.h"
+#include "tls/dane.h"
 #include "tls/tlsfetch.h"
 
 /* Days an OCSP response without nextUpdate stays current after its thisUpdate. */
@@ -83,9 +90,11 @@ typedef struct pp_tlsinspect_opts {
     const pp_dane_tlsa *tlsa;
     size_t ntlsa;
     const char *tlsa_name;    /* _25._tcp.mx.example.org */
+    const char *nexthop;      /* with --mx, the domain: a reference identifier for DANE-TA */
     const char *tlsa_note;    /* why there are no records */
     bool tlsa_failed;         /* the lookup failed (timeout, SERVFAIL, ...): see tlsa_note */
-    bool tlsa_insecure;       /* the answer was not DNSSEC-validated */
+    pp_dnssec_sec tlsa_sec;   /* what DNSSEC says of the answer */
+    const char *tlsa_why;     /* why it is insecure or bogus */
     X509 *compare;            /* the certificate the server should present */
     const char *compare_file;
 } pp_tlsinspect_opts;
@@ -98,8 +107,6 @@ int pp_tlsinspect_verify(STACK_OF(X509) *chain, const char *cafile, char *why, s
 int pp_tlsinspect_name(X509 *leaf, const char *name, char *how, size_t howlen);
 int pp_tlsinspect_weak_digest(const X509 *x, char *alg, size_t alglen);
 int pp_tlsinspect_key(const X509 *x, const pp_tlsinspect_opts *o, char *desc, size_t desclen);
-int pp_tlsinspect_dane(const pp_tlsinspect_opts *o, STACK_OF(X509) *chain, char *how,
-                       size_t howlen);
 int pp_tlsinspect_ocsp(const pp_tls_peer *p, const char *cafile, time_t now, char *how,
                        size_t howlen);
 int pp_tlsinspect_protocol_parse(const char *text, int *version);

@@ -10,13 +10,14 @@ set -euo pipefail
 
 build_pkgs=(build-essential cmake pkg-config libpcre2-dev libdb-dev
             libsnmp-dev libssl-dev liblmdb-dev libcmocka-dev help2man zlib1g-dev libicu-dev
-            libidn-dev libsystemd-dev libcurl4-openssl-dev)
+            libidn-dev libsystemd-dev libcurl4-openssl-dev libunbound-dev)
 # The tests: clang and libFuzzer (tests/fuzz/run.sh), valgrind (valgrind_plugins), jq and
 # python3 (JSON checks in the integration scripts), stress-ng (the loaded runs of tests/README.md),
 # systemd-journal-remote (journal files written by systemd's own tools for log_journal).
 check_pkgs=(clang libclang-rt-dev valgrind jq python3 stress-ng systemd-journal-remote)
 stack_pkgs=(postfix postfix-lmdb postfix-pcre postfix-cdb dovecot-imapd dovecot-pop3d
             dovecot-lmtpd nsd snmpd snmp db5.3-util lmdb-utils openssl ldnsutils bind9-dnsutils swaks
+            unbound dns-root-data
             libnet-ssleay-perl curl iproute2 procps pflogsumm lighttpd lighttpd-mod-openssl)
 # The monitoring side the nagios-cfg/ tests run: config checks, NRPE, sudo for its lines; the
 # Debian package's build and checks (package_deb: dpkg-buildpackage, lintian, hardening-check).

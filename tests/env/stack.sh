@@ -70,6 +70,10 @@ TCP_PORT_VARS=(PP_SMTP_PORT PP_SUBMISSION_PORT PP_SMTPS_PORT PP_SINK_PORT PP_IMA
                PP_IMAPS_PORT PP_POP3_PORT PP_POP3S_PORT PP_DNS_PORT)
 UDP_PORT_VARS=(PP_DNS_PORT PP_SNMP_PORT)
 
+# The signed zones, unbound and DANE's TLS servers (settings, setup, start; see that file).
+# shellcheck source=tests/env/stack-dnssec.sh
+. "$(dirname "${BASH_SOURCE[0]}")/stack-dnssec.sh"
+
 export MIBS=                       # Debian ships no MIB files; numeric OIDs only
 export SNMP_PERSISTENT_DIR=$SNMP/persist
 
@@ -902,6 +906,7 @@ dovecot-sockets|sockets_ok
 dns:$PP_DNS_PORT|dns_ok
 snmp:$PP_SNMP_PORT|snmp_ok
 EOF
+    dnssec_service_checks
 }
 
 # wait_ready: poll every service until all answer or READY_TIMEOUT passes.
@@ -990,6 +995,7 @@ write_env() {
         echo "# state (cert_indexes, ...) out of /var/lib/snmp."
         emit MIBS ""
         emit SNMP_PERSISTENT_DIR "$SNMP/client-persist"
+        dnssec_env
     } >"$tmp"
     chmod 600 "$tmp"
     mv "$tmp" "$ENV_FILE"
@@ -1050,10 +1056,12 @@ cmd_up() {
     setup_postfix
     setup_dovecot
     setup_nsd
+    setup_dnssec
     setup_snmpd
     start_dovecot          # first: its sockets go into Postfix's private/ before Postfix runs
     start_postfix
     start_nsd
+    start_dnssec
     start_snmpd
     if ! wait_ready; then
         show_logs >&2
@@ -1078,6 +1086,7 @@ show_logs() {
 daemons() {
     printf '%s\n' "$PF_QUEUE/pid/master.pid:master" "$DC/run/master.pid:dovecot" \
         "$NSD/nsd.pid:nsd" "$SNMP/snmpd.pid:snmpd"
+    dnssec_daemons
 }
 
 # stop_daemons: SIGTERM every running daemon of the stack (Postfix through "postfix stop"),

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_tlsinspect - certificate judgments (common/tls/tlsinspect.c) on chains made in memory:
- * expiry, not yet valid, trust, names and wildcards, weak keys and digests, DANE usages,
+ * expiry, not yet valid, trust, names and wildcards, weak keys and digests, what DANE waives,
  * stapled OCSP responses, and the whole judgment's states and texts.
  */
 #include <setjmp.h>
@@ -20,11 +20,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "testcert.h"
 #include "tls/tlsinspect.h"
 
-#define DAY 86400
-
-static time_t now;
 static EVP_PKEY *root_key, *inter_key, *leaf_key, *weak_key;
 static X509 *root, *inter;
 static char cafile[64];
@@ -32,53 +30,6 @@ static char cafile[64];
 static EVP_PKEY *ec_key(void)
 {
     return EVP_EC_gen("P-256");
-}
-
-/* A certificate for cn, valid from now+from to now+to days, signed by issuer (NULL:
- * self-signed) with md; san like "DNS:a.example,IP:127.0.0.1" or NULL. */
-static X509 *make_cert(EVP_PKEY *key, const char *cn, X509 *issuer, EVP_PKEY *ikey, double from,
-                       double to, const EVP_MD *md, const char *san, bool ca)
-{
-    static long serial = 1;
-    X509 *x = X509_new();
-    X509_set_version(x, 2);
-    ASN1_INTEGER_set(X509_get_serialNumber(x), serial++);
-    X509_time_adj_ex(X509_getm_notBefore(x), 0, (long)(from * DAY), &now);
-    X509_time_adj_ex(X509_getm_notAfter(x), 0, (long)(to * DAY), &now);
-    X509_set_pubkey(x, key);
-    X509_NAME *n = X509_get_subject_name(x);
-    X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC, (const unsigned char *)cn, -1, -1, 0);
-    X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer) : n);
-    X509V3_CTX ctx;
-    X509V3_set_ctx(&ctx, issuer ? issuer : x, x, NULL, NULL, 0);
-    X509_EXTENSION *e = X509V3_EXT_conf_nid(NULL, &ctx, NID_basic_constraints,
-                                            ca ? "critical,CA:TRUE" : "CA:FALSE");
-    X509_add_ext(x, e, -1);
-    X509_EXTENSION_free(e);
-    if (ca) {
-        e = X509V3_EXT_conf_nid(NULL, &ctx, NID_key_usage, "critical,keyCertSign,cRLSign");
-        X509_add_ext(x, e, -1);
-        X509_EXTENSION_free(e);
-    }
-    if (san) {
-        e = X509V3_EXT_conf_nid(NULL, &ctx, NID_subject_alt_name, san);
-        X509_add_ext(x, e, -1);
-        X509_EXTENSION_free(e);
-    }
-    X509_sign(x, ikey ? ikey : key, md);
-    return x;
-}
-
-static STACK_OF(X509) *chain_of(X509 *a, X509 *b)
-{
-    STACK_OF(X509) *sk = sk_X509_new_null();
-    X509_up_ref(a);
-    sk_X509_push(sk, a);
-    if (b) {
-        X509_up_ref(b);
-        sk_X509_push(sk, b);
-    }
-    return sk;
 }
 
 static int setup(void **state)
@@ -211,70 +162,6 @@ static void test_key_and_digest(void **state)
     X509_free(sha1);
 }
 
-static void spki_sha256(X509 *x, unsigned char out[32])
-{
-    unsigned char *der = NULL;
-    unsigned int n;
-    int len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x), &der);
-    EVP_Digest(der, (size_t)len, out, &n, EVP_sha256(), NULL);
-    OPENSSL_free(der);
-}
-
-static void cert_sha256(X509 *x, unsigned char out[32])
-{
-    unsigned char *der = NULL;
-    unsigned int n;
-    int len = i2d_X509(x, &der);
-    EVP_Digest(der, (size_t)len, out, &n, EVP_sha256(), NULL);
-    OPENSSL_free(der);
-}
-
-static void test_dane(void **state)
-{
-    (void)state;
-    char how[768];
-    unsigned char lh[32], ih[32], zero[32] = {0};
-    X509 *l = leaf(-1, 90, NULL);
-    STACK_OF(X509) *full = chain_of(l, inter);
-    spki_sha256(l, lh);
-    cert_sha256(inter, ih);
-
-    pp_dane_tlsa ee = {3, 1, 1, lh, 32};
-    pp_tlsinspect_opts o = {.dane = true, .tlsa = &ee, .ntlsa = 1};
-    assert_int_equal(pp_tlsinspect_dane(&o, full, how, sizeof how), 1);
-    assert_non_null(strstr(how, "matches the leaf"));
-
-    pp_dane_tlsa ta = {2, 0, 1, ih, 32};
-    o.tlsa = &ta;
-    assert_int_equal(pp_tlsinspect_dane(&o, full, how, sizeof how), 1);
-    assert_non_null(strstr(how, "trust anchor CN=Test Intermediate"));
-
-    /* a DANE-TA record for a CA the server sends but that did not sign the leaf */
-    X509 *stranger = make_cert(weak_key, "Stranger CA", NULL, NULL, -1, 90, EVP_sha256(), NULL,
-                               true);
-    STACK_OF(X509) *wrong = chain_of(l, stranger);
-    unsigned char sh[32];
-    cert_sha256(stranger, sh);
-    pp_dane_tlsa ta2 = {2, 0, 1, sh, 32};
-    o.tlsa = &ta2;
-    assert_int_equal(pp_tlsinspect_dane(&o, wrong, how, sizeof how), 0);
-    assert_non_null(strstr(how, "does not verify"));
-
-    pp_dane_tlsa bad = {3, 1, 1, zero, 32};
-    o.tlsa = &bad;
-    assert_int_equal(pp_tlsinspect_dane(&o, full, how, sizeof how), 0);
-    pp_dane_tlsa pkix = {1, 1, 1, lh, 32};
-    o.tlsa = &pkix;
-    assert_int_equal(pp_tlsinspect_dane(&o, full, how, sizeof how), -1);
-
-    sk_X509_pop_free(full, X509_free);
-    sk_X509_pop_free(wrong, X509_free);
-    X509_free(stranger);
-    X509_free(l);
-}
-
-/* A DER OCSP response about l as issued by issuer, signed by signer with key, produced
- * this_days from now (negative: ago), with no nextUpdate when next_days is NAN. */
 static unsigned char *ocsp_made(X509 *l, X509 *issuer, X509 *signer, EVP_PKEY *key,
                                 int status, double this_days, double next_days, size_t *len)
 {
@@ -471,13 +358,99 @@ static void test_judge(void **state)
     pp_buf_free(&out);
 }
 
+/* The whole judgment with validated TLSA records (o->tlsa_sec secure) for name. */
+static pp_state judge_dane(X509 *l, X509 *i, const char *name, const pp_dane_tlsa *t, size_t n,
+                           pp_buf *out)
+{
+    pp_tlsinspect_opts o = {.warn_days = 20, .crit_days = 15, .cafile = cafile, .name = name,
+                            .min_rsa_bits = 2048, .min_ec_bits = 256, .dane = n > 0,
+                            .tlsa = t, .ntlsa = n, .tlsa_name = "_25._tcp.test",
+                            .tlsa_sec = PP_DNSSEC_SECURE};
+    pp_tls_peer p = {.chain = chain_of(l, i)};
+    pp_result *r = pp_result_new();
+    pp_tlsinspect_judge(&o, &p, now, NULL, r);
+    pp_buf_reset(out);
+    pp_result_render(r, out);
+    pp_state st = pp_result_state(r);
+    pp_result_free(r);
+    sk_X509_pop_free(p.chain, X509_free);
+    return st;
+}
+
+/* DANE-EE waives names, dates, the chain and self-signing; DANE-TA the chain's trust; the
+ * other outcomes leave the PKIX judgments alone. */
+static void test_judge_dane(void **state)
+{
+    (void)state;
+    pp_buf out;
+    pp_buf_init(&out);
+    unsigned char self_spki[32], priv_hash[32], zero[32] = {0};
+    /* a self-signed certificate for another name that expired: only DANE-EE vouches */
+    X509 *self = make_cert(leaf_key, "self.example.org", NULL, NULL, -100, -1, EVP_sha256(),
+                           "DNS:self.example.org", false);
+    spki_sha256(self, self_spki);
+    pp_dane_tlsa ee = {3, 1, 1, self_spki, 32};
+    assert_int_equal(judge_dane(self, NULL, "mx.example.org", &ee, 0, &out), PP_CRITICAL);
+    assert_int_equal(judge_dane(self, NULL, "mx.example.org", &ee, 1, &out), PP_OK);
+    assert_non_null(strstr(out.s, "[OK] DANE: TLSA 3 1 1 "));
+    assert_non_null(strstr(out.s, "DANE-EE: names, dates and the chain do not count"));
+    assert_non_null(strstr(out.s, "[OK] certificate is self-signed (DANE-EE vouches for it)"));
+    assert_non_null(strstr(out.s, "DANE-EE does not check names"));
+    assert_non_null(strstr(out.s, "(DANE-EE: dates do not count)"));
+    assert_null(strstr(out.s, "CRITICAL"));
+
+    /* a private CA the trust store does not know, and a leaf it issued */
+    EVP_PKEY *priv_key = ec_key();
+    X509 *priv = make_cert(priv_key, "Private CA", NULL, NULL, -10, 400, EVP_sha256(), NULL,
+                           true);
+    X509 *l = make_cert(leaf_key, "mx.example.org", priv, priv_key, -1, 90, EVP_sha256(),
+                        "DNS:mx.example.org", false);
+    cert_sha256(priv, priv_hash);
+    pp_dane_tlsa ta = {2, 0, 1, priv_hash, 32};
+    assert_int_equal(judge_dane(l, priv, "mx.example.org", &ta, 0, &out), PP_CRITICAL);
+    assert_int_equal(judge_dane(l, priv, "mx.example.org", &ta, 1, &out), PP_OK);
+    assert_non_null(strstr(out.s, "matches CN=Private CA (DANE-TA, depth 1): the chain "
+                                  "verifies up to it and the certificate is for mx.example.org"));
+    assert_non_null(strstr(out.s, "[OK] chain of 2 not verified by PKIX ("));
+    /* DANE-TA checks the name: the leaf is not for other.example.org */
+    assert_int_equal(judge_dane(l, priv, "other.example.org", &ta, 1, &out), PP_CRITICAL);
+    assert_non_null(strstr(out.s, "[CRITICAL] DANE: no TLSA record of _25._tcp.test verifies "
+                                  "the chain (1 usable): hostname mismatch"));
+    /* DANE-TA does not waive dates: an expired leaf fails DANE and its expiry is CRITICAL */
+    X509 *old = make_cert(leaf_key, "mx.example.org", priv, priv_key, -100, -1, EVP_sha256(),
+                          "DNS:mx.example.org", false);
+    assert_int_equal(judge_dane(old, priv, "mx.example.org", &ta, 1, &out), PP_CRITICAL);
+    assert_non_null(strstr(out.s, "certificate has expired"));
+
+    /* PKIX usages only: DANE unusable, a WARNING on top of the PKIX judgments */
+    pp_dane_tlsa pkix[] = {{1, 1, 1, self_spki, 32}, {0, 0, 1, priv_hash, 32}};
+    X509 *good = leaf(-1, 90, "DNS:mail.example.org");
+    assert_int_equal(judge_dane(good, inter, "mail.example.org", pkix, 2, &out), PP_WARNING);
+    assert_non_null(strstr(out.s, "[WARNING] DANE unusable: none of the 2 TLSA records of "
+                                  "_25._tcp.test is usable for SMTP (2 PKIX-TA/PKIX-EE records "
+                                  "left out"));
+    /* a DANE-EE record that matches nothing: CRITICAL, and self-signing CRITICAL again */
+    pp_dane_tlsa bad = {3, 1, 1, zero, 32};
+    assert_int_equal(judge_dane(self, NULL, "self.example.org", &bad, 1, &out), PP_CRITICAL);
+    assert_non_null(strstr(out.s, "[CRITICAL] certificate is self-signed"));
+    assert_non_null(strstr(out.s, "no matching DANE TLSA records"));
+
+    X509_free(self);
+    X509_free(priv);
+    X509_free(l);
+    X509_free(old);
+    X509_free(good);
+    EVP_PKEY_free(priv_key);
+    pp_buf_free(&out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_days),           cmocka_unit_test(test_verify),
         cmocka_unit_test(test_names),          cmocka_unit_test(test_key_and_digest),
-        cmocka_unit_test(test_dane),           cmocka_unit_test(test_ocsp),
-        cmocka_unit_test(test_protocol_parse), cmocka_unit_test(test_judge),
+        cmocka_unit_test(test_ocsp),           cmocka_unit_test(test_protocol_parse),
+        cmocka_unit_test(test_judge),          cmocka_unit_test(test_judge_dane),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
