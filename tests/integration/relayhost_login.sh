@@ -40,6 +40,7 @@ smtp_dns_support_level = disabled
 default_transport = smtp
 relayhost = [localhost]:$SUB
 sender_dependent_relayhost_maps = hash:$C/sender_relay
+sender_dependent_default_transport_maps = hash:$C/sender_transport
 smtp_sasl_auth_enable = yes
 smtp_sasl_password_maps = hash:$C/sasl_passwd
 smtp_sender_dependent_authentication = yes
@@ -68,6 +69,9 @@ discard   unix  -       -       n       -       -       discard
 anvil     unix  -       -       n       -       1       anvil
 scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
+smtpip    unix  -       -       n       -       -       smtp
+  -o smtp_sasl_password_maps=hash:$C/sasl_passwd_ip
+  -o smtp_sasl_mechanism_filter=login
 EOF
 cat >"$C/sasl_passwd" <<EOF
 [localhost]:$SUB        $PP_ALICE_USER:$PP_ALICE_PASSWORD
@@ -82,9 +86,17 @@ $PP_BOB_USER    [localhost]:$SUB
 @missing.test   [127.0.0.1]:$SUB
 @down.test      [localhost]:1
 EOF
-chmod 600 "$C/sasl_passwd"
-postmap -c "$C" "hash:$C/sasl_passwd" "hash:$C/sender_relay"
-chmod 600 "$C/sasl_passwd.db"
+# The admin notes' second outbound path: a transport with its own password map and filter.
+cat >"$C/sender_transport" <<EOF
+@smtpip.test    smtpip:[localhost]:$SUB
+EOF
+cat >"$C/sasl_passwd_ip" <<EOF
+[localhost]:$SUB        $PP_BOB_USER:$PP_BOB_PASSWORD
+EOF
+chmod 600 "$C/sasl_passwd" "$C/sasl_passwd_ip"
+postmap -c "$C" "hash:$C/sasl_passwd" "hash:$C/sender_relay" "hash:$C/sender_transport" \
+    "hash:$C/sasl_passwd_ip"
+chmod 600 "$C/sasl_passwd.db" "$C/sasl_passwd_ip.db"
 touch -d '-1 minute' "$C"/*
 postfix -c "$C" check
 postfix -c "$C" start >/dev/null 2>&1
@@ -135,6 +147,13 @@ check "sender-dependent relay host and credentials" all_of "rc_is 0" \
     "out_has \"key $PP_BOB_USER\"" 'no_secret'
 send_mail "$PP_BOB_USER" "bob-$TAG"
 check "Postfix agrees: bob's message went through" delivered "bob-$TAG"
+
+run "$P" --relayhost -C "$C" --sender someone@smtpip.test
+check "sender-dependent transport: its master.cf -o password map and mechanism filter" \
+    all_of "rc_is 0" "first_has \"SMTP OK - $PP_BOB_USER logged in (STARTTLS, AUTH LOGIN)\"" \
+    "out_has \"credentials from hash:$C/sasl_passwd_ip key [localhost]:$SUB\"" 'no_secret'
+send_mail someone@smtpip.test "smtpip-$TAG"
+check "Postfix agrees: the smtpip message went through" delivered "smtpip-$TAG"
 
 run "$P" --relayhost -C "$C" --sender someone@wrong.test
 check "a wrong password is CRITICAL naming the relay and the reply" all_of "rc_is 2" \
