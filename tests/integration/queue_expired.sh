@@ -18,7 +18,11 @@ ids_where '.recipients[0].address | test("^e[12]-")' | postsuper -c "$CONF" -e -
 
 held() { postqueue -c "$CONF" -j | jq -s "map(select(.queue_name == \"hold\" $1)) | length"; }
 HELD=$(held "") EXPIRED=$(held "and .forced_expire")
-perf() { printf '%s\n' "$OUT" | head -1 | tr ' ' '\n' | sed -n "s/^$1=\([0-9]*\).*/\1/p"; }
+# No pipe from $OUT: head leaving early would kill printf with SIGPIPE under pipefail.
+perf() {
+    local first=${OUT%%$'\n'*} re="[ |]$1=([0-9]*)"
+    [[ $first =~ $re ]] && printf '%s\n' "${BASH_REMATCH[1]}" || echo
+}
 check "setup: postqueue -j sees two of this run's held messages force-expired" \
     test "$(ids_where '.forced_expire' | wc -l)" = 2
 

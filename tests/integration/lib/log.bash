@@ -5,6 +5,7 @@
 #
 #   LOGCHECK                   the built plugin
 #   send_to RCPT [PORT]        one message over SMTP (default the stack's port 25 listener)
+#   send_subject RCPT SUBJECT  one message with that Subject: (header_checks)
 #   sasl_failure               a wrong password on the submission port
 #   bounce_via_pickup RCPT     sendmail -> pickup -> smtp to the sink, whose 550 bounces it
 #   wait_lines PATTERN N FILE... waits (up to 30 s) until FILEs hold N lines matching PATTERN
@@ -17,6 +18,12 @@ LOGCHECK=$PP_BUILD_DIR/plugins/check_postfix_log
 send_to() {
     swaks --server "127.0.0.1:${2:-$PP_SMTP_PORT}" --to "$1" --from "logtest@$PP_DOMAIN" \
         --silent 2 >/dev/null 2>&1 || true
+}
+
+# send_subject RCPT SUBJECT: one message with that Subject: header.
+send_subject() {
+    swaks --server "127.0.0.1:$PP_SMTP_PORT" --to "$1" --from "logtest@$PP_DOMAIN" \
+        --header "Subject: $2" --silent 2 >/dev/null 2>&1 || true
 }
 
 sasl_failure() {
@@ -46,9 +53,13 @@ perf() {
     [[ $first =~ $re ]] && printf '%s\n' "${BASH_REMATCH[1]}" || echo
 }
 
+# The first Grand Totals figure named $1; every reader reads to the end (no SIGPIPE).
 pflogsumm_total() {
     pflogsumm --syslog-name=postfix-pp "$2" 2>/dev/null |
         sed -n '/^Grand Totals/,/bytes received/p' |
-        awk -v w="$1" '$2 == w { print $1 } w == "deferrals" && $2 == "deferred" {
-                           d = $3; gsub(/[^0-9]/, "", d); print (d == "" ? 0 : d) }' | head -1
+        awk -v w="$1" 'found { next }
+                       $2 == w { v = $1; found = 1 }
+                       w == "deferrals" && $2 == "deferred" {
+                           d = $3; gsub(/[^0-9]/, "", d); v = (d == "" ? 0 : d); found = 1 }
+                       END { print v }'
 }
