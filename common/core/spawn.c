@@ -136,7 +136,8 @@ static char **with_config(const char *config_dir, const char *const argv[])
     return v;
 }
 
-/* fork() with SIGALRM blocked until the child is registered with the timeout. */
+/* fork() with SIGALRM blocked until the child is registered with the timeout; a child the
+ * timeout could not kill (too many at once) is killed at once instead: -2. */
 static pid_t start_child(const char *path, char *const argv[], char *const envp[], int in,
                          const int out[2], const int errp[2])
 {
@@ -149,8 +150,12 @@ static pid_t start_child(const char *path, char *const argv[], char *const envp[
     if (pid == 0)
         child_exec(path, argv, envp, in, out[1], errp[1]);
     int saved = errno;
-    if (pid > 0)
-        pp_timeout_child(pid);
+    if (pid > 0 && pp_timeout_child(pid) != 0) {
+        kill(pid, SIGKILL);
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+        pid = -2;
+    }
     sigprocmask(SIG_SETMASK, &old, NULL);
     errno = saved;
     return pid;
@@ -187,6 +192,9 @@ int pp_spawn(const char *config_dir, const char *const argv[], int stdin_fd, pp_
     if (pid < 0) {
         close(out[0]);
         close(errp[0]);
+        if (pid == -2)
+            return pp_errf(err, errlen, "cannot run %s: %d commands already run at once, "
+                           "more could outlive -t", path, PP_TIMEOUT_MAX_CHILDREN);
         return pp_errf(err, errlen, "cannot run %s: %s", path, strerror(saved));
     }
     c->pid = pid;

@@ -17,7 +17,7 @@
 
 #include "core/result.h"
 
-#define MAX_CHILDREN 8
+#define MAX_CHILDREN PP_TIMEOUT_MAX_CHILDREN
 
 static char *g_message;
 /* With --output the message goes to the file, the way core/outfile does it but with only
@@ -134,14 +134,15 @@ double pp_timeout_now(void)
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-void pp_timeout_child(pid_t pid)
+int pp_timeout_child(pid_t pid)
 {
     for (int i = 0; i < MAX_CHILDREN; i++) {
         if (g_children[i] <= 0) {
             g_children[i] = pid;
-            return;
+            return 0;
         }
     }
+    return -1;
 }
 
 void pp_timeout_child_done(pid_t pid)

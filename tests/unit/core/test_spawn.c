@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "core/spawn.h"
+#include "core/timeout.h"
 #include "standin.h"
 
 static char dir[64];
@@ -191,6 +192,36 @@ static void test_command_directory(void **state)
     assert_int_equal(standin_remove(conf), 0);
 }
 
+/* Reads a child's output to its end (closing it early would kill it with SIGPIPE), reaps it. */
+static int finish(pp_child *c)
+{
+    char err[512];
+
+    while (fgetc(c->out) != EOF)
+        ;
+    return pp_spawn_finish(c, NULL, err, sizeof err);
+}
+
+/* Every child runs registered with the -t kill: one more than the registry holds is
+ * refused (and never left running), and a slot is free again once a child is reaped. */
+static void test_too_many_children(void **state)
+{
+    (void)state;
+    const char *argv[] = {"postconf", "-h", NULL};
+    pp_child c[PP_TIMEOUT_MAX_CHILDREN + 1];
+    char err[512];
+
+    for (int i = 0; i < PP_TIMEOUT_MAX_CHILDREN; i++)
+        if (pp_spawn(NULL, argv, -1, &c[i], err, sizeof err) != 0)
+            fail_msg("child %d: %s", i, err);
+    assert_int_equal(pp_spawn(NULL, argv, -1, &c[PP_TIMEOUT_MAX_CHILDREN], err, sizeof err), -1);
+    assert_non_null(strstr(err, "already run at once"));
+    assert_int_equal(finish(&c[0]), 0);
+    assert_int_equal(pp_spawn(NULL, argv, -1, &c[0], err, sizeof err), 0);
+    for (int i = 0; i < PP_TIMEOUT_MAX_CHILDREN; i++)
+        assert_int_equal(finish(&c[i]), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -198,6 +229,7 @@ int main(void)
         cmocka_unit_test(test_signals),
         cmocka_unit_test(test_absolute_path),
         cmocka_unit_test(test_command_directory),
+        cmocka_unit_test(test_too_many_children),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
