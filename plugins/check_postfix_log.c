@@ -6,7 +6,8 @@
  * journal), reads what was appended since the position kept in the state file, across
  * rotation (common/log/logfile) or by the journal's cursor (common/log/logjournal), counts it
  * with pflogsumm's definitions (common/log/logstat), judges the counts and prints them with
- * the top reasons.
+ * the top reasons. The state file also keeps running totals (common/log/logtotals), which
+ * --format openmetrics writes as counters under postfix_exporter's names.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -59,7 +60,8 @@ static const pp_opt opts[] = {
     {.name = "journal-dir", .arg = "DIR", .kind = PP_OPT_STR, .dst = &opt_journal_dir,
      .help = "a directory of journal files (with --journal), e.g. another host's"},
     {.name = "state-file", .arg = "FILE", .kind = PP_OPT_STR, .dst = &opt_state,
-     .help = "where the position in the log is kept between runs, an absolute path "
+     .help = "where the position in the log and the running totals are kept between runs, "
+             "an absolute path "
              "(default under /var/lib/postprobe, or ~/.local/state/postprobe when that is "
              "not writable)"},
     {.name = "since", .arg = "DURATION", .kind = PP_OPT_FUNC, .dst = &opt_since,
@@ -117,7 +119,10 @@ static const pp_plugin plugin = {
              "nothing. A rotated file (.1, .1.gz, -YYYYMMDD) is read to its end first; the "
              "journal is followed by its cursor. On Debian mail.log is readable by group adm "
              "and the journal by groups adm and systemd-journal: add the nagios user to "
-             "adm.",
+             "adm. --format openmetrics writes running totals kept in the state file "
+             "(counters under postfix_exporter's names, docs/perfdata.md) instead of the "
+             "interval's counts; with --whole or --since (no state) they are the counts of "
+             "what was read.",
     .examples = examples,
     .use = PP_USE_CONFDIR,
     .opts = opts,

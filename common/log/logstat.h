@@ -18,8 +18,8 @@
  *	(pp_logcount_name: received, delivered, forwarded, deferred, deferrals, bounced, ...)
  *	are pflogsumm's Grand Totals where pflogsumm has one (removed and connects count
  *	qmgr's removals and smtpd's connections, as postfix_exporter does). "deferred" counts
- *	messages: a queue id is remembered (its 64-bit hash, in a table of o->max_deferred entries) from
- *	its first deferral until qmgr removes it, so memory is bounded by the messages deferred
+ *	messages: a queue id is remembered (its 64-bit hash, in a table of o->max_deferred
+ *	entries) from its first deferral until qmgr removes it, so memory is bounded by the messages deferred
  *	and still queued within the interval; beyond the table's size each further message is
  *	counted at its every deferral and lines->deferred_approx says the count is an upper
  *	bound.
