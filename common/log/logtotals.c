@@ -53,7 +53,7 @@ int pp_logtotals_read(pp_logtotals *t, FILE *f)
     uint64_t count;
     while (fgets(line, sizeof line, f)) {
         if (sscanf(line, "total %48s %" SCNu64 " %c", key, &count, &extra) != 2 ||
-            !key_ok(key) || !strchr(line, '\n'))
+            !key_ok(key) || !strchr(line, '\n') || strchr(line, '-'))
             return -1;
         pp_logtotals_add(t, key, count);
     }

@@ -84,6 +84,11 @@ static void test_logpos_formats(void **st)
     assert_non_null(strstr(err, state));
     assert_non_null(strstr(err, "newer"));
 
+    /* a negative count: corrupt */
+    put("postprobe-logpos 2\nfile /var/log/mail.log\n"
+        "dev 1 ino 2 offset 7 fp 0000000000000004 fp_len 5\ntotal delivered -1\n");
+    assert_int_equal(pp_logpos_load(state, "/var/log/mail.log", &pos, &u, err, sizeof err), -1);
+
     /* a broken totals line: corrupt */
     put("postprobe-logpos 2\nfile /var/log/mail.log\n"
         "dev 1 ino 2 offset 7 fp 0000000000000004 fp_len 5\ntotal delivered x\n");
