@@ -563,6 +563,19 @@ static void report_listings(check *k, const pp_common *c, size_t *abuse, size_t 
     }
 }
 
+/* The OpenMetrics families (core/metrics.h): the two kinds of listing one family. */
+static const pp_family fam_listings = {"postprobe_dnsbl_listings", PP_GAUGE,
+                                       "listings found (kind abuse: the judged ones; policy: "
+                                       "policy lists such as a PBL)", 0};
+static const pp_family fam_zones = {"postprobe_dnsbl_zones", PP_GAUGE, "zones queried", 0};
+static const pp_family fam_timeouts = {"postprobe_dnsbl_timeout_zones", PP_GAUGE,
+                                       "zones that did not answer in time", 0};
+static const pp_family fam_unusable = {"postprobe_dnsbl_unusable_zones", PP_GAUGE,
+                                       "zones whose answers cannot be used (refused, "
+                                       "misconfigured or blocking the resolver)", 0};
+static const pp_family fam_time = {"postprobe_dnsbl_lookup_duration_seconds", PP_GAUGE,
+                                   "time all the lookups took", 0};
+
 static void report(check *k, const pp_common *c, double seconds)
 {
     size_t timeouts, abuse, policy;
@@ -575,21 +588,27 @@ static void report(check *k, const pp_common *c, double seconds)
     pp_perf p = pp_perf_make("listed", (double)abuse, "");
     pp_perf_thresh(&p, &c->thresh);
     pp_perf_minmax(&p, true, 0, false, 0);
+    pp_perf_family(&p, &fam_listings, "kind=\"abuse\"");
     pp_result_perf(k->r, &p);
     p = pp_perf_make("policy_listed", (double)policy, "");
     pp_perf_minmax(&p, true, 0, false, 0);
+    pp_perf_family(&p, &fam_listings, "kind=\"policy\"");
     pp_result_perf(k->r, &p);
     p = pp_perf_make("zones", (double)k->nused, "");
     pp_perf_minmax(&p, true, 0, false, 0);
+    pp_perf_family(&p, &fam_zones, NULL);
     pp_result_perf(k->r, &p);
     p = pp_perf_make("timeouts", (double)timeouts, "");
     pp_perf_minmax(&p, true, 0, true, (double)k->nused);
+    pp_perf_family(&p, &fam_timeouts, NULL);
     pp_result_perf(k->r, &p);
     p = pp_perf_make("zones_unusable", (double)unusable, "");
     pp_perf_minmax(&p, true, 0, true, (double)k->nused);
+    pp_perf_family(&p, &fam_unusable, NULL);
     pp_result_perf(k->r, &p);
     p = pp_perf_make("time", round(seconds * 1e6) / 1e6, "s");
     pp_perf_minmax(&p, true, 0, false, 0);
+    pp_perf_family(&p, &fam_time, NULL);
     pp_result_perf(k->r, &p);
 }
 

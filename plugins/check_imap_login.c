@@ -15,6 +15,10 @@
 
 static const char *opt_mailbox = "INBOX";
 static pp_thresh opt_messages, opt_unseen;
+static const pp_family fam_mailboxes = {"postprobe_imap_mailboxes", PP_GAUGE,
+                                        "mailboxes the IMAP LIST command returned", 0};
+static const pp_family fam_unseen = {"postprobe_mailbox_unseen_messages", PP_GAUGE,
+                                     "messages without the Seen flag in the mailbox", 0};
 static bool opt_fetch;
 
 static const pp_opt own_opts[] = {
@@ -129,7 +133,8 @@ int main(int argc, char **argv)
         pp_logincheck_finish(s, &c, r, NULL);
 
     if (command(s, &c, r, "LIST", "LIST \"\" \"*\"", on_list, &n))
-        pp_logincheck_count(r, "mailboxes", n.mailboxes, NULL, "mailboxes listed");
+        pp_logincheck_count(r, "mailboxes", n.mailboxes, NULL, "mailboxes listed",
+                            &fam_mailboxes);
     /* STATUS before EXAMINE: RFC 3501 advises against STATUS on the selected mailbox. */
     snprintf(cmd, sizeof cmd, "STATUS %s (UNSEEN)", mbox);
     if (!command(s, &c, r, "STATUS", cmd, on_status, &n))
@@ -137,8 +142,9 @@ int main(int argc, char **argv)
     snprintf(cmd, sizeof cmd, "EXAMINE %s", mbox);
     if (!command(s, &c, r, "EXAMINE", cmd, on_examine, &n))
         pp_logincheck_finish(s, &c, r, NULL);
-    pp_logincheck_count(r, "messages", n.messages, &opt_messages, "messages");
-    pp_logincheck_count(r, "unseen", n.unseen, &opt_unseen, "unseen messages");
+    pp_logincheck_count(r, "messages", n.messages, &opt_messages, "messages",
+                        &pp_logincheck_fam_messages);
+    pp_logincheck_count(r, "unseen", n.unseen, &opt_unseen, "unseen messages", &fam_unseen);
     if (opt_fetch)
         fetch_newest(s, &c, r, &n);
     snprintf(extra, sizeof extra, "%.200s: %ld messages, %ld unseen", opt_mailbox, n.messages,

@@ -119,12 +119,20 @@ static bool send_probe(pp_result *r, pp_probewatch *w, double *send_time, pp_mai
     return ok;
 }
 
-static void add_seconds_perf(pp_result *r, const char *label, double v, const pp_thresh *t)
+static const pp_family fam_send = {"postprobe_roundtrip_send_seconds", PP_GAUGE,
+                                   "time to hand the test message to the sending server", 0};
+static const pp_family fam_latency = {"postprobe_roundtrip_delivery_seconds", PP_GAUGE,
+                                      "time from sending the test message until it was found "
+                                      "in the mailbox (NaN when it was not)", 0};
+
+static void add_seconds_perf(pp_result *r, const char *label, double v, const pp_thresh *t,
+                             const pp_family *f)
 {
     pp_perf pf = pp_perf_make(label, isnan(v) ? v : round(v * 1000) / 1000, "s");
     if (t)
         pp_perf_thresh(&pf, t);
     pp_perf_minmax(&pf, true, 0, false, 0);
+    pp_perf_family(&pf, f, NULL);
     pp_result_perf(r, &pf);
 }
 
@@ -162,8 +170,8 @@ static void judge(pp_result *r, const pp_probewatch *w, bool watched, const pp_t
                       "flagged \\Deleted");
     if (!isnan(w->max_late) && (isnan(latency) || w->max_late > latency))
         latency = w->max_late;
-    add_seconds_perf(r, "send", send_time, NULL);
-    add_seconds_perf(r, "latency", latency, t);
+    add_seconds_perf(r, "send", send_time, NULL, &fam_send);
+    add_seconds_perf(r, "latency", latency, t, &fam_latency);
 }
 
 /* When all is well, the first line says it all in one phrase. */

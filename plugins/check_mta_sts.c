@@ -587,11 +587,20 @@ int main(int argc, char **argv)
         pp_result_summary(r, "%zu domain%s: %zu enforce, %zu testing, %zu none, %zu without "
                           "a policy", x.ndom, x.ndom == 1 ? "" : "s", modes[PP_STS_ENFORCE],
                           modes[PP_STS_TESTING], modes[PP_STS_NONE], without);
+    static const pp_family fam_domains = {"postprobe_mta_sts_domains", PP_GAUGE,
+                                          "domains checked", 0};
+    static const pp_family fam_enforce = {"postprobe_mta_sts_enforce_domains", PP_GAUGE,
+                                          "domains whose policy is in enforce mode", 0};
+    static const pp_family fam_time = {"postprobe_mta_sts_check_duration_seconds", PP_GAUGE,
+                                       "time the check took (DNS, HTTPS, MX hosts)", 0};
     pp_perf p = pp_perf_make("domains", (double)x.ndom, "");
+    pp_perf_family(&p, &fam_domains, NULL);
     pp_result_perf(r, &p);
     p = pp_perf_make("enforce", (double)modes[PP_STS_ENFORCE], "");
+    pp_perf_family(&p, &fam_enforce, NULL);
     pp_result_perf(r, &p);
     p = pp_perf_make("time", pp_timeout_now() - t0, "s");
+    pp_perf_family(&p, &fam_time, NULL);
     pp_result_perf(r, &p);
     free_run(&x);
     pp_strlist_free(&opt_domains);

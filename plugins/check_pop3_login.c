@@ -12,6 +12,8 @@
 #include "core/timeout.h"
 
 static pp_thresh opt_messages;
+static const pp_family fam_size = {"postprobe_mailbox_size_bytes", PP_GAUGE,
+                                   "size of the maildrop as POP3 STAT gives it", 0};
 static bool opt_fetch;
 
 static const pp_opt own_opts[] = {
@@ -93,10 +95,11 @@ int main(int argc, char **argv)
         pp_logincheck_cmd_failed(s, &c, r, st, "STAT", text);
     if (ok != 1 || pp_mailproto_pop3_stat(text, &count, &octets) != 0)
         pp_logincheck_cmd_failed(s, &c, r, PP_MP_GARBAGE, "STAT", text);
-    pp_logincheck_count(r, "messages", count, &opt_messages, "messages");
+    pp_logincheck_count(r, "messages", count, &opt_messages, "messages",
+                        &pp_logincheck_fam_messages);
     pp_perf pf = pp_perf_make("size", (double)octets, "B");
     pp_perf_minmax(&pf, true, 0, false, 0);
-    pp_result_perf(r, &pf);
+    pp_logincheck_perf(r, &pf, &fam_size);
     if (opt_fetch)
         fetch_newest(s, &c, r, count);
     snprintf(extra, sizeof extra, "%ld messages, %lld bytes", count, octets);

@@ -6,7 +6,8 @@
  * journal), reads what was appended since the position kept in the state file, across
  * rotation (common/log/logfile) or by the journal's cursor (common/log/logjournal), counts it
  * with pflogsumm's definitions (common/log/logstat), judges the counts and prints them with
- * the top reasons.
+ * the top reasons. The state file also keeps running totals (common/log/logtotals), which
+ * --format openmetrics writes as counters under postfix_exporter's names.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@
 #include "log/logfile.h"
 #include "log/logjournal.h"
 #include "log/logstat.h"
+#include "log/logtotals.h"
 #include "postfix/mastercf.h"
 #include "postfix/postconf.h"
 
@@ -58,7 +60,8 @@ static const pp_opt opts[] = {
     {.name = "journal-dir", .arg = "DIR", .kind = PP_OPT_STR, .dst = &opt_journal_dir,
      .help = "a directory of journal files (with --journal), e.g. another host's"},
     {.name = "state-file", .arg = "FILE", .kind = PP_OPT_STR, .dst = &opt_state,
-     .help = "where the position in the log is kept between runs, an absolute path "
+     .help = "where the position in the log and the running totals are kept between runs, "
+             "an absolute path "
              "(default under /var/lib/postprobe, or ~/.local/state/postprobe when that is "
              "not writable)"},
     {.name = "since", .arg = "DURATION", .kind = PP_OPT_FUNC, .dst = &opt_since,
@@ -116,7 +119,10 @@ static const pp_plugin plugin = {
              "nothing. A rotated file (.1, .1.gz, -YYYYMMDD) is read to its end first; the "
              "journal is followed by its cursor. On Debian mail.log is readable by group adm "
              "and the journal by groups adm and systemd-journal: add the nagios user to "
-             "adm.",
+             "adm. --format openmetrics writes running totals kept in the state file "
+             "(counters under postfix_exporter's names, docs/perfdata.md) instead of the "
+             "interval's counts; with --whole or --since (no state) they are the counts of "
+             "what was read.",
     .examples = examples,
     .use = PP_USE_CONFDIR,
     .opts = opts,
@@ -133,6 +139,7 @@ typedef struct probe {
     pp_logfile_info info;
     bool first_run;
     unsigned long long first_offset;
+    pp_logtotals totals; /* running totals: the state file's plus this run's counts */
 } probe;
 
 /* ---- options ---- */
@@ -220,6 +227,35 @@ static void state_path(probe *p)
 
 /* ---- probe ---- */
 
+/* Rejects by reply code: the leading code of each reject reason's key (log/logclass), key
+ * "rejected:CODE"; reasons without one (header and body checks, milters in cleanup) are
+ * cleanup's, key "rejected:cleanup". */
+static void tally_rejects(probe *p)
+{
+    pp_logtop *top = pp_xcalloc(PP_LOGSTAT_MAX_KEYS + 1, sizeof *top);
+    size_t n = pp_logstat_top(p->st, PP_LOGG_REJECT, top, PP_LOGSTAT_MAX_KEYS + 1);
+    char key[32];
+    for (size_t i = 0; i < n; i++) {
+        const char *k = top[i].key;
+        bool coded = strspn(k, "0123456789") == 3 && (k[3] == ' ' || !k[3]);
+        snprintf(key, sizeof key, "rejected:%.*s", coded ? 3 : 7,
+                 coded ? k : strcmp(k, PP_LOGSTAT_OTHER) == 0 ? "other" : "cleanup");
+        pp_logtotals_add(&p->totals, key, top[i].count);
+    }
+    free(top);
+}
+
+/* This run's counts added to the running totals (keys: the counters' names). */
+static void tally(probe *p)
+{
+    for (int c = 0; c < PP_LOGC_COUNT; c++)
+        if (c != PP_LOGC_REJECTED)
+            pp_logtotals_add(&p->totals, pp_logcount_name((pp_logcount)c),
+                             pp_logstat_count(p->st, (pp_logcount)c));
+    pp_logtotals_add(&p->totals, "rejected:cleanup", 0); /* the family always there */
+    tally_rejects(p);
+}
+
 static void each_line(void *ctx, const char *line, size_t len)
 {
     pp_logstat_line(ctx, line, len);
@@ -229,8 +265,8 @@ static void read_journal(probe *p, bool keep, const pp_logstat_opts *o)
 {
     char err[1024], cursor[PP_LOGCURSOR_MAX] = "";
     int have = 0;
-    if (keep && (have = pp_logcursor_load(p->state, p->source, cursor, sizeof cursor, err,
-                                          sizeof err)) < 0)
+    if (keep && (have = pp_logcursor_load(p->state, p->source, cursor, sizeof cursor,
+                                          &p->totals, err, sizeof err)) < 0)
         pp_die(PP_UNKNOWN, "%s", err);
     pp_logjournal_opts jo = {.dir = opt_journal_dir, .names = p->names,
                              .from = have ? cursor : NULL,
@@ -244,7 +280,9 @@ static void read_journal(probe *p, bool keep, const pp_logstat_opts *o)
                "(--file PATH?)", opt_journal_dir ? opt_journal_dir : "the local journal",
                p->names[0], p->names[1] ? " or its master.cf overrides" : "");
     p->first_run = jo.tail;
-    if (keep && pp_logcursor_save(p->state, p->source, p->journal.cursor, err, sizeof err) != 0)
+    tally(p);
+    if (keep && pp_logcursor_save(p->state, p->source, p->journal.cursor, &p->totals, err,
+                                  sizeof err) != 0)
         pp_die(PP_UNKNOWN, "%s", err);
 }
 
@@ -253,7 +291,8 @@ static void read_file(probe *p, bool keep)
     char err[1024];
     pp_logpos from, to;
     int have = 0;
-    if (keep && (have = pp_logpos_load(p->state, p->path, &from, err, sizeof err)) < 0)
+    if (keep && (have = pp_logpos_load(p->state, p->path, &from, &p->totals, err,
+                                       sizeof err)) < 0)
         pp_die(PP_UNKNOWN, "%s", err);
     if (keep && !have && !opt_since) {
         if (pp_logfile_end(p->path, &to, err, sizeof err) != 0)
@@ -264,7 +303,8 @@ static void read_file(probe *p, bool keep)
                                err, sizeof err) != 0) {
         pp_die(PP_UNKNOWN, "%s", err);
     }
-    if (keep && pp_logpos_save(p->state, p->path, &to, err, sizeof err) != 0)
+    tally(p);
+    if (keep && pp_logpos_save(p->state, p->path, &to, &p->totals, err, sizeof err) != 0)
         pp_die(PP_UNKNOWN, "%s", err);
 }
 
@@ -330,12 +370,16 @@ static void judge_counts(pp_result *r, probe *p)
             pp_result_add(r, s, "%s %.0f%s%s%s", name, v, n ? " (" : "", n ? top[0].key : "",
                           n ? ")" : "");
         }
+        if (pp_output_format() == PP_FMT_OPENMETRICS)
+            continue; /* the running totals instead (metrics()) */
         pp_perf pf = pp_perf_make(name, (double)pp_logstat_count(p->st, (pp_logcount)c), "");
         if (c != PP_LOGC_SASL_FAILURES)
             pp_perf_thresh(&pf, &opt_count[c]);
         pp_perf_minmax(&pf, true, 0, false, 0);
         pp_result_perf(r, &pf);
     }
+    if (pp_output_format() == PP_FMT_OPENMETRICS)
+        return;
     pp_perf pf = pp_perf_make("sasl_failures_busiest_client",
                               judged_value(p->st, PP_LOGC_SASL_FAILURES), "");
     pp_perf_thresh(&pf, &opt_count[PP_LOGC_SASL_FAILURES]);
@@ -343,23 +387,121 @@ static void judge_counts(pp_result *r, probe *p)
     pp_result_perf(r, &pf);
 }
 
+static const pp_family fam_delay = {"postfix_log_delivery_delay_seconds", PP_GAUGE,
+                                    "median and maximum delay (stat) of the deliveries since "
+                                    "the last run, of delay= (stage total) and its delays= "
+                                    "stages", 0};
+
 static void judge_delays(pp_result *r, probe *p)
 {
     static const char *const stage[] = {"delay", "delay_before_qmgr", "delay_in_qmgr",
                                         "delay_conn_setup", "delay_transmission"};
+    static const char *const mstage[] = {"total", "before_qmgr", "in_qmgr", "conn_setup",
+                                         "transmission"};
     double med, max;
+    char ml[80];
     for (int s = 0; s < 5; s++) {
         if (!pp_logstat_delay(p->st, s, &med, &max))
             continue;
         char label[64];
         snprintf(label, sizeof label, "%s_median", stage[s]);
         pp_perf pf = pp_perf_make(label, med, "s");
+        snprintf(ml, sizeof ml, "stage=\"%s\",stat=\"median\"", mstage[s]);
+        pp_perf_family(&pf, &fam_delay, ml);
         pp_result_perf(r, &pf);
         snprintf(label, sizeof label, "%s_max", stage[s]);
         pf = pp_perf_make(label, max, "s");
+        snprintf(ml, sizeof ml, "stage=\"%s\",stat=\"max\"", mstage[s]);
+        pp_perf_family(&pf, &fam_delay, ml);
         pp_result_perf(r, &pf);
         if (s == 0)
             pp_result_add(r, PP_OK, "delivery delay: median %.2f s, max %.2f s", med, max);
+    }
+}
+
+/* ---- OpenMetrics: the running totals under postfix_exporter's names ---- */
+
+#define CTR(v, n, h) static const pp_family v = {"postfix_" n, PP_COUNTER, h, 0}
+CTR(fam_connects, "smtpd_connects_total", "connections smtpd accepted (connect from)");
+CTR(fam_processed, "smtp_messages_processed_total",
+    "delivery attempts by status (sent, deferred, bounced), of every delivery agent");
+CTR(fam_rejected, "smtpd_messages_rejected_total",
+    "smtpd and postscreen rejects by SMTP reply code");
+CTR(fam_cleanup_rejected, "cleanup_messages_rejected_total",
+    "rejects without a reply code: header_checks, body_checks, milters in cleanup");
+CTR(fam_sasl, "smtpd_sasl_authentication_failures_total", "SASL authentication failures");
+CTR(fam_lost, "smtpd_connections_lost_total", "connections smtpd lost (lost connection after)");
+CTR(fam_removed, "qmgr_messages_removed_total", "messages qmgr removed from the queue");
+CTR(fam_expired, "qmgr_messages_expired_total",
+    "messages returned after maximal_queue_lifetime (status=expired)");
+CTR(fam_received, "messages_received_total", "messages received (smtpd client=, pickup)");
+CTR(fam_deferred, "messages_deferred_total",
+    "messages deferred, each counted once per run it was deferred in");
+CTR(fam_reject_warn, "reject_warnings_total", "reject_warning and WARN actions");
+CTR(fam_held, "messages_held_total", "messages put on hold by an access or header action");
+CTR(fam_discarded, "messages_discarded_total",
+    "messages discarded by an access or header action");
+CTR(fam_tls, "tls_handshake_failures_total", "TLS handshake failures, both directions");
+CTR(fam_severity, "log_messages_total", "warning, error, fatal and panic lines (severity)");
+CTR(fam_plimit, "master_process_limit_reached_total",
+    "times a service reached its process limit");
+CTR(fam_screen, "postscreen_events_total",
+    "postscreen PASS NEW, PASS OLD, DNSBL rank and PREGREET lines (event)");
+
+static const struct {
+    const char *key, *key2; /* the total, and one more added to it, or NULL */
+    const pp_family *f;
+    const char *mlabels;
+} totals_map[] = {
+    {"connects", NULL, &fam_connects, NULL},
+    {"delivered", "forwarded", &fam_processed, "status=\"sent\""},
+    {"deferrals", NULL, &fam_processed, "status=\"deferred\""},
+    {"bounced", NULL, &fam_processed, "status=\"bounced\""},
+    {"rejected:cleanup", NULL, &fam_cleanup_rejected, NULL},
+    {"sasl_failures", NULL, &fam_sasl, NULL},
+    {"lost_connections", NULL, &fam_lost, NULL},
+    {"removed", NULL, &fam_removed, NULL},
+    {"expired", NULL, &fam_expired, NULL},
+    {"received", NULL, &fam_received, NULL},
+    {"deferred", NULL, &fam_deferred, NULL},
+    {"reject_warnings", NULL, &fam_reject_warn, NULL},
+    {"held", NULL, &fam_held, NULL},
+    {"discarded", NULL, &fam_discarded, NULL},
+    {"tls_failures", NULL, &fam_tls, NULL},
+    {"warnings", NULL, &fam_severity, "severity=\"warning\""},
+    {"errors", NULL, &fam_severity, "severity=\"error\""},
+    {"fatal", NULL, &fam_severity, "severity=\"fatal\""},
+    {"panic", NULL, &fam_severity, "severity=\"panic\""},
+    {"process_limit", NULL, &fam_plimit, NULL},
+    {"postscreen_pass_new", NULL, &fam_screen, "event=\"pass_new\""},
+    {"postscreen_pass_old", NULL, &fam_screen, "event=\"pass_old\""},
+    {"postscreen_dnsbl", NULL, &fam_screen, "event=\"dnsbl\""},
+    {"postscreen_pregreet", NULL, &fam_screen, "event=\"pregreet\""},
+};
+
+static void total_perf(pp_result *r, const char *key, double v, const pp_family *f,
+                       const char *mlabels)
+{
+    pp_perf pf = pp_perf_make(key, v, "c");
+    pp_perf_family(&pf, f, mlabels);
+    pp_result_perf(r, &pf);
+}
+
+static void metrics(pp_result *r, probe *p)
+{
+    const pp_logtotals *t = &p->totals;
+    for (size_t i = 0; i < sizeof totals_map / sizeof totals_map[0]; i++)
+        total_perf(r, totals_map[i].key,
+                   (double)(pp_logtotals_get(t, totals_map[i].key) +
+                            (totals_map[i].key2 ? pp_logtotals_get(t, totals_map[i].key2) : 0)),
+                   totals_map[i].f, totals_map[i].mlabels);
+    char ml[64];
+    for (size_t i = 0; i < t->n; i++) {
+        const char *code = t->e[i].key + 9;
+        if (strncmp(t->e[i].key, "rejected:", 9) != 0 || strcmp(code, "cleanup") == 0)
+            continue;
+        snprintf(ml, sizeof ml, "code=\"%s\"", code);
+        total_perf(r, t->e[i].key, (double)t->e[i].count, &fam_rejected, ml);
     }
 }
 
@@ -405,6 +547,8 @@ static void summary(pp_result *r, probe *p)
 
 static void judge(pp_result *r, probe *p)
 {
+    if (pp_output_format() == PP_FMT_OPENMETRICS)
+        metrics(r, p);
     if (p->first_run) {
         if (p->path)
             pp_result_add(r, PP_OK, "first run: position saved at the end of %s (%llu bytes) "

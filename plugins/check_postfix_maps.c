@@ -448,14 +448,25 @@ static void report(pp_result *res, table *tables, size_t n, const run *r, const 
     static const char *const labels[NKINDS] = {"stale",      "missing",       "corrupt",
                                                "mismatched", "bad_rules",     "reload_needed",
                                                "unreadable", "unchecked_rules"};
+    /* OpenMetrics: the kinds of problem one family with a problem label, as
+     * check_postfix_verify's results have a status label. */
+    static const pp_family fam_tables = {"postfix_maps_tables", PP_GAUGE,
+                                         "lookup tables main.cf and master.cf use", 0};
+    static const pp_family fam_problem = {"postfix_maps_problem_tables", PP_GAUGE,
+                                          "tables with the problem (a table may have several)",
+                                          0};
+    char ml[64];
     pp_perf p = pp_perf_make("tables", (double)n, "");
     pp_perf_minmax(&p, true, 0, false, 0);
+    pp_perf_family(&p, &fam_tables, NULL);
     pp_result_perf(res, &p);
     for (int k = 0; k < NKINDS; k++) {
         p = pp_perf_make(labels[k], (double)r->count[k], "");
         if (k == STALE)
             pp_perf_thresh(&p, &th);
         pp_perf_minmax(&p, true, 0, true, (double)n);
+        snprintf(ml, sizeof ml, "problem=\"%s\"", labels[k]);
+        pp_perf_family(&p, &fam_problem, ml);
         pp_result_perf(res, &p);
     }
     char unchecked[80] = "";

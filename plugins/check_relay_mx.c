@@ -667,6 +667,15 @@ static void report_problem(pp_result *r, pp_rmx *x, pp_rmx_problem p)
     pp_buf_free(&names);
 }
 
+static const pp_family fam_domains = {"postprobe_relay_mx_domains", PP_GAUGE,
+                                      "domains checked", 0};
+static const pp_family fam_failing = {"postprobe_relay_mx_failing_domains", PP_GAUGE,
+                                      "domains with a failing MX host", 0};
+static const pp_family fam_warned = {"postprobe_relay_mx_warned_domains", PP_GAUGE,
+                                     "domains with a warning", 0};
+static const pp_family fam_slowest = {"postprobe_relay_mx_dns_slowest_answer_seconds",
+                                      PP_GAUGE, "time of the slowest DNS answer", 0};
+
 /* Problems by kind, then a line per sound domain (at most DESCRIBED_MAX without -v). */
 static void report(pp_result *r, pp_rmx *x, const pp_common *c)
 {
@@ -706,16 +715,20 @@ static void report(pp_result *r, pp_rmx *x, const pp_common *c)
                       x->slowest * 1000);
     pp_perf p = pp_perf_make("domains", (double)x->ndom, "");
     pp_perf_minmax(&p, true, 0, false, 0);
+    pp_perf_family(&p, &fam_domains, NULL);
     pp_result_perf(r, &p);
     p = pp_perf_make("failing", (double)failing, "");
     pp_perf_minmax(&p, true, 0, true, (double)x->ndom);
+    pp_perf_family(&p, &fam_failing, NULL);
     pp_result_perf(r, &p);
     p = pp_perf_make("warnings", (double)warned, "");
     pp_perf_minmax(&p, true, 0, true, (double)x->ndom);
+    pp_perf_family(&p, &fam_warned, NULL);
     pp_result_perf(r, &p);
     p = pp_perf_make("dns_slowest", round(x->slowest * 1e6) / 1e6, "s");
     pp_perf_thresh(&p, &c->thresh);
     pp_perf_minmax(&p, true, 0, false, 0);
+    pp_perf_family(&p, &fam_slowest, NULL);
     pp_result_perf(r, &p);
 }
 

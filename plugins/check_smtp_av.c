@@ -260,10 +260,18 @@ static void judge_mailbox(pp_result *r, const pp_probewatch *w, bool watched)
                       "flagged \\Deleted");
 }
 
+/* OpenMetrics: one family, the outcome a label. */
+static const pp_family fam_outcome = {"postprobe_antivirus_test_messages", PP_GAUGE,
+                                      "test viruses sent, by what became of them (outcome "
+                                      "refused: stopped at SMTP; accepted; delivered)", 0};
+
 static void add_count(pp_result *r, const char *label, size_t n)
 {
+    char ml[64];
     pp_perf pf = pp_perf_make(label, (double)n, "");
     pp_perf_minmax(&pf, true, 0, false, 0);
+    snprintf(ml, sizeof ml, "outcome=\"%s\"", label);
+    pp_perf_family(&pf, &fam_outcome, ml);
     pp_result_perf(r, &pf);
 }
 

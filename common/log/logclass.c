@@ -252,6 +252,8 @@ static void smtpd(const pp_logline *l, span t, span r, pp_logevent *ev)
                                                   : PP_LOGK_NONE;
     } else if (starts(t, LIT("lost connection after "))) {
         ev->kind = PP_LOGK_LOST_CONNECTION;
+    } else if (starts(t, LIT("connect from "))) {
+        ev->kind = PP_LOGK_CONNECT;
     } else if (starts(t, LIT("SSL_accept error from "))) {
         ev->kind = PP_LOGK_TLS_FAILURE;
         set_detail(ev, t.p, t.p + t.n);

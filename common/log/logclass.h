@@ -21,8 +21,9 @@
  *	"status=expired"), REMOVED (qmgr), SASL_FAILURE (smtpd "warning: host[addr]: SASL ...
  *	authentication failed", detail the address), TLS_FAILURE (smtpd "SSL_accept error
  *	from", smtp/lmtp "SSL_connect error to"), LOST_CONNECTION (smtpd "lost connection
- *	after"), PROCESS_LIMIT (master "service ... has reached its process limit", detail the
- *	service) and postscreen's PASS_NEW, PASS_OLD, DNSBL ("DNSBL rank") and PREGREET.
+ *	after"), CONNECT (smtpd "connect from ", as postfix_exporter counts), PROCESS_LIMIT
+ *	(master "service ... has reached its process limit", detail the service) and
+ *	postscreen's PASS_NEW, PASS_OLD, DNSBL ("DNSBL rank") and PREGREET.
  *	Severity is independent of the kind (a SASL failure is a warning too), except that
  *	cleanup's "warning: header ..." is a reject warning and not a warning, as pflogsumm
  *	has it. Delivery lines also give delay= and the four delays= stages.
@@ -61,7 +62,8 @@ typedef enum pp_logkind {
     PP_LOGK_PASS_OLD,
     PP_LOGK_DNSBL,
     PP_LOGK_PREGREET,
-    PP_LOGK_REMOVED
+    PP_LOGK_REMOVED,
+    PP_LOGK_CONNECT
 } pp_logkind;
 
 typedef enum pp_logsev {

@@ -19,7 +19,7 @@
 #define BUF_SIZE (256 * 1024)
 #define FP_MAX 256
 #define STATE_MAGIC "postprobe-logpos"
-#define STATE_VERSION 1
+#define STATE_VERSION 2 /* 2: running totals after the position (log/logtotals) */
 
 static uint64_t fnv(const unsigned char *s, size_t n)
 {
@@ -197,8 +197,8 @@ int pp_logfile_end(const char *path, pp_logpos *pos, char *err, size_t errlen)
     return 0;
 }
 
-int pp_logpos_load(const char *state, const char *path, pp_logpos *pos, char *err,
-                   size_t errlen)
+int pp_logpos_load(const char *state, const char *path, pp_logpos *pos, pp_logtotals *totals,
+                   char *err, size_t errlen)
 {
     FILE *f = fopen(state, "r");
     if (!f) {
@@ -216,12 +216,13 @@ int pp_logpos_load(const char *state, const char *path, pp_logpos *pos, char *er
         return pp_errf(err, errlen, "state file %s is from a newer postprobe (format %d); "
                        "remove it to start again", state, version);
     }
-    n = n == 2 && strcmp(magic, STATE_MAGIC) == 0 && version == STATE_VERSION &&
+    /* Format 1 has no totals: they start at 0. */
+    n = n == 2 && strcmp(magic, STATE_MAGIC) == 0 && version >= 1 &&
         fgets(line, sizeof line, f) && sscanf(line, "file %4095[^\n]", file) == 1 &&
         fgets(line, sizeof line, f) &&
         sscanf(line, "dev %llu ino %llu offset %llu fp %" SCNx64 " fp_len %u", &pos->dev,
                &pos->ino, &pos->offset, &pos->fp, &pos->fp_len) == 5 &&
-        pos->fp_len <= FP_MAX;
+        pos->fp_len <= FP_MAX && pp_logtotals_read(totals, f) == 0;
     fclose(f);
     if (!n)
         return pp_errf(err, errlen, "state file %s is corrupt (not a postprobe log position); "
@@ -248,13 +249,17 @@ int pp_logstate_write(const char *state, const char *text, char *err, size_t err
     return 0;
 }
 
-int pp_logpos_save(const char *state, const char *path, const pp_logpos *pos, char *err,
-                   size_t errlen)
+int pp_logpos_save(const char *state, const char *path, const pp_logpos *pos,
+                   const pp_logtotals *totals, char *err, size_t errlen)
 {
-    char text[4400];
-    snprintf(text, sizeof text,
-             "%s %d\nfile %s\ndev %llu ino %llu offset %llu fp %016" PRIx64 " fp_len %u\n",
-             STATE_MAGIC, STATE_VERSION, path, pos->dev, pos->ino, pos->offset, pos->fp,
-             pos->fp_len);
-    return pp_logstate_write(state, text, err, errlen);
+    pp_buf text;
+    pp_buf_init(&text);
+    pp_buf_printf(&text,
+                  "%s %d\nfile %s\ndev %llu ino %llu offset %llu fp %016" PRIx64 " fp_len %u\n",
+                  STATE_MAGIC, STATE_VERSION, path, pos->dev, pos->ino, pos->offset, pos->fp,
+                  pos->fp_len);
+    pp_logtotals_format(totals, &text);
+    int rc = pp_logstate_write(state, text.s, err, errlen);
+    pp_buf_free(&text);
+    return rc;
 }

@@ -8,9 +8,9 @@
  *			    char *err, size_t errlen);
  *	int pp_logfile_end(const char *path, pp_logpos *pos, char *err, size_t errlen);
  *	int pp_logpos_load(const char *state, const char *path, pp_logpos *pos,
- *			   char *err, size_t errlen);
+ *			   pp_logtotals *totals, char *err, size_t errlen);
  *	int pp_logpos_save(const char *state, const char *path, const pp_logpos *pos,
- *			   char *err, size_t errlen);
+ *			   const pp_logtotals *totals, char *err, size_t errlen);
  *	int pp_logstate_write(const char *state, const char *text, char *err,
  *			      size_t errlen);
  * DESCRIPTION
@@ -28,9 +28,12 @@
  *	It returns 0, or -1 with err naming the file and the reason.
  *	pp_logfile_end() sets *pos to the end of path as it is now (a first run starts there);
  *	0 or -1.
- *	pp_logpos_load() reads a state file: 1 loaded, 0 no such file, -1 (err names the file)
- *	when it is corrupt, from a newer version or about another log than path.
- *	pp_logpos_save() writes it atomically (a temporary file renamed); 0 or -1.
+ *	pp_logpos_load() reads a state file: the position and the running totals kept beside
+ *	it (log/logtotals, added to *totals; a format 1 file has none: they stay as they
+ *	are). It returns 1 loaded, 0 no such file, -1 (err names the file) when it is corrupt,
+ *	from a newer version or about another log than path.
+ *	pp_logpos_save() writes position and totals atomically (a temporary file renamed);
+ *	0 or -1.
  *	pp_logstate_write() is that atomic write of any state file's text (logjournal's too).
  */
 #ifndef PP_LOGFILE_H
@@ -39,6 +42,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "log/logtotals.h"
 
 typedef struct pp_logpos {
     unsigned long long dev, ino, offset;
@@ -58,10 +63,10 @@ typedef void (*pp_logfile_fn)(void *ctx, const char *line, size_t len);
 int pp_logfile_read(const char *path, const pp_logpos *from, pp_logpos *to, pp_logfile_fn fn,
                     void *ctx, pp_logfile_info *info, char *err, size_t errlen);
 int pp_logfile_end(const char *path, pp_logpos *pos, char *err, size_t errlen);
-int pp_logpos_load(const char *state, const char *path, pp_logpos *pos, char *err,
-                   size_t errlen);
-int pp_logpos_save(const char *state, const char *path, const pp_logpos *pos, char *err,
-                   size_t errlen);
+int pp_logpos_load(const char *state, const char *path, pp_logpos *pos, pp_logtotals *totals,
+                   char *err, size_t errlen);
+int pp_logpos_save(const char *state, const char *path, const pp_logpos *pos,
+                   const pp_logtotals *totals, char *err, size_t errlen);
 int pp_logstate_write(const char *state, const char *text, char *err, size_t errlen);
 
 #endif

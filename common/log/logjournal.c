@@ -14,7 +14,7 @@
 #include "core/buf.h"
 
 #define STATE_MAGIC "postprobe-journalpos"
-#define STATE_VERSION 1
+#define STATE_VERSION 2 /* 2: running totals after the cursor (log/logtotals) */
 
 static const char *where(const pp_logjournal_opts *o)
 {
@@ -173,7 +173,7 @@ int pp_logjournal_read(const pp_logjournal_opts *o, pp_logfile_fn fn, void *ctx,
 }
 
 int pp_logcursor_load(const char *state, const char *source, char *cursor, size_t len,
-                      char *err, size_t errlen)
+                      pp_logtotals *totals, char *err, size_t errlen)
 {
     FILE *f = fopen(state, "r");
     if (!f) {
@@ -191,9 +191,11 @@ int pp_logcursor_load(const char *state, const char *source, char *cursor, size_
         return pp_errf(err, errlen, "state file %s is from a newer postprobe (format %d); "
                        "remove it to start again", state, version);
     }
-    bool ok = ok_magic && version == STATE_VERSION && fgets(line, sizeof line, f) &&
+    /* Format 1 has no totals: they start at 0. */
+    bool ok = ok_magic && version >= 1 && fgets(line, sizeof line, f) &&
               sscanf(line, "source %4095[^\n]", src) == 1 && fgets(line, sizeof line, f) &&
-              strncmp(line, "cursor ", 7) == 0 && sscanf(line + 7, "%511[^\n]", cur) <= 1;
+              strncmp(line, "cursor ", 7) == 0 && sscanf(line + 7, "%511[^\n]", cur) <= 1 &&
+              pp_logtotals_read(totals, f) == 0;
     fclose(f);
     if (!ok)
         return pp_errf(err, errlen, "state file %s is corrupt (not a postprobe journal "
@@ -205,11 +207,15 @@ int pp_logcursor_load(const char *state, const char *source, char *cursor, size_
     return 1;
 }
 
-int pp_logcursor_save(const char *state, const char *source, const char *cursor, char *err,
-                      size_t errlen)
+int pp_logcursor_save(const char *state, const char *source, const char *cursor,
+                      const pp_logtotals *totals, char *err, size_t errlen)
 {
-    char text[4800];
-    snprintf(text, sizeof text, "%s %d\nsource %s\ncursor %s\n", STATE_MAGIC, STATE_VERSION,
-             source, cursor);
-    return pp_logstate_write(state, text, err, errlen);
+    pp_buf text;
+    pp_buf_init(&text);
+    pp_buf_printf(&text, "%s %d\nsource %s\ncursor %s\n", STATE_MAGIC, STATE_VERSION, source,
+                  cursor);
+    pp_logtotals_format(totals, &text);
+    int rc = pp_logstate_write(state, text.s, err, errlen);
+    pp_buf_free(&text);
+    return rc;
 }

@@ -6,9 +6,9 @@
  *	int pp_logjournal_read(const pp_logjournal_opts *o, pp_logfile_fn fn, void *ctx,
  *			       pp_logjournal_info *info, char *err, size_t errlen);
  *	int pp_logcursor_load(const char *state, const char *source, char *cursor,
- *			      size_t len, char *err, size_t errlen);
+ *			      size_t len, pp_logtotals *totals, char *err, size_t errlen);
  *	int pp_logcursor_save(const char *state, const char *source, const char *cursor,
- *			      char *err, size_t errlen);
+ *			      const pp_logtotals *totals, char *err, size_t errlen);
  * DESCRIPTION
  *	pp_logjournal_read() opens the local system journal, or the journal files of o->dir,
  *	through libsystemd's sd-journal, and hands fn the entries of the instance's syslog
@@ -32,7 +32,9 @@
  *	pp_logcursor_load() reads a state file written by pp_logcursor_save() for source
  *	(e.g. "journal:/var/log/journal"): 1 loaded (cursor may be "": the journal was
  *	empty), 0 no such file, -1 (err names the file) when it is corrupt, from a newer
- *	version or about another source. pp_logcursor_save() writes it atomically; 0 or -1.
+ *	version or about another source; the running totals kept beside the cursor are added
+ *	to *totals (a format 1 file has none). pp_logcursor_save() writes cursor and totals
+ *	atomically; 0 or -1.
  */
 #ifndef PP_LOGJOURNAL_H
 #define PP_LOGJOURNAL_H
@@ -62,8 +64,8 @@ typedef struct pp_logjournal_info {
 int pp_logjournal_read(const pp_logjournal_opts *o, pp_logfile_fn fn, void *ctx,
                        pp_logjournal_info *info, char *err, size_t errlen);
 int pp_logcursor_load(const char *state, const char *source, char *cursor, size_t len,
-                      char *err, size_t errlen);
-int pp_logcursor_save(const char *state, const char *source, const char *cursor, char *err,
-                      size_t errlen);
+                      pp_logtotals *totals, char *err, size_t errlen);
+int pp_logcursor_save(const char *state, const char *source, const char *cursor,
+                      const pp_logtotals *totals, char *err, size_t errlen);
 
 #endif

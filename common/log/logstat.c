@@ -50,7 +50,8 @@ static const char *const count_names[PP_LOGC_COUNT] = {
     "received", "delivered", "forwarded", "deferred", "deferrals", "bounced", "expired",
     "rejected", "reject_warnings", "held", "discarded", "sasl_failures", "tls_failures",
     "lost_connections", "warnings", "errors", "fatal", "panic", "process_limit",
-    "postscreen_pass_new", "postscreen_pass_old", "postscreen_dnsbl", "postscreen_pregreet"};
+    "postscreen_pass_new", "postscreen_pass_old", "postscreen_dnsbl", "postscreen_pregreet",
+    "removed", "connects"};
 
 const char *pp_logcount_name(pp_logcount c)
 {
@@ -306,7 +307,11 @@ static void count_kind(pp_logstat *st, const pp_logevent *ev, const char *line, 
     case PP_LOGK_PASS_OLD: st->count[PP_LOGC_PASS_OLD]++; break;
     case PP_LOGK_DNSBL: st->count[PP_LOGC_DNSBL]++; break;
     case PP_LOGK_PREGREET: st->count[PP_LOGC_PREGREET]++; break;
-    case PP_LOGK_REMOVED: def_remove(st, ev); break;
+    case PP_LOGK_REMOVED:
+        st->count[PP_LOGC_REMOVED]++;
+        def_remove(st, ev);
+        break;
+    case PP_LOGK_CONNECT: st->count[PP_LOGC_CONNECTS]++; break;
     case PP_LOGK_NONE: break;
     }
 }

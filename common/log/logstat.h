@@ -16,9 +16,10 @@
  *	is one of o->names or below one (pp_logline_name_is) and, with o->since, when it is not
  *	older than that; classifies it (common/log/logclass) and counts it. The counters
  *	(pp_logcount_name: received, delivered, forwarded, deferred, deferrals, bounced, ...)
- *	are pflogsumm's Grand Totals where pflogsumm has one. "deferred" counts messages: a
- *	queue id is remembered (its 64-bit hash, in a table of o->max_deferred entries) from
- *	its first deferral until qmgr removes it, so memory is bounded by the messages deferred
+ *	are pflogsumm's Grand Totals where pflogsumm has one (removed and connects count
+ *	qmgr's removals and smtpd's connections, as postfix_exporter does). "deferred" counts
+ *	messages: a queue id is remembered (its 64-bit hash, in a table of o->max_deferred
+ *	entries) from its first deferral until qmgr removes it, so memory is bounded by the messages deferred
  *	and still queued within the interval; beyond the table's size each further message is
  *	counted at its every deferral and lines->deferred_approx says the count is an upper
  *	bound.
@@ -62,6 +63,8 @@ typedef enum pp_logcount {
     PP_LOGC_PASS_OLD,
     PP_LOGC_DNSBL,
     PP_LOGC_PREGREET,
+    PP_LOGC_REMOVED,  /* qmgr's "QID: removed" */
+    PP_LOGC_CONNECTS, /* smtpd's "connect from" */
     PP_LOGC_COUNT
 } pp_logcount;
 

@@ -167,7 +167,15 @@ static const pp_family fam_phase = {"postprobe_login_phase_seconds", PP_GAUGE,
                                     "time a login check's session spent in each phase (phase "
                                     "total: the whole session)", 0};
 
-static void phase_labels(pp_mail_phase p, pp_buf *out)
+static const pp_family fam_fetch = {"postprobe_login_fetch_seconds", PP_GAUGE,
+                                    "time to read the message --fetch asked for", 0};
+
+const pp_family pp_logincheck_fam_messages = {"postprobe_mailbox_messages", PP_GAUGE,
+                                              "messages in the mailbox (IMAP: --mailbox; "
+                                              "POP3: the maildrop)", 0};
+
+/* protocol="smtp" (or imap, pop3) into out, emptied first. */
+static void proto_label(pp_buf *out)
 {
     char proto[32];
     size_t i = 0;
@@ -176,7 +184,22 @@ static void phase_labels(pp_mail_phase p, pp_buf *out)
     proto[i] = '\0';
     pp_buf_reset(out);
     pp_mlabel(out, "protocol", proto);
+}
+
+static void phase_labels(pp_mail_phase p, pp_buf *out)
+{
+    proto_label(out);
     pp_mlabel(out, "phase", pp_mail_phase_name(p));
+}
+
+void pp_logincheck_perf(pp_result *r, pp_perf *pf, const pp_family *f)
+{
+    pp_buf ml;
+    pp_buf_init(&ml);
+    proto_label(&ml);
+    pp_perf_family(pf, f, ml.s);
+    pp_result_perf(r, pf);
+    pp_buf_free(&ml);
 }
 
 static void add_phases(pp_mail_session *s, const pp_common *c, pp_result *r, bool with_total)
@@ -285,7 +308,7 @@ _Noreturn void pp_logincheck_cmd_failed(pp_mail_session *s, const pp_common *c, 
 }
 
 void pp_logincheck_count(pp_result *r, const char *label, long n, const pp_thresh *t,
-                         const char *what)
+                         const char *what, const pp_family *f)
 {
     static const pp_thresh none;
     t = t ? t : &none;
@@ -294,7 +317,7 @@ void pp_logincheck_count(pp_result *r, const char *label, long n, const pp_thres
     pp_perf pf = pp_perf_make(label, (double)n, "");
     pp_perf_thresh(&pf, t);
     pp_perf_minmax(&pf, true, 0, false, 0);
-    pp_result_perf(r, &pf);
+    pp_logincheck_perf(r, &pf, f);
 }
 
 void pp_logincheck_fetched(pp_result *r, double since, const char *fmt, ...)
@@ -309,7 +332,7 @@ void pp_logincheck_fetched(pp_result *r, double since, const char *fmt, ...)
     pp_result_add(r, PP_OK, "%s read in %s s", what, secs);
     pp_perf pf = pp_perf_make("fetch", took, "s");
     pp_perf_minmax(&pf, true, 0, false, 0);
-    pp_result_perf(r, &pf);
+    pp_logincheck_perf(r, &pf, &fam_fetch);
 }
 
 _Noreturn void pp_logincheck_finish(pp_mail_session *s, const pp_common *c, pp_result *r,

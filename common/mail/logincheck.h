@@ -12,7 +12,8 @@
  *						pp_result *r, int status, const char *cmd,
  *						const char *text);
  *	void pp_logincheck_count(pp_result *r, const char *label, long n, const pp_thresh *t,
- *				 const char *what);
+ *				 const char *what, const pp_family *f);
+ *	void pp_logincheck_perf(pp_result *r, pp_perf *pf, const pp_family *f);
  *	void pp_logincheck_fetched(pp_result *r, double since, const char *fmt, ...);
  *	_Noreturn void pp_logincheck_finish(pp_mail_session *s, const pp_common *c, pp_result *r,
  *					    const char *extra);
@@ -40,7 +41,11 @@
  *	state given with -t SECONDS:STATE); otherwise it adds the banner, TLS and AUTH steps as
  *	sub-results (capabilities with -v, the redacted transcript with -vvv).
  *	pp_logincheck_cmd_failed() ends the run with a command's failure in words.
- *	pp_logincheck_count() adds a count judged against t as a sub-result and perfdata.
+ *	pp_logincheck_count() adds a count judged against t as a sub-result and perfdata, of
+ *	family f in OpenMetrics. pp_logincheck_perf() adds pf to r as a sample of family f
+ *	with the label protocol="smtp" (imap, pop3: the service's name in lower case), the
+ *	one label the families of the login checks share. pp_logincheck_fam_messages is the
+ *	family of the mailbox's message count, the same for IMAP and POP3.
  *	pp_logincheck_fetched() adds "TEXT read in N s" and the perfdata "fetch" for a message
  *	read since (a pp_timeout_now() time).
  *	pp_logincheck_finish() sends QUIT/LOGOUT, judges every phase and the total, adds the
@@ -61,7 +66,10 @@ void pp_logincheck_logged_in(pp_mail_session *s, const pp_common *c, pp_result *
 _Noreturn void pp_logincheck_cmd_failed(pp_mail_session *s, const pp_common *c, pp_result *r,
                                         int status, const char *cmd, const char *text);
 void pp_logincheck_count(pp_result *r, const char *label, long n, const pp_thresh *t,
-                         const char *what);
+                         const char *what, const pp_family *f);
+void pp_logincheck_perf(pp_result *r, pp_perf *pf, const pp_family *f);
+
+extern const pp_family pp_logincheck_fam_messages; /* messages in the mailbox */
 void pp_logincheck_fetched(pp_result *r, double since, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 _Noreturn void pp_logincheck_finish(pp_mail_session *s, const pp_common *c, pp_result *r,

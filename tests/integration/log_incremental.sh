@@ -4,8 +4,10 @@
 # last run, on the stack's own log: a first run saves its position (OK, no counts), three
 # deliveries make exactly three, a second run at once none; then the log is rotated by
 # moving it (while mail flows), by copy and truncate, and by moving and gzip'ing, and each
-# run counts the rest of the rotated file plus the new one. A corrupt, newer or foreign
-# state file is UNKNOWN naming the file.
+# run counts the rest of the rotated file plus the new one. With --format openmetrics the
+# running totals in the state file grow by exactly the lines Postfix logged, and a format 1
+# state file (before totals) starts them at 0. A corrupt, newer or foreign state file is
+# UNKNOWN naming the file.
 set -euo pipefail
 . "$(dirname "$0")/lib/log.bash"
 L=$PP_POSTFIX_MAILLOG
@@ -43,6 +45,42 @@ check "three deliveries: exactly 3" all_of "rc_is 0" '[ "$(perf delivered)" = 3 
     '[ "$(perf received)" = 3 ]'
 run pc
 check "again at once: 0" all_of '[ "$(perf delivered)" = 0 ]'
+
+# --format openmetrics: postfix_exporter's counters, running totals kept in the state file.
+# Two runs around three deliveries: the counters grow by exactly what Postfix logged in
+# between (its status=sent and connect from lines after the saved offset), promtool agrees.
+# metric NAME [LABEL] [TEXT]: the value of NAME's sample (with LABEL among its labels).
+metric() {
+    awk -v n="$1" -v l="${2:-}" 'index($1, n "{") == 1 && (l == "" || index($1, l)) {
+        print $2 }' <<<"${3:-$OUT}"
+}
+grown() { tail -c +$(($1 + 1)) "$L" | grep -c "$2" || true; }
+SENT=(postfix_smtp_messages_processed_total 'status="sent"')
+CONN=postfix_smtpd_connects_total
+run pc --format openmetrics
+sent0=$(metric "${SENT[@]}") conn0=$(metric $CONN) off=$(offset)
+check "openmetrics: counters, state format 2" all_of '[ -n "$sent0" ]' '[ -n "$conn0" ]' \
+    'grep -qx "postprobe-logpos 2" "$state"' \
+    'out_has "# TYPE postfix_smtp_messages_processed_total counter"'
+three_to_alice
+run pc --format openmetrics
+want_sent=$(grown "$off" 'status=sent') want_conn=$(grown "$off" 'smtpd\[[0-9]*\]: connect from')
+check "openmetrics: sent grew by Postfix's $want_sent status=sent, connects by $want_conn" all_of \
+    '[ "$(metric "${SENT[@]}")" = $((sent0 + want_sent)) ]' '[ "$want_sent" -ge 3 ]' \
+    '[ "$(metric $CONN)" = $((conn0 + want_conn)) ]' '[ "$want_conn" -ge 3 ]'
+om=$OUT
+run promtool check metrics <<<"$om"
+check "openmetrics: promtool check metrics clean" all_of "rc_is 0" '[ -z "$OUT$ERR" ]'
+# A format 1 state file (no totals) is read: the totals start at 0, not an error.
+sent1=$(metric "${SENT[@]}" "$om")
+sed -e '1s/ 2$/ 1/' -e '/^total /d' "$state" >"$tmp/v1"
+cp "$tmp/v1" "$state"
+three_to_alice
+off=$(awk '/^dev/ { print $6 }' "$tmp/v1")
+run pc --format openmetrics
+want_sent=$(grown "$off" 'status=sent')
+check "format 1 state: read, totals from 0 ($want_sent, not $sent1 + $want_sent)" all_of \
+    "rc_is 0" '[ "$(metric "${SENT[@]}")" = "$want_sent" ]' '[ "$want_sent" -ge 3 ]'
 
 # Moved while mail flows: what the rotated file got after our offset, plus the new file.
 off=$(offset)

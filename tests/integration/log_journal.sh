@@ -6,8 +6,9 @@
 # counts exactly what --file counts on the same lines: --whole and --since; then by the
 # journal's cursor in a state file: a first run saves it, a second batch of journal files is
 # counted alone, a run at once counts none, and journal files vacuumed under the cursor are
-# said. A state file of a log file, a corrupt one, a missing directory and a journal without a
-# line of the instance are UNKNOWN.
+# said; the running totals kept beside the cursor are the batches' sum (--format
+# openmetrics). A state file of a log file, a corrupt one, a missing directory and a journal
+# without a line of the instance are UNKNOWN.
 set -euo pipefail
 . "$(dirname "$0")/lib/log.bash"
 log=$PP_POSTFIX_MAILLOG
@@ -63,7 +64,7 @@ n2=$(wc -l <"$log")
 lines_of "$tmp/batch2.log" "$n1" "$n2"
 to_journal "$tmp/batch2.log" b $((n1 * 3))
 run pc --file "$tmp/batch2.log" --whole
-want=$(perfdata)
+want=$(perfdata) sent2=$(($(perf delivered) + $(perf forwarded)))
 run pc --journal --journal-dir "$J" --state-file "$state"
 check "second run: only the new journal file's entries" \
     all_of "rc_is 0" '[ "$(perfdata)" = "$want" ]' '[ "$(perf delivered)" -ge 2 ]'
@@ -77,10 +78,16 @@ lines_of "$tmp/batch3.log" "$n2" "$n3"
 rm -f "$J"/*.journal
 to_journal "$tmp/batch3.log" c $((n2 * 3))
 run pc --file "$tmp/batch3.log" --whole
-want=$(perfdata)
+want=$(perfdata) sent3=$(($(perf delivered) + $(perf forwarded)))
 run pc --journal --journal-dir "$J" --state-file "$state"
 check "vacuumed under the cursor: said, the rest counted" \
     all_of "rc_is 0" '[ "$(perfdata)" = "$want" ]' 'out_has "no longer holds the entry read last"'
+# The running totals beside the cursor: the two batches counted, as --file counts them.
+run pc --journal --journal-dir "$J" --state-file "$state" --format openmetrics
+SENT="postfix_smtp_messages_processed_total{status=\"sent\","
+SENT+="postfix_instance=\"$PP_POSTFIX_CONFIG_DIR\"}"
+check "openmetrics: the cursor's running totals, $sent2 + $sent3 sent" all_of "rc_is 0" \
+    'out_has "$SENT $((sent2 + sent3))"' 'grep -qx "postprobe-journalpos 2" "$state"'
 
 # State files that are not this journal's position.
 run pc --file "$log" --state-file "$tmp/filepos"

@@ -43,8 +43,13 @@ static void test_received(void **state)
     assert_int_equal(kind_of(H "cleanup[2]: 3E17AA72CA3: message-id=<x@y>"), PP_LOGK_NONE);
     assert_int_equal(kind_of(H "qmgr[3]: 3E17AA72CA3: from=<root@vm>, size=427, nrcpt=1 "
                              "(queue active)"), PP_LOGK_NONE);
+    /* a connection is counted as one (postfix_exporter's smtpd_connects), not a receipt */
     assert_int_equal(kind_of(H "smtpd[15589]: connect from localhost[127.0.0.1]"),
-                     PP_LOGK_NONE);
+                     PP_LOGK_CONNECT);
+    assert_int_equal(kind_of(H "smtpd[15589]: disconnect from localhost[127.0.0.1] ehlo=1 "
+                             "quit=1 commands=2"), PP_LOGK_NONE);
+    assert_int_equal(kind_of(H "postscreen[7]: CONNECT from [192.0.2.1]:4711 to "
+                             "[127.0.0.1]:25"), PP_LOGK_NONE);
 }
 
 static void test_delivery(void **state)

@@ -49,8 +49,12 @@ static void test_names_and_counts(void **state)
     assert_int_equal(pp_logstat_count(st, PP_LOGC_RECEIVED), 2);
     assert_int_equal(pp_logstat_count(st, PP_LOGC_DEFERRALS), 4);
     assert_int_equal(pp_logstat_count(st, PP_LOGC_DEFERRED), 3);
+    assert_int_equal(pp_logstat_count(st, PP_LOGC_REMOVED), 1);
+    feed(st, "Dec 05 09:11:16 mail postfix-pp/smtpd[1]: connect from localhost[127.0.0.1]");
+    assert_int_equal(pp_logstat_count(st, PP_LOGC_CONNECTS), 1);
+    assert_string_equal(pp_logcount_name(PP_LOGC_CONNECTS), "connects");
     const pp_logstat_lines *ls = pp_logstat_lines_seen(st);
-    assert_int_equal(ls->read, 10);
+    assert_int_equal(ls->read, 11);
     assert_int_equal(ls->unparsed, 1);
     assert_int_equal(ls->other, 2);
     assert_false(ls->deferred_approx);
