@@ -67,7 +67,8 @@ done
 # The plugins' files all present: a plugin added later is in this list or the test says so.
 check "every plugin was run" [ "$(ls "$DIR"/*.prom | wc -l)" = "$(ls "$B" | grep -c '^check_')" ]
 
-PORT=$((PP_PORT_BASE + 98))
+# A loopback port of the stack's range (stack.env has the ports, not their base).
+PORT=$((PP_SMTP_PORT + 73))
 prometheus-node-exporter --web.listen-address="127.0.0.1:$PORT" --collector.disable-defaults \
     --collector.textfile --collector.textfile.directory="$DIR" >"$DIR/ne.log" 2>&1 &
 NE_PID=$!
