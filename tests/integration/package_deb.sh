@@ -122,6 +122,10 @@ check "the Nagios commands are a conffile in /etc/nagios-plugins/config (stock n
     all_of "rc_is 0" 'out_has "/etc/nagios-plugins/config/postprobe.cfg"'
 same_as_direct "installed plugin reads the stack's snmpd" "$PP_STACK_DIR/snmpd/pp_crit.sh" \
     env MIBS= "$P" -H 127.0.0.1 -p "$PP_SNMP_PORT" -C "$PP_SNMP_COMMUNITY" -n pp_crit
+state_owner=nagios
+getent passwd nagios >/dev/null || state_owner=root
+check "/var/lib/postprobe is made, for the user Nagios runs checks as" \
+    [ "$(stat -c %U /var/lib/postprobe 2>/dev/null)" = "$state_owner" ]
 run man -P cat check_snmp_extend
 check "its manual page reads" all_of "rc_is 0" 'out_has "check_snmp_extend"' 'out_has "--timeout"'
 
@@ -129,6 +133,6 @@ run dpkg --purge postprobe
 [ "$RC" -ne 0 ] || INSTALLED=
 check "dpkg --purge removes it, nothing left" all_of "rc_is 0" '[ ! -e "$P" ]' \
     '[ ! -e /usr/share/postprobe ]' '[ ! -e /usr/share/doc/postprobe ]' \
-    '[ ! -e /etc/nagios-plugins/config/postprobe.cfg ]' \
+    '[ ! -e /etc/nagios-plugins/config/postprobe.cfg ]' '[ ! -e /var/lib/postprobe ]' \
     '! dpkg-query -W postprobe >/dev/null 2>&1 || [ -z "$(dpkg-query -W -f="\${Status}" postprobe | grep -v "not-installed")" ]'
 finish
