@@ -55,8 +55,8 @@ static int fn_when(const char *arg, void *dst, char *err, size_t errlen)
 
 static const pp_opt opts[] = {
     {.name = "file", .arg = "PATH", .kind = PP_OPT_STR, .dst = &opt_file,
-     .help = "the log file (default: main.cf's maillog_file, else /var/log/mail.log, else "
-             "the systemd journal)"},
+     .help = "the log file, a rotated one too (.gz read through zlib) (default: main.cf's "
+             "maillog_file, else /var/log/mail.log, else the systemd journal)"},
     {.name = "journal", .kind = PP_OPT_FLAG, .dst = &opt_journal,
      .help = "read the local systemd journal"},
     {.name = "since", .arg = "WHEN", .kind = PP_OPT_FUNC, .dst = &opt_since, .fn = fn_when,

@@ -251,6 +251,9 @@ static void link_notice(pp_logtrace *t, pp_logmsg *m, const char *text)
     if (c->parent || root_of(m) == c)
         return;
     c->parent = m;
+    /* Its cleanup line comes before the link: none means its story is not in this window. */
+    if (c->nev == 0)
+        c->ended = true;
     m->notices = pp_xrealloc(m->notices, (m->nnotices + 1) * sizeof *m->notices);
     m->notices[m->nnotices++] = c;
 }

@@ -18,7 +18,8 @@
  *	qmgr's "from=<>, size=" and pickup's "from=<>" (sender, size), every "to=<>" and
  *	"orig_to=<>" (recipients). bounce's "sender non-delivery notification: QID" (and the
  *	delay, delivery status and postmaster notifications) links the notice's queue id
- *	to the message as one of its notices.
+ *	to the message as one of its notices (a notice none of whose lines came before the
+ *	link, as cleanup's always does, is outside the window read and counts as ended).
  *	A message ends with qmgr's or postsuper's "removed", or cleanup's reject or discard
  *	(the queue file is gone then). A message whose own story and its notices' all ended
  *	is handed to o->fn (the notices inside it, never on their own), then forgotten: memory

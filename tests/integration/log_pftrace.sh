@@ -89,6 +89,9 @@ run "$TRACE" "${C[@]}" --client '^nosuch' "$sink"
 check "nothing matched: exit 1, no output" all_of "rc_is 1" 'out_is ""'
 run "$TRACE" "${C[@]}" --from '('
 check "a bad regex: exit 3, named" all_of "rc_is 3" 'out_has "--from"'
+run "$TRACE" --help
+check "--help states the tool's exit status, not Nagios's" all_of "rc_is 0" \
+    'out_has "Exit status: 0 a message matched, 1 none did, 3 an error"' '! out_has "CRITICAL"'
 
 run "$TRACE" "${C[@]}" --json "$bounced"
 check "--json: one valid object with the notice" all_of "rc_is 0" \

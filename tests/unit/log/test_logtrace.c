@@ -139,6 +139,24 @@ static void test_evicted(void **state)
     pp_logtrace_free(t);
 }
 
+/* A notice whose own lines were before the window read: a reference, not an open story. */
+static void test_notice_outside(void **state)
+{
+    (void)state;
+    seen s = {0};
+    pp_logtrace_opts o = {.names = names, .fn = on_msg, .ctx = &s};
+    pp_logtrace *t = pp_logtrace_new(&o);
+    const char *lines[] = {
+        "Dec 05 09:10:00 mail postfix/bounce[1]: 4AbCdE1: sender non-delivery notification: "
+        "5XyZ2",
+        "Dec 05 09:10:00 mail postfix/qmgr[1]: 4AbCdE1: removed"};
+    for (size_t i = 0; i < 2; i++)
+        pp_logtrace_line(t, lines[i], strlen(lines[i]));
+    assert_int_equal(s.n, 1);
+    assert_string_equal(s.order[0], "4AbCdE1:2:1:1");
+    pp_logtrace_free(t);
+}
+
 static void test_field(void **state)
 {
     (void)state;
@@ -164,6 +182,7 @@ int main(void)
         cmocka_unit_test(test_story),
         cmocka_unit_test(test_window),
         cmocka_unit_test(test_evicted),
+        cmocka_unit_test(test_notice_outside),
         cmocka_unit_test(test_field),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
