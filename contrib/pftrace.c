@@ -53,6 +53,15 @@ static int fn_when(const char *arg, void *dst, char *err, size_t errlen)
     return 0;
 }
 
+/* The tool's own --format (it replaces the plugins' nagios|json|openmetrics). */
+static int fn_format(const char *arg, void *dst, char *err, size_t errlen)
+{
+    if (strcmp(arg, "text") != 0 && strcmp(arg, "json") != 0)
+        return pp_errf(err, errlen, "'%s' is not a format: text or json", arg);
+    *(bool *)dst = strcmp(arg, "json") == 0;
+    return 0;
+}
+
 static const pp_opt opts[] = {
     {.name = "file", .arg = "PATH", .kind = PP_OPT_STR, .dst = &opt_file,
      .help = "the log file, a rotated one too (.gz read through zlib) (default: main.cf's "
@@ -73,7 +82,9 @@ static const pp_opt opts[] = {
     {.name = "client", .arg = "REGEX", .kind = PP_OPT_LIST, .dst = &opt_client,
      .help = "the SMTP client (smtpd's client=, \"name[address]\") matches REGEX"},
     {.name = "json", .kind = PP_OPT_FLAG, .dst = &opt_json,
-     .help = "one JSON object a message, one a line, for scripts"},
+     .help = "one JSON object a message, one a line, for scripts (--format json)"},
+    {.name = "format", .arg = "FORMAT", .kind = PP_OPT_FUNC, .dst = &opt_json, .fn = fn_format,
+     .help = "text (default: one block a message, one line an event) or json"},
     {0},
 };
 
