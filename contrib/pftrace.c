@@ -23,7 +23,7 @@
 #include "log/logsource.h"
 #include "log/logtrace.h"
 
-static const char *opt_file;
+static const char *opt_file, *opt_journal_dir;
 static bool opt_journal, opt_json;
 static long long opt_since, opt_until;
 static pp_strlist opt_msgid, opt_from, opt_to, opt_client;
@@ -68,6 +68,8 @@ static const pp_opt opts[] = {
              "maillog_file, else /var/log/mail.log, else the systemd journal)"},
     {.name = "journal", .kind = PP_OPT_FLAG, .dst = &opt_journal,
      .help = "read the local systemd journal"},
+    {.name = "journal-dir", .arg = "DIR", .kind = PP_OPT_STR, .dst = &opt_journal_dir,
+     .help = "a directory of journal files (with --journal), e.g. another host's"},
     {.name = "since", .arg = "WHEN", .kind = PP_OPT_FUNC, .dst = &opt_since, .fn = fn_when,
      .help = "lines from WHEN on: a local time YYYY-MM-DD[ HH:MM[:SS]] or a duration back "
              "from now (N[smhd])"},
@@ -96,7 +98,8 @@ static const pp_plugin tool = {
                "Message-ID), cleanup, milter and header_checks actions, every delivery "
                "attempt of each recipient (relay, delay, DSN, reply), the bounce or delay "
                "notice it caused, and its removal.",
-    .usage = "[-C config_dir] [--file PATH | --journal] [--since WHEN] [--until WHEN] "
+    .usage = "[-C config_dir] [--file PATH | --journal [--journal-dir DIR]] [--since WHEN] "
+             "[--until WHEN] "
              "[QUEUE_ID | --message-id ID | --from REGEX | --to REGEX | --client REGEX]... "
              "[--json]",
     .notes = "Without a selector every message is printed. The values of one selector "
@@ -325,7 +328,7 @@ static void read_log(const pp_logsource *src, pp_logtrace *t)
         return;
     }
     pp_logjournal_info info;
-    pp_logjournal_opts jo = {.names = src->names,
+    pp_logjournal_opts jo = {.dir = opt_journal_dir, .names = src->names,
                              .since_usec = opt_since > 0 ? (unsigned long long)opt_since * 1000000
                                                          : 0};
     if (pp_logjournal_read(&jo, each_line, t, &info, err, sizeof err) != 0)
@@ -342,6 +345,8 @@ int main(int argc, char **argv)
     pp_opts_parse(&tool, argc, argv, &c);
     if (opt_file && opt_journal)
         pp_die(PP_UNKNOWN, "--file and --journal: one source only");
+    if (opt_journal_dir && !opt_journal)
+        pp_die(PP_UNKNOWN, "--journal-dir goes with --journal");
     if (opt_since && opt_until && opt_until <= opt_since)
         pp_die(PP_UNKNOWN, "--until must be later than --since");
     s.qids.items = (const char **)c.args;
@@ -351,7 +356,7 @@ int main(int argc, char **argv)
     s.client = compile("client", &opt_client);
     s.md = pcre2_match_data_create(1, NULL);
     pp_buf_init(&s.out);
-    if (pp_logsource_find(c.config_dir, opt_file, opt_journal, NULL, &src, err, sizeof err))
+    if (pp_logsource_find(c.config_dir, opt_file, opt_journal, opt_journal_dir, &src, err, sizeof err))
         pp_die(PP_UNKNOWN, "%s", err);
 
     pp_logtrace_opts o = {.names = src.names, .since = opt_since, .until = opt_until,

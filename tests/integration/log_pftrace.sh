@@ -7,7 +7,8 @@
 # 550, whose non-delivery notice (its queue id from bounce's own line) comes back to alice.
 # Each block holds the events Postfix logged; the notice is followed into its block; the
 # selectors (queue id, --message-id, --from, --to, --client) pick exactly the expected
-# messages; --json is valid JSON; nothing matched exits 1.
+# messages; --json is valid JSON; the same lines as real journal files (--journal
+# --journal-dir) tell the same story; nothing matched exits 1.
 set -euo pipefail
 . "$(dirname "$0")/lib/log.bash"
 TRACE=$PP_BUILD_DIR/contrib/pftrace
@@ -99,6 +100,18 @@ check "--json: one valid object with the notice" all_of "rc_is 0" \
     "[ \"\$(printf '%s' \"\$OUT\" | jq -r '.queue_id, .sasl_username, .notices[0].queue_id,
         ([.events[].kind] | index(\"bounced\") != null), (.events[] | select(.kind == \"bounced\") | .dsn)' |
         tr '\n' ' ')\" = \"$bounced $PP_ALICE_USER $notice true 5.1.1 \" ]"
+# The same lines in real journal files (systemd-journal-remote, as log_journal.sh makes
+# them, with another instance's look-alike entries mixed in): the same story, bar the stamps.
+tmp=$(mktemp -d)
+trap 'leave; rm -rf "$tmp"' EXIT
+python3 "$(dirname "$0")/lib/syslog2export.py" 1 <"$log" >"$tmp/export"
+/lib/systemd/systemd-journal-remote -o "$tmp/j.journal" "$tmp/export" 2>/dev/null
+nostamp() { jq -c 'del(.. | .stamp?)'; }
+"$TRACE" "${C[@]}" --json "$bounced" | nostamp >"$tmp/file.json"
+run "$TRACE" "${C[@]}" --journal --journal-dir "$tmp" --json "$bounced"
+check "--journal: the same story as the file's" all_of "rc_is 0" \
+    "[ \"\$(printf '%s\n' \"\$OUT\" | nostamp)\" = \"\$(cat \"$tmp/file.json\")\" ]"
+
 run "$TRACE" "${C[@]}" --json --from "^$tag@"
 check "--json: one object a line" all_of "rc_is 0" \
     "printf '%s\n' \"\$OUT\" | python3 -m json.tool --json-lines >/dev/null" \
