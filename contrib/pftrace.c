@@ -190,7 +190,8 @@ static const char *kind_name(const pp_logmsg_event *e)
     size_t n;
     if (e->kind == PP_LOGK_NONE && !strncmp(e->text, "message-id=", 11))
         return "message_id";
-    if (e->kind == PP_LOGK_NONE && strstr(e->tag, "/qmgr") && pp_logtrace_field(e->text, "from=", &n))
+    if (e->kind == PP_LOGK_NONE && strstr(e->tag, "/qmgr") &&
+        pp_logtrace_field(e->text, "from=", &n))
         return "queued";
     if (e->kind == PP_LOGK_NONE && strstr(e->text, " notification: "))
         return "notice";
@@ -356,7 +357,8 @@ int main(int argc, char **argv)
     s.client = compile("client", &opt_client);
     s.md = pcre2_match_data_create(1, NULL);
     pp_buf_init(&s.out);
-    if (pp_logsource_find(c.config_dir, opt_file, opt_journal, opt_journal_dir, &src, err, sizeof err))
+    if (pp_logsource_find(c.config_dir, opt_file, opt_journal, opt_journal_dir, &src, err,
+                          sizeof err) != 0)
         pp_die(PP_UNKNOWN, "%s", err);
 
     pp_logtrace_opts o = {.names = src.names, .since = opt_since, .until = opt_until,

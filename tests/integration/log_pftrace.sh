@@ -17,7 +17,8 @@ tag=pftrace-$$-$RANDOM
 sender="$tag@$PP_DOMAIN"
 deferred=""
 leave() {
-    [ -z "$deferred" ] || postsuper -c "$PP_POSTFIX_CONFIG_DIR" -d "$deferred" >/dev/null 2>&1 || true
+    [ -z "$deferred" ] ||
+        postsuper -c "$PP_POSTFIX_CONFIG_DIR" -d "$deferred" >/dev/null 2>&1 || true
 }
 trap leave EXIT
 
@@ -42,10 +43,15 @@ notice=$(sed -n "s/.*$bounced: sender non-delivery notification: \([0-9A-Za-z]*\
 wait_lines "$notice: removed" 1 "$log"
 wait_lines "$bounced: removed" 1 "$log"
 # The sink is this instance too: its copy of the relayed message, by the sink's own reply.
-copy=$(sed -n "s/.*$sink: to=<.*status=sent (250 2\.0\.0 Ok: queued as \([0-9A-Za-z]*\))$/\1/p" "$log")
+copy=$(sed -n "s/.*$sink: to=<.*status=sent (250 2\.0\.0 Ok: queued as \([0-9A-Za-z]*\))$/\1/p" \
+    "$log")
 wait_lines "$copy: removed" 1 "$log"
 
-blocks() { printf '%s\n' "$OUT" | sed -n 's/^\([0-9A-Za-z]*\): from=.*/\1/p' | sort | tr '\n' ' '; }
+# The queue ids of the blocks in $OUT, sorted, each with a blank after it; ids: the same of ids.
+ids() { printf '%s\n' "$@" | sort | tr '\n' ' '; }
+blocks() {
+    printf '%s\n' "$OUT" | sed -n 's/^\([0-9A-Za-z]*\): from=.*/\1/p' | sort | tr '\n' ' '
+}
 C=(-C "$PP_POSTFIX_CONFIG_DIR")
 
 run "$TRACE" "${C[@]}" "$lmtp"
@@ -62,7 +68,7 @@ check "sink: relayed to the sink" all_of "rc_is 0" \
 
 run "$TRACE" "${C[@]}" "$deferred"
 check "deferred: still open, the attempt's reason" all_of "rc_is 0" \
-    'out_has "dsn=4.4.1, status=deferred (connect to 127.0.0.1[127.0.0.1]:1: Connection refused)"' \
+    'out_has "dsn=4.4.1, status=deferred (connect to 127.0.0.1[127.0.0.1]:1: Connection"' \
     'out_has "[open: no end in the log]"'
 
 run "$TRACE" "${C[@]}" "$bounced"
@@ -77,9 +83,10 @@ check "the notice's own queue id gives its original's block" all_of "rc_is 0" \
 
 run "$TRACE" "${C[@]}" --message-id "$tag-sink@$PP_DOMAIN"
 check "--message-id: the relayed message and the sink's copy" all_of "rc_is 0" \
-    '[ -n "$copy" ]' '[ "$(blocks)" = "$(printf "%s\n" "$sink" "$copy" | sort | tr "\n" " ")" ]'
-run "$TRACE" "${C[@]}" --message-id "<$tag-lmtp@$PP_DOMAIN>" --message-id "$tag-deferred@$PP_DOMAIN"
-check "--message-id twice: either" all_of '[ "$(blocks)" = "$(printf "%s\n" "$lmtp" "$deferred" | sort | tr "\n" " ")" ]'
+    '[ -n "$copy" ]' '[ "$(blocks)" = "$(ids "$sink" "$copy")" ]'
+run "$TRACE" "${C[@]}" --message-id "<$tag-lmtp@$PP_DOMAIN>" \
+    --message-id "$tag-deferred@$PP_DOMAIN"
+check "--message-id twice: either" all_of '[ "$(blocks)" = "$(ids "$lmtp" "$deferred")" ]'
 run "$TRACE" "${C[@]}" --to "^nobody-$tag@"
 check "--to" all_of "rc_is 0" '[ "$(blocks)" = "$bounced " ]'
 run "$TRACE" "${C[@]}" --from "^$tag@" --to "^$PP_ALICE_USER\$"
@@ -98,7 +105,8 @@ run "$TRACE" "${C[@]}" --json "$bounced"
 check "--json: one valid object with the notice" all_of "rc_is 0" \
     "printf '%s' \"\$OUT\" | python3 -m json.tool >/dev/null" \
     "[ \"\$(printf '%s' \"\$OUT\" | jq -r '.queue_id, .sasl_username, .notices[0].queue_id,
-        ([.events[].kind] | index(\"bounced\") != null), (.events[] | select(.kind == \"bounced\") | .dsn)' |
+        ([.events[].kind] | index(\"bounced\") != null),
+        (.events[] | select(.kind == \"bounced\") | .dsn)' |
         tr '\n' ' ')\" = \"$bounced $PP_ALICE_USER $notice true 5.1.1 \" ]"
 # The same lines in real journal files (systemd-journal-remote, as log_journal.sh makes
 # them, with another instance's look-alike entries mixed in): the same story, bar the stamps.
