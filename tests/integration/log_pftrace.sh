@@ -20,7 +20,8 @@ leave() {
     [ -z "$deferred" ] ||
         postsuper -c "$PP_POSTFIX_CONFIG_DIR" -d "$deferred" >/dev/null 2>&1 || true
 }
-trap leave EXIT
+tmp=$(mktemp -d)
+trap 'leave; rm -rf "$tmp"' EXIT
 
 # Sends one message and prints the queue id of smtpd's reply; extra args go to swaks.
 queued_as() {
@@ -95,6 +96,11 @@ run "$TRACE" "${C[@]}" --from "^$tag@" --client 'localhost\[127\.0\.0\.1\]' "$si
 check "--client with a queue id" all_of "rc_is 0" '[ "$(blocks)" = "$sink " ]'
 run "$TRACE" "${C[@]}" --client '^nosuch' "$sink"
 check "nothing matched: exit 1, no output" all_of "rc_is 1" 'out_is ""'
+run "$TRACE" "${C[@]}" --since 1h --until "$(date -d '+1 min' '+%Y-%m-%d %H:%M')" "$lmtp"
+check "--since 1h --until a minute ahead: in the window" all_of "rc_is 0" \
+    '[ "$(blocks)" = "$lmtp " ]'
+run "$TRACE" "${C[@]}" --until 2000-01-01 "$lmtp"
+check "--until 2000-01-01: out of the window" all_of "rc_is 1" 'out_is ""'
 run "$TRACE" "${C[@]}" --from '('
 check "a bad regex: exit 3, named" all_of "rc_is 3" 'out_has "--from"'
 run "$TRACE" --help
@@ -110,8 +116,6 @@ check "--json: one valid object with the notice" all_of "rc_is 0" \
         tr '\n' ' ')\" = \"$bounced $PP_ALICE_USER $notice true 5.1.1 \" ]"
 # The same lines in real journal files (systemd-journal-remote, as log_journal.sh makes
 # them, with another instance's look-alike entries mixed in): the same story, bar the stamps.
-tmp=$(mktemp -d)
-trap 'leave; rm -rf "$tmp"' EXIT
 python3 "$(dirname "$0")/lib/syslog2export.py" 1 <"$log" >"$tmp/export"
 /lib/systemd/systemd-journal-remote -o "$tmp/j.journal" "$tmp/export" 2>/dev/null
 nostamp() { jq -c 'del(.. | .stamp?)'; }
