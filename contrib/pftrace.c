@@ -201,16 +201,17 @@ static const char *kind_name(const pp_logmsg_event *e)
 static void text_msg(pp_buf *b, const pp_logmsg *m, int depth)
 {
     const char *ind = depth ? "    " : "";
-    pp_buf_printf(b, "%s%s%s: from=<%s>", ind, depth ? "notice " : "", m->qid,
-                  m->sender ? m->sender : "");
+    char size[32] = "", from[1024] = "";
     if (m->size >= 0)
-        pp_buf_printf(b, ", size=%lld", m->size);
-    if (m->client)
-        pp_buf_printf(b, ", client=%s", m->client);
-    if (m->sasl_username)
-        pp_buf_printf(b, ", sasl_username=%s", m->sasl_username);
-    if (m->message_id)
-        pp_buf_printf(b, ", message-id=%s", m->message_id);
+        snprintf(size, sizeof size, "%lld", m->size);
+    if (m->sender)
+        snprintf(from, sizeof from, "<%s>", m->sender);
+    const char *keys[] = {"from", "size", "client", "sasl_username", "message-id"};
+    const char *vals[] = {from, size, m->client, m->sasl_username, m->message_id};
+    pp_buf_printf(b, "%s%s%s:", ind, depth ? "notice " : "", m->qid);
+    for (size_t i = 0, n = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (vals[i] && vals[i][0])
+            pp_buf_printf(b, "%s%s=%s", n++ ? ", " : " ", keys[i], vals[i]);
     pp_buf_printf(b, "%s\n", m->evicted ? " [open: too many messages open at once]"
                              : !m->ended ? " [open: no end in the log]" : "");
     for (size_t i = 0; i < m->nev; i++) {

@@ -51,7 +51,7 @@ wait_lines "$copy: removed" 1 "$log"
 # The queue ids of the blocks in $OUT, sorted, each with a blank after it; ids: the same of ids.
 ids() { printf '%s\n' "$@" | sort | tr '\n' ' '; }
 blocks() {
-    printf '%s\n' "$OUT" | sed -n 's/^\([0-9A-Za-z]*\): from=.*/\1/p' | sort | tr '\n' ' '
+    printf '%s\n' "$OUT" | sed -n 's/^\([0-9A-Za-z]\{1,\}\):.*/\1/p' | sort | tr '\n' ' '
 }
 C=(-C "$PP_POSTFIX_CONFIG_DIR")
 
