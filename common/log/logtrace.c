@@ -323,6 +323,12 @@ void pp_logtrace_line(pp_logtrace *t, const char *line, size_t len)
     memcpy(copy, text, tlen);
     copy[tlen] = '\0';
     pp_logmsg *m = lookup(t, ev.qid, ev.qid_len);
+    if (ev.kind == PP_LOGK_RECEIVED && m->nev && !m->parent && !m->nnotices) {
+        /* An arrival under a queue id still open: the file it named went without a word
+           (a client that left before the end of DATA); short ids are used again. */
+        hand_over(t, m);
+        m = lookup(t, ev.qid, ev.qid_len);
+    }
     add_event(m, &l, line, when, copy, tlen, ev.kind);
     t->st.events++;
     take_fields(t, m, &l, copy, ev.kind);

@@ -21,7 +21,9 @@
  *	to the message as one of its notices (a notice none of whose lines came before the
  *	link, as cleanup's always does, is outside the window read and counts as ended).
  *	A message ends with qmgr's or postsuper's "removed", or cleanup's reject or discard
- *	(the queue file is gone then). A message whose own story and its notices' all ended
+ *	(the queue file is gone then). An arrival line (client=, pickup's) under a queue id
+ *	still open hands the old message over unfinished first: its file was abandoned without
+ *	a line (a client gone before the end of DATA) and Postfix's short ids are reused. A message whose own story and its notices' all ended
  *	is handed to o->fn (the notices inside it, never on their own), then forgotten: memory
  *	holds only the messages still open. Beyond o->max_open open messages (default
  *	100000) the oldest is handed over at once, unfinished; pp_logtrace_finish() hands over

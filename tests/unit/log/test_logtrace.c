@@ -5,7 +5,8 @@
  * recipients), the bounce notice's queue id followed and handed over inside the original
  * once both ended, other instances' lines and NOQUEUE left out, cleanup's reject ends a
  * message, the open ones handed over at the end, the oldest evicted beyond max_open, the
- * --since/--until window, and the field reader.
+ * --since/--until window, a notice outside the window, a short queue id used again after
+ * an abandoned file, and the field reader.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -157,6 +158,26 @@ static void test_notice_outside(void **state)
     pp_logtrace_free(t);
 }
 
+/* smtpd's file abandoned without a word, its short queue id used again for a new message. */
+static void test_reused_id(void **state)
+{
+    (void)state;
+    seen s = {0};
+    pp_logtrace_opts o = {.names = names, .fn = on_msg, .ctx = &s};
+    pp_logtrace *t = pp_logtrace_new(&o);
+    const char *lines[] = {
+        "Dec 05 09:10:00 mail postfix/smtpd[1]: 4AbCdE1: client=gone[192.0.2.1]",
+        "Dec 05 09:12:00 mail postfix/smtpd[1]: 4AbCdE1: client=localhost[127.0.0.1]",
+        "Dec 05 09:12:00 mail postfix/qmgr[1]: 4AbCdE1: removed"};
+    for (size_t i = 0; i < 3; i++)
+        pp_logtrace_line(t, lines[i], strlen(lines[i]));
+    assert_int_equal(s.n, 2);
+    assert_string_equal(s.order[0], "4AbCdE1:1:0:0");
+    assert_string_equal(s.order[1], "4AbCdE1:2:0:1");
+    assert_string_equal(s.client, "localhost[127.0.0.1]");
+    pp_logtrace_free(t);
+}
+
 static void test_field(void **state)
 {
     (void)state;
@@ -183,6 +204,7 @@ int main(void)
         cmocka_unit_test(test_window),
         cmocka_unit_test(test_evicted),
         cmocka_unit_test(test_notice_outside),
+        cmocka_unit_test(test_reused_id),
         cmocka_unit_test(test_field),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
