@@ -90,6 +90,18 @@ static const pp_opt opts[] = {
     {0},
 };
 
+static const pp_example examples[] = {
+    {"4F2A1B3C5D",
+     "the story of one message: the queue id of smtpd's \"250 2.0.0 Ok: queued as\" reply, of "
+     "a delivery line or of a bounce notice"},
+    {"--to '@example\\.org$' --since 2h",
+     "every message to example.org of the last two hours"},
+    {"--from '^$' --json",
+     "the null sender's messages (bounce and delay notices), each inside the story of the "
+     "message that caused it, one JSON object a line"},
+    {0},
+};
+
 static const pp_plugin tool = {
     .name = "pftrace",
     .service = "PFTRACE",
@@ -112,7 +124,8 @@ static const pp_plugin tool = {
              "check_postfix_log reads, by the same rules; lines count when their syslog name "
              "is the instance's. Exit status: 0 a message matched, 1 none did, 3 an error "
              "(one line saying which).",
-    .use = PP_USE_CONFDIR,
+    .examples = examples,
+    .use = PP_USE_CONFDIR | PP_USE_TOOL,
     .opts = opts,
     .max_args = -1,
     .default_timeout = 600,
