@@ -9,7 +9,6 @@
  * the top reasons. The state file also keeps running totals (common/log/logtotals), which
  * --format openmetrics writes as counters under postfix_exporter's names.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,32 +21,16 @@
 #include "core/result.h"
 #include "log/logfile.h"
 #include "log/logjournal.h"
+#include "log/logsource.h"
 #include "log/logstat.h"
 #include "log/logtotals.h"
-#include "postfix/mastercf.h"
-#include "postfix/postconf.h"
 
 #define MAX_TOP 50
-#define MAX_NAMES 64
 
 static pp_thresh opt_count[PP_LOGC_COUNT];
 static const char *opt_file, *opt_state, *opt_journal_dir;
 static bool opt_journal, opt_whole;
 static long opt_since, opt_top = 5;
-
-static int fn_duration(const char *arg, void *dst, char *err, size_t errlen)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(arg, &end, 10);
-    long unit = !*end ? 1 : !strcmp(end, "s") ? 1 : !strcmp(end, "m") ? 60
-              : !strcmp(end, "h") ? 3600 : !strcmp(end, "d") ? 86400 : 0;
-    if (errno || end == arg || v <= 0 || !unit || v > 366L * 86400 / unit)
-        return pp_errf(err, errlen, "'%s' is not a duration (N, Ns, Nm, Nh or Nd, up to a "
-                       "year)", arg);
-    *(long *)dst = v * unit;
-    return 0;
-}
 
 #define TH(n, c, h) {.name = n, .arg = "W,C", .kind = PP_OPT_THRESH, .dst = &opt_count[c], .help = h}
 static const pp_opt opts[] = {
@@ -65,7 +48,7 @@ static const pp_opt opts[] = {
              "(default under /var/lib/postprobe, or ~/.local/state/postprobe when that is "
              "not writable)"},
     {.name = "since", .arg = "DURATION", .kind = PP_OPT_FUNC, .dst = &opt_since,
-     .fn = fn_duration,
+     .fn = pp_logsource_duration,
      .help = "count the lines of the last DURATION (N[smhd]); without --state-file no "
              "position is kept"},
     {.name = "whole", .kind = PP_OPT_FLAG, .dst = &opt_whole,
@@ -130,10 +113,11 @@ static const pp_plugin plugin = {
 };
 
 typedef struct probe {
+    pp_logsource src;
     const char *path;      /* the log file, or NULL for the journal */
-    char source[4200];     /* what the state file is about: the path or "journal:DIR" */
+    const char *source;    /* what the state file is about: the path or "journal:DIR" */
     pp_logjournal_info journal;
-    const char *names[MAX_NAMES + 1];
+    const char *const *names;
     char state[4096];
     pp_logstat *st;
     pp_logfile_info info;
@@ -164,39 +148,12 @@ static void check_options(void)
 static void find_source(const pp_common *c, probe *p)
 {
     char err[512];
-    static char maillog[4096];
-    size_t n = 0;
-    pp_postconf *pc = pp_postconf_new(c->config_dir);
-    const char *names[] = {"syslog_name", "maillog_file", NULL};
-    if (pp_postconf_fetch(pc, names, err, sizeof err) == 0) {
-        const char *v = pp_postconf_get(pc, "syslog_name", err, sizeof err);
-        p->names[n++] = pp_xstrdup(v && *v ? v : "postfix");
-        v = pp_postconf_get(pc, "maillog_file", err, sizeof err);
-        snprintf(maillog, sizeof maillog, "%s", v ? v : "");
-    } else if (c->config_dir) {
+    if (pp_logsource_find(c->config_dir, opt_file, opt_journal, opt_journal_dir, &p->src, err,
+                          sizeof err) != 0)
         pp_die(PP_UNKNOWN, "%s", err);
-    } else {
-        p->names[n++] = "postfix";
-    }
-    pp_postconf_free(pc);
-    pp_mastercf m = {0};
-    if (pp_mastercf_load(&m, c->config_dir, err, sizeof err) == 0)
-        for (size_t i = 0; i < m.n && n < MAX_NAMES; i++) {
-            const char *v = pp_mastercf_override(&m.v[i], "syslog_name");
-            if (v && *v)
-                p->names[n++] = pp_xstrdup(v);
-        }
-    pp_mastercf_free(&m);
-    p->path = opt_journal                              ? NULL
-              : opt_file                               ? opt_file
-              : maillog[0]                             ? maillog
-              : access("/var/log/mail.log", F_OK) == 0 ? "/var/log/mail.log"
-                                                       : NULL;
-    if (p->path)
-        snprintf(p->source, sizeof p->source, "%s", p->path);
-    else
-        snprintf(p->source, sizeof p->source, "journal:%s",
-                 opt_journal_dir ? opt_journal_dir : "local");
+    p->path = p->src.path;
+    p->names = p->src.names;
+    p->source = p->src.source;
 }
 
 /* --state-file, or one per log file under /var/lib/postprobe or the user's state dir. */
@@ -589,5 +546,6 @@ int main(int argc, char **argv)
     pp_result *r = pp_result_new();
     judge(r, &p);
     pp_logstat_free(p.st);
+    pp_logsource_free(&p.src);
     pp_result_exit(r);
 }

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzz_log_line - libFuzzer harness for the log parser (common/log/logline.c, logclass.c,
- * logstat.c): each '\n'-separated piece of the input is one log line fed to a pp_logstat.
- * Every line must parse or not without reading past its length, every group key must be a
- * NUL-terminated string, and the counts must stay consistent (deferred <= deferrals).
+ * logstat.c, logtrace.c): each '\n'-separated piece of the input is one log line fed to a
+ * pp_logstat and a pp_logtrace. Every line must parse or not without reading past its
+ * length, every group key must be a NUL-terminated string, the counts must stay consistent
+ * (deferred <= deferrals), and every message handed over must have a queue id and events
+ * with text, and none be left open after the end.
  *
  *   CC=clang cmake -S . -B build-fuzz -DPOSTPROBE_FUZZ=ON && cmake --build build-fuzz \
  *       --target fuzz_log_line && build-fuzz/tests/fuzz/fuzz_log_line corpus/log_line
@@ -14,6 +16,22 @@
 #include "fuzz_util.h"
 #include "log/logclass.h"
 #include "log/logstat.h"
+#include "log/logtrace.h"
+
+typedef struct both {
+    pp_logstat *st;
+    pp_logtrace *trace;
+} both;
+
+static void on_msg(void *ctx, const pp_logmsg *m)
+{
+    (void)ctx;
+    FUZZ_CHECK(m->qid[0] != '\0' && strlen(m->qid) <= 32);
+    for (size_t i = 0; i < m->nev; i++)
+        FUZZ_CHECK(m->ev[i].text && m->ev[i].tag && m->ev[i].stamp);
+    for (size_t i = 0; i < m->nnotices; i++)
+        on_msg(ctx, m->notices[i]);
+}
 
 static void one(void *ctx, const char *line, size_t len)
 {
@@ -31,7 +49,9 @@ static void one(void *ctx, const char *line, size_t len)
         FUZZ_CHECK(strlen(key) < sizeof key);
         (void)pp_logline_time(&l, 1796458200LL);
     }
-    pp_logstat_line(ctx, exact, len);
+    both *b = ctx;
+    pp_logstat_line(b->st, exact, len);
+    pp_logtrace_line(b->trace, exact, len);
     free(exact);
     free(copy);
 }
@@ -42,7 +62,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     pp_logstat_opts o = {.names = names, .examples = true, .now = 1796458200LL,
                          .max_deferred = 8};
     pp_logstat *st = pp_logstat_new(&o);
-    fuzz_lines(data, size, one, st);
+    pp_logtrace_opts to = {.names = names, .now = 1796458200LL, .max_open = 4, .fn = on_msg};
+    both b = {st, pp_logtrace_new(&to)};
+    fuzz_lines(data, size, one, &b);
+    pp_logtrace_finish(b.trace);
+    FUZZ_CHECK(pp_logtrace_stats_get(b.trace)->open == 0);
+    pp_logtrace_free(b.trace);
     FUZZ_CHECK(pp_logstat_count(st, PP_LOGC_DEFERRED) <= pp_logstat_count(st, PP_LOGC_DEFERRALS));
     pp_logtop top[8];
     for (int g = 0; g < PP_LOGG_COUNT; g++) {
