@@ -18,7 +18,7 @@ printf 'user = a\npassword = b\n' >"$loose"
 chmod 644 "$loose"
 chmod 755 "$work" # nobody runs there too
 cd "$work"
-TOOLS=("$PP_BUILD_DIR"/plugins/check_* "$PP_BUILD_DIR/contrib/pfqueue" "$PP_BUILD_DIR/contrib/verify-dump")
+TOOLS=("$PP_BUILD_DIR"/plugins/check_* "$PP_BUILD_DIR"/contrib/{pfqueue,verify-dump,pftrace})
 CONF=$PP_POSTFIX_CONFIG_DIR
 
 # one_unknown NAME: the last run gave exit 3 and exactly one "SERVICE UNKNOWN - " line.
