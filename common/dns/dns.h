@@ -18,6 +18,7 @@
  *			 char *err, size_t errlen);
  *	void pp_dns_answer_free(pp_dns_answer *ans);
  *	int pp_dns_parse_server(const char *spec, char *host, size_t hostlen, unsigned *port);
+ *	pp_dns_status pp_dns_rcode_status(int rcode);
  *	const char *pp_dns_status_str(pp_dns_status s);
  *	const char *pp_dns_type_str(int type);
  *	int pp_dns_name_eq(const char *a, const char *b);
@@ -59,6 +60,8 @@
  *	compression pointers must point backwards (no loops); names are given in presentation
  *	form without the trailing dot (the root is "."), special characters escaped as
  *	dn_expand does. It returns 0, or -1 with err naming the defect (ans is then empty).
+ *	pp_dns_rcode_status() is that status for an rcode alone (an answer without records, as
+ *	libunbound gives one).
  *	pp_dns_parse_server() splits a -s argument into host and port (53 when absent); it
  *	returns 0 or -1 for a malformed spec.
  *	pp_dns_name_eq() compares two names case-insensitively, ignoring one trailing dot.
@@ -153,6 +156,7 @@ int pp_dns_parse(const unsigned char *msg, size_t len, pp_dns_answer *ans, char 
                  size_t errlen);
 void pp_dns_answer_free(pp_dns_answer *ans);
 int pp_dns_parse_server(const char *spec, char *host, size_t hostlen, unsigned *port);
+pp_dns_status pp_dns_rcode_status(int rcode);
 const char *pp_dns_status_str(pp_dns_status s);
 const char *pp_dns_type_str(int type);
 int pp_dns_name_eq(const char *a, const char *b);

@@ -200,11 +200,17 @@ void pp_dns_answer_free(pp_dns_answer *ans)
 
 static pp_dns_status status_of(const pp_dns_answer *ans)
 {
-    switch (ans->rcode) {
-    case 0:
+    if (ans->rcode == 0)
         for (size_t i = 0; i < ans->nrr; i++)
             if (ans->rr[i].type == ans->qtype)
                 return PP_DNS_OK;
+    return pp_dns_rcode_status(ans->rcode);
+}
+
+pp_dns_status pp_dns_rcode_status(int rcode)
+{
+    switch (rcode) {
+    case 0:
         return PP_DNS_NODATA;
     case 2:
         return PP_DNS_SERVFAIL;

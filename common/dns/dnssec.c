@@ -124,22 +124,6 @@ static int setup_unbound(pp_dnssec *v, const pp_dnssec_opts *o, char *err, size_
     return 0;
 }
 
-static pp_dns_status status_of_rcode(int rcode)
-{
-    switch (rcode) {
-    case 0:
-        return PP_DNS_NODATA;
-    case 2:
-        return PP_DNS_SERVFAIL;
-    case 3:
-        return PP_DNS_NXDOMAIN;
-    case 5:
-        return PP_DNS_REFUSED;
-    default:
-        return PP_DNS_RCODE;
-    }
-}
-
 static void finish(job *j, pp_dnssec_answer *a)
 {
     j->open = false;
@@ -163,7 +147,7 @@ static void ub_done(void *arg, int err, struct ub_result *r)
         a.ans.status = PP_DNS_ERROR;
         snprintf(a.ans.err, sizeof a.ans.err, "malformed answer: %s", perr);
     } else if (!r->answer_packet || r->answer_len <= 0) {
-        a.ans.status = status_of_rcode(r->rcode);
+        a.ans.status = pp_dns_rcode_status(r->rcode);
         a.ans.rcode = r->rcode;
     }
     if (r && r->bogus) {

@@ -14,24 +14,7 @@ HTTPS=$(free_port 11)
 EXPIRED=$(free_port 12)
 SILENT=$(free_port 13)
 D=$WORK/web
-mkdir -p "$D/db"
-: >"$D/db/index.txt"
-echo 2000 >"$D/db/serial"
-cat >"$D/ca.cnf" <<EOF
-[ ca ]
-default_ca = ppca
-[ ppca ]
-dir = $D/db
-database = \$dir/index.txt
-serial = \$dir/serial
-new_certs_dir = \$dir
-default_md = sha256
-policy = anything
-unique_subject = no
-copy_extensions = none
-[ anything ]
-commonName = supplied
-EOF
+ca_config "$D" 2000
 # web_cert NAME SAN DATES...: a certificate of the stack's CA, key and chain in NAME.pem.
 web_cert() {
     local name=$1 san=$2

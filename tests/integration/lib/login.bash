@@ -10,6 +10,7 @@
 #   tls_server PORT CERT KEY [ARGS...]
 #                              starts `openssl s_server` on 127.0.0.1:PORT with CERT and KEY
 #   stop_servers               stops what tls_server started
+#   ca_config DIR [SERIAL]     an openssl ca database and DIR/ca.cnf
 #   ca_init DIR                a root CA and an intermediate CA under DIR, usable by leaf
 #   leaf DIR NAME [OPTS...]    a certificate for NAME signed by the intermediate (openssl ca):
 #                              --san LIST, --start YYMMDDHHMMSSZ, --end YYMMDDHHMMSSZ,
@@ -63,11 +64,12 @@ tls_server() {
     wait_listening "$port"
 }
 
-ca_init() {
+# ca_config DIR [SERIAL]: an openssl ca database and DIR/ca.cnf (any subject, sha256).
+ca_config() {
     local d=$1
     mkdir -p "$d/db"
     : >"$d/db/index.txt"
-    echo 1000 >"$d/db/serial"
+    echo "${2:-1000}" >"$d/db/serial"
     cat >"$d/ca.cnf" <<EOF
 [ ca ]
 default_ca = ppca
@@ -83,6 +85,11 @@ copy_extensions = none
 [ anything ]
 commonName = supplied
 EOF
+}
+
+ca_init() {
+    local d=$1
+    ca_config "$d"
     openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj "/CN=pp test root" \
         -keyout "$d/root.key" -out "$d/root.crt" \
         -addext "basicConstraints=critical,CA:TRUE" \
