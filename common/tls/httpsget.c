@@ -6,7 +6,6 @@
 
 #include <curl/curl.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,16 +45,6 @@ static size_t write_cb(char *ptr, size_t size, size_t n, void *arg)
     return add;
 }
 
-static void fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 /* The media type without its parameters equals want (case-insensitive). */
 static bool type_is(const char *type, const char *want)
@@ -108,31 +97,31 @@ static int judge(CURL *c, CURLcode rc, const pp_https_opts *o, const sink *s,
     if (curl_easy_getinfo(c, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip)
         snprintf(r->addr, sizeof r->addr, "%s", ip);
     if (rc == CURLE_OPERATION_TIMEDOUT) {
-        fail(err, errlen, "%s", ebuf[0] ? ebuf : curl_easy_strerror(rc));
+        pp_errf(err, errlen, "%s", ebuf[0] ? ebuf : curl_easy_strerror(rc));
         return -2;
     }
     if (s->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
-        fail(err, errlen, "the body is larger than %zu bytes", o->max_body);
+        pp_errf(err, errlen, "the body is larger than %zu bytes", o->max_body);
         return -1;
     }
     if (rc != CURLE_OK) {
-        fail(err, errlen, "%s", ebuf[0] ? ebuf : curl_easy_strerror(rc));
+        pp_errf(err, errlen, "%s", ebuf[0] ? ebuf : curl_easy_strerror(rc));
         return -1;
     }
     if (r->status >= 300 && r->status < 400) {
         curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &loc);
-        fail(err, errlen, "redirected (HTTP %ld) to %.200s: not followed (RFC 8461 3.3)",
+        pp_errf(err, errlen, "redirected (HTTP %ld) to %.200s: not followed (RFC 8461 3.3)",
              r->status, loc ? loc : "nowhere");
         return -1;
     }
     if (r->status != 200) {
-        fail(err, errlen, "HTTP %ld (only 200 is an answer)", r->status);
+        pp_errf(err, errlen, "HTTP %ld (only 200 is an answer)", r->status);
         return -1;
     }
     curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ctype);
     snprintf(r->type, sizeof r->type, "%s", ctype ? ctype : "");
     if (o->type && !type_is(r->type, o->type)) {
-        fail(err, errlen, "Content-Type is %s, not %s", ctype ? r->type : "missing", o->type);
+        pp_errf(err, errlen, "Content-Type is %s, not %s", ctype ? r->type : "missing", o->type);
         return -1;
     }
     return 0;
@@ -144,16 +133,16 @@ int pp_https_get(const pp_https_opts *o, pp_https_reply *r, char *err, size_t er
     pthread_once(&g_once, global_init);
     double left = pp_timeout_left() - HTTPS_MARGIN;
     if (g_init != CURLE_OK) {
-        fail(err, errlen, "libcurl: %s", curl_easy_strerror(g_init));
+        pp_errf(err, errlen, "libcurl: %s", curl_easy_strerror(g_init));
         return -1;
     }
     if (left <= 0) {
-        fail(err, errlen, "no time left for %s", o->url);
+        pp_errf(err, errlen, "no time left for %s", o->url);
         return -2;
     }
     CURL *c = curl_easy_init();
     if (!c) {
-        fail(err, errlen, "libcurl: cannot make a handle");
+        pp_errf(err, errlen, "libcurl: cannot make a handle");
         return -1;
     }
     sink s = {.max = o->max_body};

@@ -13,16 +13,6 @@
 
 #include "core/buf.h"
 
-static void fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 static bool wsp(char c)
 {
@@ -71,7 +61,7 @@ static int walk_fields(const char *txt, const char *version, field_fn fn, void *
                        char *err, size_t errlen)
 {
     if (!has_version(txt, version)) {
-        fail(err, errlen, "does not begin with %s", version);
+        pp_errf(err, errlen, "does not begin with %s", version);
         return -1;
     }
     const char *p = txt + strlen(version);
@@ -81,7 +71,7 @@ static int walk_fields(const char *txt, const char *version, field_fn fn, void *
         if (*p == '\0')
             return 0;
         if (*p++ != ';') {
-            fail(err, errlen, "\";\" expected before \"%.20s\"", p - 1);
+            pp_errf(err, errlen, "\";\" expected before \"%.20s\"", p - 1);
             return -1;
         }
         while (wsp(*p))
@@ -92,14 +82,14 @@ static int walk_fields(const char *txt, const char *version, field_fn fn, void *
         while (*eq && *eq != '=' && *eq != ';' && !wsp(*eq))
             eq++;
         if (*eq != '=' || !ext_name_ok(p, (size_t)(eq - p))) {
-            fail(err, errlen, "\"%.20s\" is not a name=value field", p);
+            pp_errf(err, errlen, "\"%.20s\" is not a name=value field", p);
             return -1;
         }
         const char *v = eq + 1, *e = v;
         while (*e > 0x20 && *e < 0x7f && *e != ';' && *e != '=')
             e++;
         if (e == v || (*e && *e != ';' && !wsp(*e))) {
-            fail(err, errlen, "field \"%.*s\" has an empty or invalid value", (int)(eq - p), p);
+            pp_errf(err, errlen, "field \"%.*s\" has an empty or invalid value", (int)(eq - p), p);
             return -1;
         }
         if (fn(p, (size_t)(eq - p), v, (size_t)(e - v), arg, err, errlen) != 0)
@@ -121,21 +111,21 @@ static int sts_field(const char *name, size_t nlen, const char *val, size_t vlen
     if (nlen != 2 || memcmp(name, "id", 2) != 0)
         return 0; /* an extension: ignored */
     if (++f->nid > 1) {
-        fail(err, errlen, "more than one id field");
+        pp_errf(err, errlen, "more than one id field");
         return -1;
     }
     for (size_t i = 0; i < vlen; i++)
         if (!isalnum((unsigned char)val[i])) {
-            fail(err, errlen, "id \"%.*s\" holds other characters than letters and digits",
+            pp_errf(err, errlen, "id \"%.*s\" holds other characters than letters and digits",
                  (int)(vlen > 40 ? 40 : vlen), val);
             return -1;
         }
     if (vlen > 32) {
-        fail(err, errlen, "id is %zu characters long (at most 32)", vlen);
+        pp_errf(err, errlen, "id is %zu characters long (at most 32)", vlen);
         return -1;
     }
     if (vlen + 1 > f->idlen) {
-        fail(err, errlen, "id too long for its buffer");
+        pp_errf(err, errlen, "id too long for its buffer");
         return -1;
     }
     memcpy(f->id, val, vlen);
@@ -151,7 +141,7 @@ int pp_sts_record_parse(const char *txt, char *id, size_t idlen, char *err, size
     if (walk_fields(txt, "v=STSv1", sts_field, &f, err, errlen) != 0)
         return -1;
     if (f.nid == 0) {
-        fail(err, errlen, "no id field");
+        pp_errf(err, errlen, "no id field");
         return -1;
     }
     return 0;
@@ -181,7 +171,7 @@ static int rpt_field(const char *name, size_t nlen, const char *val, size_t vlen
     if (nlen != 3 || memcmp(name, "rua", 3) != 0)
         return 0;
     if (++f->nrua > 1) {
-        fail(err, errlen, "more than one rua field");
+        pp_errf(err, errlen, "more than one rua field");
         return -1;
     }
     /* The value scanner stops at white space: URIs are separated by "," alone here. */
@@ -189,14 +179,14 @@ static int rpt_field(const char *name, size_t nlen, const char *val, size_t vlen
         const char *c = memchr(p, ',', (size_t)(end - p));
         size_t n = (size_t)((c ? c : end) - p);
         if (!uri_ok(p, n)) {
-            fail(err, errlen, "rua \"%.*s\" is neither mailto:ADDRESS nor https://HOST",
+            pp_errf(err, errlen, "rua \"%.*s\" is neither mailto:ADDRESS nor https://HOST",
                  (int)(n > 60 ? 60 : n), p);
             return -1;
         }
         f->nuri++;
         p += n + (c != NULL);
         if (c && p == end) {
-            fail(err, errlen, "rua ends with \",\"");
+            pp_errf(err, errlen, "rua ends with \",\"");
             return -1;
         }
     }
@@ -209,7 +199,7 @@ int pp_sts_tlsrpt_parse(const char *txt, char *err, size_t errlen)
     if (walk_fields(txt, "v=TLSRPTv1", rpt_field, &f, err, errlen) != 0)
         return -1;
     if (f.nrua == 0) {
-        fail(err, errlen, "no rua field: no address for reports");
+        pp_errf(err, errlen, "no rua field: no address for reports");
         return -1;
     }
     return f.nuri;
@@ -330,7 +320,7 @@ static int policy_field(policy_state *s, const char *key, const char *val, char 
         if (s->had_field && !s->seen_version)
             warn_once(p, "line %d: version is not the first field", s->line);
         if (first_time(s, &s->seen_version, key) && strcmp(val, "STSv1") != 0) {
-            fail(err, errlen, "line %d: version \"%.40s\" is not STSv1", s->line, val);
+            pp_errf(err, errlen, "line %d: version \"%.40s\" is not STSv1", s->line, val);
             return -1;
         }
     } else if (strcmp(key, "mode") == 0) {
@@ -343,26 +333,26 @@ static int policy_field(policy_state *s, const char *key, const char *val, char 
         else if (strcmp(val, "none") == 0)
             p->mode = PP_STS_NONE;
         else {
-            fail(err, errlen, "line %d: mode \"%.40s\" is not enforce, testing or none",
+            pp_errf(err, errlen, "line %d: mode \"%.40s\" is not enforce, testing or none",
                  s->line, val);
             return -1;
         }
     } else if (strcmp(key, "max_age") == 0) {
         if (first_time(s, &s->seen_max_age, key) && max_age_value(val, &p->max_age) != 0) {
-            fail(err, errlen, "line %d: max_age \"%.40s\" is not a number of seconds up to %ld",
+            pp_errf(err, errlen, "line %d: max_age \"%.40s\" is not a number of seconds up to %ld",
                  s->line, val, PP_STS_MAX_AGE_MAX);
             return -1;
         }
     } else if (strcmp(key, "mx") == 0) {
         if (!pattern_ok(val)) {
-            fail(err, errlen, "line %d: mx \"%.80s\" is not a host name or *.domain", s->line,
+            pp_errf(err, errlen, "line %d: mx \"%.80s\" is not a host name or *.domain", s->line,
                  val);
             return -1;
         }
         p->mx = pp_xrealloc(p->mx, (p->nmx + 1) * sizeof *p->mx);
         p->mx[p->nmx++] = pp_xstrdup(val);
     } else if (!ext_name_ok(key, strlen(key))) {
-        fail(err, errlen, "line %d: \"%.40s\" is not a field name", s->line, key);
+        pp_errf(err, errlen, "line %d: \"%.40s\" is not a field name", s->line, key);
         return -1;
     }
     s->had_field = true;
@@ -376,13 +366,13 @@ static int policy_line(policy_state *s, char *line, char *err, size_t errlen)
     for (size_t i = 0; i < n; i++)
         if (!((unsigned char)line[i] >= 0x20 && (unsigned char)line[i] < 0x7f) &&
             line[i] != '\t') {
-            fail(err, errlen, "line %d: byte 0x%02x is not printable ASCII", s->line,
+            pp_errf(err, errlen, "line %d: byte 0x%02x is not printable ASCII", s->line,
                  (unsigned char)line[i]);
             return -1;
         }
     char *colon = strchr(line, ':');
     if (!colon || colon == line) {
-        fail(err, errlen, "line %d: \"%.40s\" is not \"key: value\"", s->line, line);
+        pp_errf(err, errlen, "line %d: \"%.40s\" is not \"key: value\"", s->line, line);
         return -1;
     }
     *colon = '\0';
@@ -393,7 +383,7 @@ static int policy_line(policy_state *s, char *line, char *err, size_t errlen)
     while (vlen && wsp(val[vlen - 1]))
         val[--vlen] = '\0';
     if (vlen == 0) {
-        fail(err, errlen, "line %d: %.40s has no value", s->line, line);
+        pp_errf(err, errlen, "line %d: %.40s has no value", s->line, line);
         return -1;
     }
     return policy_field(s, line, val, err, errlen);
@@ -407,7 +397,7 @@ static int policy_check(const policy_state *s, char *err, size_t errlen)
                           : s->p->nmx == 0 && s->p->mode != PP_STS_NONE ? "mx"
                           : NULL;
     if (missing) {
-        fail(err, errlen, "no %s field", missing);
+        pp_errf(err, errlen, "no %s field", missing);
         return -1;
     }
     return 0;
@@ -419,7 +409,7 @@ int pp_sts_policy_parse(const char *text, size_t len, pp_sts_policy *p, char *er
     policy_state s = {.p = p};
     memset(p, 0, sizeof *p);
     if (memchr(text, '\0', len)) {
-        fail(err, errlen, "the policy holds a NUL byte");
+        pp_errf(err, errlen, "the policy holds a NUL byte");
         return -1;
     }
     char *copy = pp_xstrndup(text, len), *line = copy;
