@@ -11,6 +11,7 @@
  * run concurrently in threads, one per fetch, at most MAX_THREADS at a time.
  */
 #include <ctype.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -594,12 +595,15 @@ int main(int argc, char **argv)
     static const pp_family fam_time = {"postprobe_mta_sts_check_duration_seconds", PP_GAUGE,
                                        "time the check took (DNS, HTTPS, MX hosts)", 0};
     pp_perf p = pp_perf_make("domains", (double)x.ndom, "");
+    pp_perf_minmax(&p, true, 0, false, 0);
     pp_perf_family(&p, &fam_domains, NULL);
     pp_result_perf(r, &p);
     p = pp_perf_make("enforce", (double)modes[PP_STS_ENFORCE], "");
+    pp_perf_minmax(&p, true, 0, true, (double)x.ndom);
     pp_perf_family(&p, &fam_enforce, NULL);
     pp_result_perf(r, &p);
-    p = pp_perf_make("time", pp_timeout_now() - t0, "s");
+    p = pp_perf_make("time", round((pp_timeout_now() - t0) * 1e6) / 1e6, "s");
+    pp_perf_minmax(&p, true, 0, false, 0);
     pp_perf_family(&p, &fam_time, NULL);
     pp_result_perf(r, &p);
     free_run(&x);
