@@ -109,13 +109,8 @@ static const pp_opt opts[] = {
     {.name = "threads", .arg = "N", .kind = PP_OPT_INT, .dst = &opt_threads,
      .help = "threads reading queue files (default 2, at most 16); the order of the lines "
              "is then not the order of the queue directories"},
-    {.name = "format", .arg = "FORMAT", .kind = PP_OPT_FUNC, .dst = &opt_json, .fn = pp_listing_format,
-     .help = "tsv (default: tab-separated, a first line naming the columns) or json (one "
-             "object a line)"},
-    {.name = "no-header", .kind = PP_OPT_FLAG, .dst = &opt_no_header,
-     .help = "no first line naming the columns in tsv output"},
-    {.name = "utc", .kind = PP_OPT_FLAG, .dst = &opt_utc,
-     .help = "arrival times in UTC, ISO 8601 (as always in json) instead of local time"},
+    PP_LISTING_OPTIONS(&opt_json, &opt_no_header, &opt_utc,
+                       "arrival times in UTC, ISO 8601 (as always in json) instead of local time"),
     {0},
 };
 

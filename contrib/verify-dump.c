@@ -86,14 +86,8 @@ static const pp_opt opts[] = {
      .help = "sort by the time of the last update, oldest first"},
     {.name = "reverse", .key = 'r', .kind = PP_OPT_FLAG, .dst = &opt_reverse,
      .help = "sort by the time of the last update, newest first"},
-    {.name = "format", .arg = "FORMAT", .kind = PP_OPT_FUNC, .dst = &opt_json,
-     .fn = pp_listing_format,
-     .help = "tsv (default: tab-separated, a first line naming the columns) or json (one "
-             "object a line)"},
-    {.name = "no-header", .kind = PP_OPT_FLAG, .dst = &opt_no_header,
-     .help = "no first line naming the columns in tsv output"},
-    {.name = "utc", .kind = PP_OPT_FLAG, .dst = &opt_utc,
-     .help = "times in UTC (default: local time)"},
+    PP_LISTING_OPTIONS(&opt_json, &opt_no_header, &opt_utc,
+                       "times in UTC (default: local time)"),
     {0},
 };
 
