@@ -29,6 +29,8 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #endif
 
+#include "core/opts.h"
+
 #include <pcre2.h>
 #include <stdbool.h>
 #include <stddef.h>
