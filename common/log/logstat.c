@@ -18,6 +18,7 @@
 #define FINE_BINS 10000 /* milliseconds below 10 s */
 #define BINS (FINE_BINS + 800) /* then 100 bins a decade up to 10^9 s */
 #define STAGES 5
+#define DEF_START 1024 /* slots of the deferred set at first; it doubles as it fills */
 
 typedef struct tab_entry {
     char *key;
@@ -38,7 +39,7 @@ struct pp_logstat {
     uint64_t count[PP_LOGC_COUNT];
     logtab tab[PP_LOGG_COUNT];
     uint64_t *deferred; /* hashes of queue ids deferred and not removed; 0 is empty */
-    size_t def_size, def_used, def_max;
+    size_t def_size, def_used, def_max, def_cap; /* size grows to def_cap (load <= 1/2) */
     uint64_t *hist; /* STAGES x BINS */
     uint64_t delays;
     double max[STAGES];
@@ -73,9 +74,10 @@ pp_logstat *pp_logstat_new(const pp_logstat_opts *o)
     if (!st->o.now)
         st->o.now = (long long)time(NULL);
     st->def_max = o->max_deferred ? o->max_deferred : 262144;
-    st->def_size = 16;
-    while (st->def_size < 2 * st->def_max)
-        st->def_size <<= 1;
+    st->def_cap = 16;
+    while (st->def_cap < 2 * st->def_max)
+        st->def_cap <<= 1;
+    st->def_size = st->def_cap < DEF_START ? st->def_cap : DEF_START;
     st->hist = pp_xcalloc((size_t)STAGES * BINS, sizeof *st->hist);
     st->lines.first = -1;
     st->hour_key = -1;
@@ -149,11 +151,28 @@ static size_t def_find(const pp_logstat *st, uint64_t h)
     return i;
 }
 
+/* The set at twice its size, when it is half full and below its cap: a small set stays in
+ * the cache, and memory follows the messages deferred, up to the cap. */
+static void def_grow(pp_logstat *st)
+{
+    if (st->def_used * 2 < st->def_size || st->def_size >= st->def_cap)
+        return;
+    uint64_t *old = st->deferred;
+    size_t n = st->def_size;
+    st->def_size *= 2;
+    st->deferred = pp_xcalloc(st->def_size, sizeof *st->deferred);
+    for (size_t i = 0; i < n; i++)
+        if (old[i])
+            st->deferred[def_find(st, old[i])] = old[i];
+    free(old);
+}
+
 /* true when the message was not deferred before in this interval */
 static bool def_first(pp_logstat *st, const pp_logevent *ev)
 {
     if (!st->deferred)
         st->deferred = pp_xcalloc(st->def_size, sizeof *st->deferred);
+    def_grow(st);
     uint64_t h = hash_bytes(ev->qid, ev->qid_len);
     size_t i = def_find(st, h);
     if (st->deferred[i])
