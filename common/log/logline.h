@@ -6,6 +6,8 @@
  *	int pp_logline_parse(const char *s, size_t len, pp_logline *l);
  *	long long pp_logline_time(const pp_logline *l, long long now);
  *	bool pp_logline_name_is(const pp_logline *l, const char *name);
+bool pp_logline_name_in(const pp_logline *l, const char *const *names);
+ *	bool pp_logline_name_in(const pp_logline *l, const char *const *names);
  * DESCRIPTION
  *	pp_logline_parse() splits one line (len bytes, no newline, need not be NUL-terminated)
  *	of the two shapes Postfix's lines take:
@@ -23,6 +25,8 @@
  *	carry their offset. It returns -1 for a time that does not exist.
  *	pp_logline_name_is() tells whether the tag's name part is name or a name below it
  *	("postfix" takes "postfix/submission" but not "postfix-out").
+ *	pp_logline_name_in() tells whether that holds for one of names (NULL-terminated; a NULL
+ *	names takes every line).
  */
 #ifndef PP_LOGLINE_H
 #define PP_LOGLINE_H
@@ -50,5 +54,6 @@ typedef struct pp_logline {
 int pp_logline_parse(const char *s, size_t len, pp_logline *l);
 long long pp_logline_time(const pp_logline *l, long long now);
 bool pp_logline_name_is(const pp_logline *l, const char *name);
+bool pp_logline_name_in(const pp_logline *l, const char *const *names);
 
 #endif

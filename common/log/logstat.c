@@ -272,14 +272,6 @@ static long long line_time(pp_logstat *st, const pp_logline *l)
     return st->hour_base < 0 ? -1 : st->hour_base + l->min * 60 + l->sec;
 }
 
-static bool ours(const pp_logstat *st, const pp_logline *l)
-{
-    for (const char *const *n = st->o.names; n && *n; n++)
-        if (pp_logline_name_is(l, *n))
-            return true;
-    return false;
-}
-
 static void group(pp_logstat *st, pp_loggroup g, const pp_logevent *ev, const char *line,
                   size_t len)
 {
@@ -365,7 +357,7 @@ void pp_logstat_line(pp_logstat *st, const char *line, size_t len)
         st->lines.unparsed++;
         return;
     }
-    if (!ours(st, &l)) {
+    if (!pp_logline_name_in(&l, st->o.names)) {
         st->lines.other++;
         return;
     }

@@ -288,16 +288,6 @@ static bool ends(const pp_logline *l, const char *text, pp_logkind kind)
     return prog_is(l, LIT("cleanup")) && (kind == PP_LOGK_REJECTED || kind == PP_LOGK_DISCARDED);
 }
 
-static bool ours(const pp_logtrace *t, const pp_logline *l)
-{
-    if (!t->o.names)
-        return true;
-    for (const char *const *n = t->o.names; *n; n++)
-        if (pp_logline_name_is(l, *n))
-            return true;
-    return false;
-}
-
 void pp_logtrace_line(pp_logtrace *t, const char *line, size_t len)
 {
     pp_logline l;
@@ -307,8 +297,11 @@ void pp_logtrace_line(pp_logtrace *t, const char *line, size_t len)
         t->st.unparsed++;
         return;
     }
-    pp_logclass(&l, &ev);
-    if (!ours(t, &l) || !ev.qid || (ev.qid_len == 7 && !memcmp(ev.qid, "NOQUEUE", 7))) {
+    if (pp_logline_name_in(&l, t->o.names))
+        pp_logclass(&l, &ev);
+    else
+        ev.qid = NULL;
+    if (!ev.qid || (ev.qid_len == 7 && !memcmp(ev.qid, "NOQUEUE", 7))) {
         t->st.other++;
         return;
     }
