@@ -31,7 +31,7 @@ static const char *find(span s, const char *lit, size_t n)
 {
     const char *p = s.p, *end = s.p + s.n;
     while ((size_t)(end - p) >= n && (p = memchr(p, lit[0], (size_t)(end - p) - n + 1))) {
-        if (memcmp(p + 1, lit + 1, n - 1) == 0)
+        if (n == 1 || (p[1] == lit[1] && memcmp(p + 2, lit + 2, n - 2) == 0))
             return p;
         p++;
     }
@@ -182,6 +182,8 @@ static pp_logkind action(span *r, bool milter)
                 {LIT("hold: "), PP_LOGK_HELD},
                 {LIT("discard: "), PP_LOGK_DISCARDED},
                 {LIT("milter-reject: "), PP_LOGK_REJECTED}};
+    if (!r->n || (r->p[0] != 'r' && r->p[0] != 'h' && r->p[0] != 'd' && r->p[0] != 'm'))
+        return PP_LOGK_NONE;
     for (size_t i = 0; i < sizeof acts / sizeof acts[0]; i++)
         if ((milter || i < 4) && starts(*r, acts[i].s, acts[i].n)) {
             *r = skip(*r, acts[i].n);
@@ -236,6 +238,8 @@ static bool severity(const pp_logline *l, span t, pp_logevent *ev)
                 {LIT("error: "), PP_LOGSEV_ERROR},
                 {LIT("fatal: "), PP_LOGSEV_FATAL},
                 {LIT("panic: "), PP_LOGSEV_PANIC}};
+    if (!t.n || (t.p[0] != 'w' && t.p[0] != 'e' && t.p[0] != 'f' && t.p[0] != 'p'))
+        return false;
     for (size_t i = 0; i < 4; i++)
         if (starts(t, sevs[i].s, sevs[i].n)) {
             ev->sev = sevs[i].sev;
