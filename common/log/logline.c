@@ -211,3 +211,26 @@ bool pp_logline_name_in(const pp_logline *l, const char *const *names)
             return true;
     return false;
 }
+
+/* murmur3's finaliser: every bit of the input moves the low bits the tables index by */
+static uint64_t mix(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    return h ^ (h >> 33);
+}
+
+uint64_t pp_loghash(const char *s, size_t n)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
+    for (; n >= 8; s += 8, n -= 8) {
+        memcpy(&w, s, 8);
+        h = mix(h ^ w);
+    }
+    for (w = 0; n; n--)
+        w = w << 8 | (unsigned char)s[n - 1];
+    h = mix(h ^ w);
+    return h ? h : 1;
+}

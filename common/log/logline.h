@@ -6,8 +6,8 @@
  *	int pp_logline_parse(const char *s, size_t len, pp_logline *l);
  *	long long pp_logline_time(const pp_logline *l, long long now);
  *	bool pp_logline_name_is(const pp_logline *l, const char *name);
-bool pp_logline_name_in(const pp_logline *l, const char *const *names);
  *	bool pp_logline_name_in(const pp_logline *l, const char *const *names);
+ *	uint64_t pp_loghash(const char *s, size_t n);
  * DESCRIPTION
  *	pp_logline_parse() splits one line (len bytes, no newline, need not be NUL-terminated)
  *	of the two shapes Postfix's lines take:
@@ -27,12 +27,15 @@ bool pp_logline_name_in(const pp_logline *l, const char *const *names);
  *	("postfix" takes "postfix/submission" but not "postfix-out").
  *	pp_logline_name_in() tells whether that holds for one of names (NULL-terminated; a NULL
  *	names takes every line).
+ *	pp_loghash() is a 64-bit hash of n bytes (queue ids, group keys), never 0, taken 8
+ *	bytes at a time: a queue id is hashed in a few multiplications, not one a byte.
  */
 #ifndef PP_LOGLINE_H
 #define PP_LOGLINE_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct pp_logline {
     int year;         /* -1 for a syslog stamp */
@@ -55,5 +58,6 @@ int pp_logline_parse(const char *s, size_t len, pp_logline *l);
 long long pp_logline_time(const pp_logline *l, long long now);
 bool pp_logline_name_is(const pp_logline *l, const char *name);
 bool pp_logline_name_in(const pp_logline *l, const char *const *names);
+uint64_t pp_loghash(const char *s, size_t n);
 
 #endif

@@ -40,6 +40,7 @@ struct pp_logstat {
     logtab tab[PP_LOGG_COUNT];
     uint64_t *deferred; /* hashes of queue ids deferred and not removed; 0 is empty */
     size_t def_size, def_used, def_max, def_cap; /* size grows to def_cap (load <= 1/2) */
+    uint64_t def_pending; /* a removal to do at the next line (def_remove_later), or 0 */
     uint64_t *hist; /* STAGES x BINS */
     uint64_t delays;
     double max[STAGES];
@@ -57,14 +58,6 @@ static const char *const count_names[PP_LOGC_COUNT] = {
 const char *pp_logcount_name(pp_logcount c)
 {
     return (unsigned)c < PP_LOGC_COUNT ? count_names[c] : "?";
-}
-
-static uint64_t hash_bytes(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-    return h ? h : 1;
 }
 
 pp_logstat *pp_logstat_new(const pp_logstat_opts *o)
@@ -98,11 +91,11 @@ static void tab_add(logtab *t, const char *key, const char *line, size_t len, bo
 {
     if (!t->e)
         t->e = pp_xcalloc(TAB_SIZE, sizeof *t->e);
-    uint64_t h = hash_bytes(key, strlen(key));
+    uint64_t h = pp_loghash(key, strlen(key));
     tab_entry *e = tab_slot(t, key, h);
     if (!e->key && t->keys >= PP_LOGSTAT_MAX_KEYS) {
         key = PP_LOGSTAT_OTHER;
-        h = hash_bytes(key, strlen(key));
+        h = pp_loghash(key, strlen(key));
         e = tab_slot(t, key, h);
     }
     if (!e->key) {
@@ -173,7 +166,7 @@ static bool def_first(pp_logstat *st, const pp_logevent *ev)
     if (!st->deferred)
         st->deferred = pp_xcalloc(st->def_size, sizeof *st->deferred);
     def_grow(st);
-    uint64_t h = hash_bytes(ev->qid, ev->qid_len);
+    uint64_t h = pp_loghash(ev->qid, ev->qid_len);
     size_t i = def_find(st, h);
     if (st->deferred[i])
         return false;
@@ -187,11 +180,9 @@ static bool def_first(pp_logstat *st, const pp_logevent *ev)
 }
 
 /* Removal with backward shift: no tombstones, probes stay short. */
-static void def_remove(pp_logstat *st, const pp_logevent *ev)
+static void def_remove(pp_logstat *st, uint64_t h)
 {
-    if (!st->deferred || !st->def_used)
-        return;
-    size_t mask = st->def_size - 1, i = def_find(st, hash_bytes(ev->qid, ev->qid_len));
+    size_t mask = st->def_size - 1, i = def_find(st, h);
     if (!st->deferred[i])
         return;
     st->deferred[i] = 0;
@@ -205,6 +196,25 @@ static void def_remove(pp_logstat *st, const pp_logevent *ev)
             i = j;
         }
     }
+}
+
+/* A removal is done at the next line, once that line is parsed and classified: its slot,
+ * far in a large set, is fetched meanwhile (a cache miss for each removed message cost
+ * more than the rest of its line). Nothing reads the set in between, so the counts are
+ * the same as at once; a last removal left pending changes no count. */
+static void def_remove_later(pp_logstat *st, const pp_logevent *ev)
+{
+    if (!st->deferred || !st->def_used)
+        return;
+    st->def_pending = pp_loghash(ev->qid, ev->qid_len);
+    __builtin_prefetch(&st->deferred[st->def_pending & (st->def_size - 1)]);
+}
+
+static void def_settle(pp_logstat *st)
+{
+    if (st->def_pending)
+        def_remove(st, st->def_pending);
+    st->def_pending = 0;
 }
 
 /* ---- delays ---- */
@@ -320,7 +330,7 @@ static void count_kind(pp_logstat *st, const pp_logevent *ev, const char *line, 
     case PP_LOGK_PREGREET: st->count[PP_LOGC_PREGREET]++; break;
     case PP_LOGK_REMOVED:
         st->count[PP_LOGC_REMOVED]++;
-        def_remove(st, ev);
+        def_remove_later(st, ev);
         break;
     case PP_LOGK_CONNECT: st->count[PP_LOGC_CONNECTS]++; break;
     case PP_LOGK_NONE: break;
@@ -372,6 +382,7 @@ void pp_logstat_line(pp_logstat *st, const char *line, size_t len)
     }
     st->lines.counted++;
     pp_logclass(&l, &ev);
+    def_settle(st);
     count_kind(st, &ev, line, len);
     count_severity(st, &ev, line, len);
     if (ev.kind >= PP_LOGK_DELIVERED && ev.kind <= PP_LOGK_BOUNCED)

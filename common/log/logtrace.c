@@ -24,14 +24,6 @@ struct pp_logtrace {
     pp_logmsg *oldest, *newest;
 };
 
-static uint64_t hash_bytes(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-    return h;
-}
-
 pp_logtrace *pp_logtrace_new(const pp_logtrace_opts *o)
 {
     pp_logtrace *t = pp_xcalloc(1, sizeof *t);
@@ -51,7 +43,7 @@ pp_logtrace *pp_logtrace_new(const pp_logtrace_opts *o)
 
 static pp_logmsg **slot(pp_logtrace *t, const char *qid, size_t n)
 {
-    pp_logmsg **p = &t->bucket[hash_bytes(qid, n) & (t->nbucket - 1)];
+    pp_logmsg **p = &t->bucket[pp_loghash(qid, n) & (t->nbucket - 1)];
     while (*p && !(strlen((*p)->qid) == n && memcmp((*p)->qid, qid, n) == 0))
         p = &(*p)->hnext;
     return p;
