@@ -19,6 +19,7 @@
 #define BINS (FINE_BINS + 800) /* then 100 bins a decade up to 10^9 s */
 #define STAGES 5
 #define DEF_START 1024 /* slots of the deferred set at first; it doubles as it fills */
+#define DEF_LAG 8      /* removals from it kept pending while their slots are fetched */
 
 typedef struct tab_entry {
     char *key;
@@ -40,7 +41,8 @@ struct pp_logstat {
     logtab tab[PP_LOGG_COUNT];
     uint64_t *deferred; /* hashes of queue ids deferred and not removed; 0 is empty */
     size_t def_size, def_used, def_max, def_cap; /* size grows to def_cap (load <= 1/2) */
-    uint64_t def_pending; /* a removal to do at the next line (def_remove_later), or 0 */
+    uint64_t def_pending[DEF_LAG]; /* removals to do (def_remove_later), 0: none */
+    size_t def_next;
     uint64_t *hist; /* STAGES x BINS */
     uint64_t delays;
     double max[STAGES];
@@ -160,25 +162,6 @@ static void def_grow(pp_logstat *st)
     free(old);
 }
 
-/* true when the message was not deferred before in this interval */
-static bool def_first(pp_logstat *st, const pp_logevent *ev)
-{
-    if (!st->deferred)
-        st->deferred = pp_xcalloc(st->def_size, sizeof *st->deferred);
-    def_grow(st);
-    uint64_t h = pp_loghash(ev->qid, ev->qid_len);
-    size_t i = def_find(st, h);
-    if (st->deferred[i])
-        return false;
-    if (st->def_used >= st->def_max) {
-        st->lines.deferred_approx = true;
-        return true;
-    }
-    st->deferred[i] = h;
-    st->def_used++;
-    return true;
-}
-
 /* Removal with backward shift: no tombstones, probes stay short. */
 static void def_remove(pp_logstat *st, uint64_t h)
 {
@@ -198,23 +181,49 @@ static void def_remove(pp_logstat *st, uint64_t h)
     }
 }
 
-/* A removal is done at the next line, once that line is parsed and classified: its slot,
- * far in a large set, is fetched meanwhile (a cache miss for each removed message cost
- * more than the rest of its line). Nothing reads the set in between, so the counts are
- * the same as at once; a last removal left pending changes no count. */
+/* Removals are done DEF_LAG removals late: meanwhile the slot of each, far in a large set,
+ * is fetched (a cache miss for each removed message cost more than the rest of its line).
+ * Only a deferral reads the set, and it does them all first (def_settle), so the counts are
+ * the same as at once; removals left pending at the end change no count. */
 static void def_remove_later(pp_logstat *st, const pp_logevent *ev)
 {
     if (!st->deferred || !st->def_used)
         return;
-    st->def_pending = pp_loghash(ev->qid, ev->qid_len);
-    __builtin_prefetch(&st->deferred[st->def_pending & (st->def_size - 1)]);
+    uint64_t *slot = &st->def_pending[st->def_next];
+    if (*slot)
+        def_remove(st, *slot);
+    *slot = pp_loghash(ev->qid, ev->qid_len);
+    __builtin_prefetch(&st->deferred[*slot & (st->def_size - 1)]);
+    st->def_next = (st->def_next + 1) % DEF_LAG;
 }
 
 static void def_settle(pp_logstat *st)
 {
-    if (st->def_pending)
-        def_remove(st, st->def_pending);
-    st->def_pending = 0;
+    for (size_t i = 0; i < DEF_LAG; i++) {
+        if (st->def_pending[i])
+            def_remove(st, st->def_pending[i]);
+        st->def_pending[i] = 0;
+    }
+}
+
+/* true when the message was not deferred before in this interval */
+static bool def_first(pp_logstat *st, const pp_logevent *ev)
+{
+    if (!st->deferred)
+        st->deferred = pp_xcalloc(st->def_size, sizeof *st->deferred);
+    def_settle(st);
+    def_grow(st);
+    uint64_t h = pp_loghash(ev->qid, ev->qid_len);
+    size_t i = def_find(st, h);
+    if (st->deferred[i])
+        return false;
+    if (st->def_used >= st->def_max) {
+        st->lines.deferred_approx = true;
+        return true;
+    }
+    st->deferred[i] = h;
+    st->def_used++;
+    return true;
 }
 
 /* ---- delays ---- */
@@ -382,7 +391,6 @@ void pp_logstat_line(pp_logstat *st, const char *line, size_t len)
     }
     st->lines.counted++;
     pp_logclass(&l, &ev);
-    def_settle(st);
     count_kind(st, &ev, line, len);
     count_severity(st, &ev, line, len);
     if (ev.kind >= PP_LOGK_DELIVERED && ev.kind <= PP_LOGK_BOUNCED)
