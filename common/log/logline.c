@@ -194,6 +194,25 @@ long long pp_logline_time(const pp_logline *l, long long now)
     return t == (time_t)-1 ? -1 : (long long)t;
 }
 
+void pp_logclock_init(pp_logclock *c, long long now)
+{
+    c->now = now;
+    c->key = -1;
+}
+
+long long pp_logclock_time(pp_logclock *c, const pp_logline *l)
+{
+    long long key = (((long long)(l->year + 1) * 12 + l->mon) * 32 + l->day) * 24 + l->hour;
+    key = key * 172802 + (l->has_offset ? l->offset + 86401 : 0); /* |offset| < 86400 */
+    if (key != c->key) {
+        pp_logline h = *l;
+        h.min = h.sec = 0;
+        c->base = pp_logline_time(&h, c->now);
+        c->key = key;
+    }
+    return c->base < 0 ? -1 : c->base + l->min * 60 + l->sec;
+}
+
 bool pp_logline_name_is(const pp_logline *l, const char *name)
 {
     size_t n = strlen(name);

@@ -46,8 +46,7 @@ struct pp_logstat {
     uint64_t *hist; /* STAGES x BINS */
     uint64_t delays;
     double max[STAGES];
-    int hour_key; /* the time cache for since: year, month, day, hour */
-    long long hour_base;
+    pp_logclock clock;
 };
 
 static const char *const count_names[PP_LOGC_COUNT] = {
@@ -75,7 +74,7 @@ pp_logstat *pp_logstat_new(const pp_logstat_opts *o)
     st->def_size = st->def_cap < DEF_START ? st->def_cap : DEF_START;
     st->hist = pp_xcalloc((size_t)STAGES * BINS, sizeof *st->hist);
     st->lines.first = -1;
-    st->hour_key = -1;
+    pp_logclock_init(&st->clock, st->o.now);
     return st;
 }
 
@@ -276,21 +275,6 @@ bool pp_logstat_delay(const pp_logstat *st, int stage, double *median, double *m
 
 /* ---- lines ---- */
 
-/* The line's time, with mktime() once an hour of log. */
-static long long line_time(pp_logstat *st, const pp_logline *l)
-{
-    if (l->year >= 0)
-        return pp_logline_time(l, st->o.now);
-    int key = ((l->mon * 32) + l->day) * 24 + l->hour;
-    if (key != st->hour_key) {
-        pp_logline h = *l;
-        h.min = h.sec = 0;
-        st->hour_base = pp_logline_time(&h, st->o.now);
-        st->hour_key = key;
-    }
-    return st->hour_base < 0 ? -1 : st->hour_base + l->min * 60 + l->sec;
-}
-
 static void group(pp_logstat *st, pp_loggroup g, const pp_logevent *ev, const char *line,
                   size_t len)
 {
@@ -381,7 +365,7 @@ void pp_logstat_line(pp_logstat *st, const char *line, size_t len)
         return;
     }
     if (st->o.since || st->lines.first < 0) {
-        long long t = line_time(st, &l);
+        long long t = pp_logclock_time(&st->clock, &l);
         if (st->o.since && t < st->o.since) {
             st->lines.older++;
             return;

@@ -19,6 +19,7 @@
 struct pp_logtrace {
     pp_logtrace_opts o;
     pp_logtrace_stats st;
+    pp_logclock clock;
     pp_logmsg **bucket;
     size_t nbucket;
     pp_logmsg *oldest, *newest;
@@ -30,6 +31,7 @@ pp_logtrace *pp_logtrace_new(const pp_logtrace_opts *o)
     t->o = *o;
     if (!t->o.now)
         t->o.now = (long long)time(NULL);
+    pp_logclock_init(&t->clock, t->o.now);
     if (!t->o.max_open)
         t->o.max_open = 100000;
     t->nbucket = 64;
@@ -297,7 +299,7 @@ void pp_logtrace_line(pp_logtrace *t, const char *line, size_t len)
         t->st.other++;
         return;
     }
-    long long when = pp_logline_time(&l, t->o.now);
+    long long when = pp_logclock_time(&t->clock, &l);
     if ((t->o.since && when < t->o.since) || (t->o.until && when >= t->o.until)) {
         t->st.outside++;
         return;
