@@ -14,9 +14,10 @@ typedef struct span {
 
 #define LIT(s) (s), (sizeof(s) - 1)
 
+/* The first byte compared before memcmp: most tests fail there, without a call. */
 static bool starts(span s, const char *lit, size_t n)
 {
-    return s.n >= n && memcmp(s.p, lit, n) == 0;
+    return s.n >= n && (n == 0 || s.p[0] == lit[0]) && memcmp(s.p, lit, n) == 0;
 }
 
 static span skip(span s, size_t n)
@@ -24,12 +25,17 @@ static span skip(span s, size_t n)
     return (span){s.p + n, s.n - n};
 }
 
-/* The position of lit in s, or NULL. */
+/* The position of lit (n >= 1) in s, or NULL. memchr for its first byte, then memcmp: the
+ * texts are short and memmem's set-up costs more than the search. */
 static const char *find(span s, const char *lit, size_t n)
 {
-    if (s.n == 0)
-        return NULL;
-    return memmem(s.p, s.n, lit, n);
+    const char *p = s.p, *end = s.p + s.n;
+    while ((size_t)(end - p) >= n && (p = memchr(p, lit[0], (size_t)(end - p) - n + 1))) {
+        if (n == 1 || (p[1] == lit[1] && memcmp(p + 2, lit + 2, n - 2) == 0))
+            return p;
+        p++;
+    }
+    return NULL;
 }
 
 static bool prog_is(const pp_logline *l, const char *lit, size_t n)
@@ -37,9 +43,14 @@ static bool prog_is(const pp_logline *l, const char *lit, size_t n)
     return l->prog_len == n && memcmp(l->prog, lit, n) == 0;
 }
 
+#define DIGITS(c) [c] = 1, [c + 1] = 1, [c + 2] = 1, [c + 3] = 1, [c + 4] = 1
+#define LETTERS(c) DIGITS(c), DIGITS(c + 5), DIGITS(c + 10), DIGITS(c + 15), DIGITS(c + 20), \
+                   [c + 25] = 1
+static const bool alnum[256] = {DIGITS('0'), DIGITS('5'), LETTERS('A'), LETTERS('a')};
+
 static bool is_alnum(char c)
 {
-    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+    return alnum[(unsigned char)c];
 }
 
 static void set_detail(pp_logevent *ev, const char *p, const char *end)
@@ -51,8 +62,8 @@ static void set_detail(pp_logevent *ev, const char *p, const char *end)
 /* A queue id (or NOQUEUE) and ": " at the start: the rest after it, ev->qid set. */
 static span queue_id(span t, pp_logevent *ev)
 {
-    size_t i = 0;
-    while (i < t.n && i < 32 && is_alnum(t.p[i]))
+    size_t i = 0, max = t.n < 32 ? t.n : 32;
+    while (i < max && is_alnum(t.p[i]))
         i++;
     if (i < 5 || i + 1 >= t.n || t.p[i] != ':' || t.p[i + 1] != ' ')
         return t;
@@ -171,6 +182,8 @@ static pp_logkind action(span *r, bool milter)
                 {LIT("hold: "), PP_LOGK_HELD},
                 {LIT("discard: "), PP_LOGK_DISCARDED},
                 {LIT("milter-reject: "), PP_LOGK_REJECTED}};
+    if (!r->n || (r->p[0] != 'r' && r->p[0] != 'h' && r->p[0] != 'd' && r->p[0] != 'm'))
+        return PP_LOGK_NONE;
     for (size_t i = 0; i < sizeof acts / sizeof acts[0]; i++)
         if ((milter || i < 4) && starts(*r, acts[i].s, acts[i].n)) {
             *r = skip(*r, acts[i].n);
@@ -225,6 +238,8 @@ static bool severity(const pp_logline *l, span t, pp_logevent *ev)
                 {LIT("error: "), PP_LOGSEV_ERROR},
                 {LIT("fatal: "), PP_LOGSEV_FATAL},
                 {LIT("panic: "), PP_LOGSEV_PANIC}};
+    if (!t.n || (t.p[0] != 'w' && t.p[0] != 'e' && t.p[0] != 'f' && t.p[0] != 'p'))
+        return false;
     for (size_t i = 0; i < 4; i++)
         if (starts(t, sevs[i].s, sevs[i].n)) {
             ev->sev = sevs[i].sev;

@@ -35,32 +35,68 @@ static bool is_gz(const char *path)
     return n > 3 && strcmp(path + n - 3, ".gz") == 0;
 }
 
-/* The file as a zlib stream (transparent for plain files), positioned at offset. */
-static gzFile open_at(const char *path, unsigned long long offset, char *err, size_t errlen)
+/* A log file open for reading: a plain one with read() into the caller's buffer (no copy
+ * through zlib's), a .gz one through zlib. */
+typedef struct reader {
+    int fd;
+    gzFile gz; /* NULL for a plain file */
+} reader;
+
+/* path opened at offset (of the uncompressed text). */
+static int open_at(reader *r, const char *path, unsigned long long offset, char *err,
+                   size_t errlen)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        pp_errf(err, errlen, "cannot open %s: %s", path, strerror(errno));
-        return NULL;
+    r->gz = NULL;
+    r->fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (r->fd < 0)
+        return pp_errf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+    if (!is_gz(path)) {
+        if (lseek(r->fd, (off_t)offset, SEEK_SET) < 0) {
+            pp_errf(err, errlen, "cannot seek in %s: %s", path, strerror(errno));
+            close(r->fd);
+            return -1;
+        }
+        (void)posix_fadvise(r->fd, (off_t)offset, 0, POSIX_FADV_SEQUENTIAL);
+        return 0;
     }
-    if (!is_gz(path) && lseek(fd, (off_t)offset, SEEK_SET) < 0) {
-        pp_errf(err, errlen, "cannot seek in %s: %s", path, strerror(errno));
-        close(fd);
-        return NULL;
+    if (!(r->gz = gzdopen(r->fd, "rb"))) {
+        close(r->fd);
+        return pp_errf(err, errlen, "cannot read %s: out of memory", path);
     }
-    gzFile gz = gzdopen(fd, "rb");
-    if (!gz) {
-        close(fd);
-        pp_errf(err, errlen, "cannot read %s: out of memory", path);
-        return NULL;
+    gzbuffer(r->gz, BUF_SIZE);
+    if (offset && gzseek(r->gz, (z_off_t)offset, SEEK_SET) < 0) {
+        gzclose(r->gz);
+        return pp_errf(err, errlen, "cannot seek to %llu in %s", offset, path);
     }
-    gzbuffer(gz, BUF_SIZE);
-    if (is_gz(path) && offset && gzseek(gz, (z_off_t)offset, SEEK_SET) < 0) {
-        gzclose(gz);
-        pp_errf(err, errlen, "cannot seek to %llu in %s", offset, path);
-        return NULL;
+    return 0;
+}
+
+/* Up to n bytes into buf: how many (0 at the end), or -1 with err naming path. */
+static long read_some(reader *r, const char *path, char *buf, size_t n, char *err,
+                      size_t errlen)
+{
+    if (r->gz) {
+        int zerr = 0, got = gzread(r->gz, buf, (unsigned)n);
+        if (got >= 0)
+            return got;
+        const char *why = gzerror(r->gz, &zerr);
+        return pp_errf(err, errlen, "cannot read %s: %s", path,
+                       zerr == Z_ERRNO ? strerror(errno) : why);
     }
-    return gz;
+    ssize_t got;
+    while ((got = read(r->fd, buf, n)) < 0 && errno == EINTR)
+        ;
+    if (got < 0)
+        return pp_errf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+    return (long)got;
+}
+
+static void close_reader(reader *r)
+{
+    if (r->gz)
+        gzclose(r->gz);
+    else
+        close(r->fd);
 }
 
 /* The fingerprint of path's first n bytes (n 0: as many as there are, up to FP_MAX). */
@@ -68,15 +104,19 @@ static int fingerprint(const char *path, unsigned n, uint64_t *fp, unsigned *len
 {
     unsigned char b[FP_MAX];
     char err[256];
-    gzFile gz = open_at(path, 0, err, sizeof err);
-    if (!gz)
+    unsigned want = n ? n : FP_MAX, have = 0;
+    long got = 0;
+    reader r;
+    if (open_at(&r, path, 0, err, sizeof err) != 0)
         return -1;
-    int got = gzread(gz, b, n ? n : FP_MAX);
-    gzclose(gz);
-    if (got < 0 || (n && (unsigned)got != n))
+    while (have < want &&
+           (got = read_some(&r, path, (char *)b + have, want - have, err, sizeof err)) > 0)
+        have += (unsigned)got;
+    close_reader(&r);
+    if (got < 0 || (n && have != n))
         return -1;
-    *fp = fnv(b, (size_t)got);
-    *len = (unsigned)got;
+    *fp = fnv(b, have);
+    *len = have;
     return 0;
 }
 
@@ -85,14 +125,14 @@ static int fingerprint(const char *path, unsigned n, uint64_t *fp, unsigned *len
 static int stream(const char *path, unsigned long long offset, bool partial, pp_logfile_fn fn,
                   void *ctx, unsigned long long *end, char *err, size_t errlen)
 {
-    gzFile gz = open_at(path, offset, err, errlen);
-    if (!gz)
+    reader r;
+    if (open_at(&r, path, offset, err, errlen) != 0)
         return -1;
     char *buf = pp_xmalloc(BUF_SIZE);
     size_t have = 0;
-    int got;
+    long got;
     *end = offset;
-    while ((got = gzread(gz, buf + have, (unsigned)(BUF_SIZE - have))) > 0) {
+    while ((got = read_some(&r, path, buf + have, BUF_SIZE - have, err, errlen)) > 0) {
         have += (size_t)got;
         char *p = buf, *stop = buf + have, *nl;
         while ((nl = memchr(p, '\n', (size_t)(stop - p)))) {
@@ -107,18 +147,13 @@ static int stream(const char *path, unsigned long long offset, bool partial, pp_
         have = (size_t)(stop - p);
         memmove(buf, p, have);
     }
-    int zerr = 0;
-    const char *why = got < 0 ? gzerror(gz, &zerr) : NULL;
-    if (!why && partial && have) {
+    if (got == 0 && partial && have) {
         fn(ctx, buf, have);
         *end += have;
     }
     free(buf);
-    gzclose(gz);
-    if (why)
-        return pp_errf(err, errlen, "cannot read %s: %s", path,
-                       zerr == Z_ERRNO ? strerror(errno) : why);
-    return 0;
+    close_reader(&r);
+    return got < 0 ? -1 : 0;
 }
 
 /* The rotated file that starts with from's fingerprint, into out. */

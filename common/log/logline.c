@@ -10,10 +10,19 @@
 static int month_of(const char *s)
 {
     static const char names[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-    for (int m = 0; m < 12; m++)
-        if (memcmp(s, names + 3 * m, 3) == 0)
-            return m;
-    return -1;
+    int m;
+    switch (s[0]) { /* the month its letters can only be, then checked */
+    case 'J': m = s[1] == 'a' ? 0 : s[2] == 'n' ? 5 : 6; break;
+    case 'F': m = 1; break;
+    case 'M': m = s[2] == 'r' ? 2 : 4; break;
+    case 'A': m = s[1] == 'p' ? 3 : 7; break;
+    case 'S': m = 8; break;
+    case 'O': m = 9; break;
+    case 'N': m = 10; break;
+    case 'D': m = 11; break;
+    default: return -1;
+    }
+    return s[1] == names[3 * m + 1] && s[2] == names[3 * m + 2] ? m : -1;
 }
 
 static bool is_digit(char c)
@@ -33,16 +42,22 @@ static int digits(const char *p, int n)
     return v;
 }
 
+/* Two digits at p as a number, or a value above 99. */
+static unsigned two_digits(const char *p)
+{
+    unsigned a = (unsigned)(unsigned char)p[0] - '0', b = (unsigned)(unsigned char)p[1] - '0';
+    return a > 9 || b > 9 ? 100 : a * 10 + b;
+}
+
 /* "HH:MM:SS" at p (8 bytes available). */
 static int clock_time(const char *p, pp_logline *l)
 {
-    if (p[2] != ':' || p[5] != ':')
+    unsigned h = two_digits(p), m = two_digits(p + 3), s = two_digits(p + 6);
+    if (p[2] != ':' || p[5] != ':' || h > 23 || m > 59 || s > 60)
         return -1;
-    l->hour = digits(p, 2);
-    l->min = digits(p + 3, 2);
-    l->sec = digits(p + 6, 2);
-    if (l->hour < 0 || l->hour > 23 || l->min < 0 || l->min > 59 || l->sec < 0 || l->sec > 60)
-        return -1;
+    l->hour = (int)h;
+    l->min = (int)m;
+    l->sec = (int)s;
     return 0;
 }
 
@@ -104,25 +119,29 @@ static long rfc3339_stamp(const char *s, size_t len, pp_logline *l)
 /* "postfix/submission/smtpd[123]: text" from p to end. */
 static int tag_and_text(const char *p, const char *end, pp_logline *l)
 {
-    const char *t = p, *slash = NULL;
-    while (p < end && *p != '[' && *p != ':' && *p != ' ') {
-        if (*p == '/')
-            slash = p;
-        p++;
-    }
-    if (p == t || p == end || *p == ' ')
+    /* The tag's name ends at its '[' or ':', whichever comes first, without a blank before
+     * it: searched with memchr (a tag is a few dozen bytes, read once per line). */
+    const char *colon = memchr(p, ':', (size_t)(end - p));
+    if (!colon)
         return -1;
-    l->name = t;
-    l->name_len = slash ? (size_t)(slash - t) : (size_t)(p - t);
-    l->prog = slash ? slash + 1 : t;
-    l->prog_len = (size_t)(p - l->prog);
+    const char *stop = memchr(p, '[', (size_t)(colon - p));
+    if (!stop)
+        stop = colon;
+    if (stop == p || memchr(p, ' ', (size_t)(stop - p)))
+        return -1;
+    const char *slash = memrchr(p, '/', (size_t)(stop - p));
+    l->name = p;
+    l->name_len = (size_t)((slash ? slash : stop) - p);
+    l->prog = slash ? slash + 1 : p;
+    l->prog_len = (size_t)(stop - l->prog);
+    p = stop;
     l->pid = -1;
     if (*p == '[') {
         long pid = 0;
-        for (p++; p < end && is_digit(*p); p++)
-            if ((pid = pid * 10 + (*p - '0')) > 999999999)
-                return -1;
-        if (p == end || *p != ']')
+        const char *d = ++p, *max = end - p > 10 ? p + 10 : end;
+        for (unsigned v; p < max && (v = (unsigned)(unsigned char)*p - '0') < 10; p++)
+            pid = pid * 10 + v;
+        if (p == end || *p != ']' || p - d > 9)
             return -1;
         l->pid = pid;
         p++;
@@ -175,10 +194,62 @@ long long pp_logline_time(const pp_logline *l, long long now)
     return t == (time_t)-1 ? -1 : (long long)t;
 }
 
+void pp_logclock_init(pp_logclock *c, long long now)
+{
+    c->now = now;
+    c->key = -1;
+}
+
+long long pp_logclock_time(pp_logclock *c, const pp_logline *l)
+{
+    long long key = (((long long)(l->year + 1) * 12 + l->mon) * 32 + l->day) * 24 + l->hour;
+    key = key * 172802 + (l->has_offset ? l->offset + 86401 : 0); /* |offset| < 86400 */
+    if (key != c->key) {
+        pp_logline h = *l;
+        h.min = h.sec = 0;
+        c->base = pp_logline_time(&h, c->now);
+        c->key = key;
+    }
+    return c->base < 0 ? -1 : c->base + l->min * 60 + l->sec;
+}
+
 bool pp_logline_name_is(const pp_logline *l, const char *name)
 {
     size_t n = strlen(name);
     if (l->name_len < n || memcmp(l->name, name, n) != 0)
         return false;
     return l->name_len == n || l->name[n] == '/';
+}
+
+bool pp_logline_name_in(const pp_logline *l, const char *const *names)
+{
+    if (!names)
+        return true;
+    for (; *names; names++)
+        if (pp_logline_name_is(l, *names))
+            return true;
+    return false;
+}
+
+/* murmur3's finaliser: every bit of the input moves the low bits the tables index by */
+static uint64_t mix(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    return h ^ (h >> 33);
+}
+
+uint64_t pp_loghash(const char *s, size_t n)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
+    for (; n >= 8; s += 8, n -= 8) {
+        memcpy(&w, s, 8);
+        h = mix(h ^ w);
+    }
+    for (w = 0; n; n--)
+        w = w << 8 | (unsigned char)s[n - 1];
+    h = mix(h ^ w);
+    return h ? h : 1;
 }

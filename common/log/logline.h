@@ -6,6 +6,10 @@
  *	int pp_logline_parse(const char *s, size_t len, pp_logline *l);
  *	long long pp_logline_time(const pp_logline *l, long long now);
  *	bool pp_logline_name_is(const pp_logline *l, const char *name);
+ *	bool pp_logline_name_in(const pp_logline *l, const char *const *names);
+ *	uint64_t pp_loghash(const char *s, size_t n);
+ *	void pp_logclock_init(pp_logclock *c, long long now);
+ *	long long pp_logclock_time(pp_logclock *c, const pp_logline *l);
  * DESCRIPTION
  *	pp_logline_parse() splits one line (len bytes, no newline, need not be NUL-terminated)
  *	of the two shapes Postfix's lines take:
@@ -23,12 +27,20 @@
  *	carry their offset. It returns -1 for a time that does not exist.
  *	pp_logline_name_is() tells whether the tag's name part is name or a name below it
  *	("postfix" takes "postfix/submission" but not "postfix-out").
+ *	pp_logline_name_in() tells whether that holds for one of names (NULL-terminated; a NULL
+ *	names takes every line).
+ *	pp_logclock_time() is pp_logline_time() for a stream of lines: mktime() (which reads
+ *	the time zone file each time) or timegm() once per hour of log and stamp offset, the
+ *	minutes and seconds added; now as given to pp_logclock_init().
+ *	pp_loghash() is a 64-bit hash of n bytes (queue ids, group keys), never 0, taken 8
+ *	bytes at a time: a queue id is hashed in a few multiplications, not one a byte.
  */
 #ifndef PP_LOGLINE_H
 #define PP_LOGLINE_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct pp_logline {
     int year;         /* -1 for a syslog stamp */
@@ -47,8 +59,18 @@ typedef struct pp_logline {
     size_t text_len;
 } pp_logline;
 
+typedef struct pp_logclock {
+    long long now;
+    long long key;  /* the hour cached (its stamp's fields), -1: none */
+    long long base; /* its time */
+} pp_logclock;
+
 int pp_logline_parse(const char *s, size_t len, pp_logline *l);
 long long pp_logline_time(const pp_logline *l, long long now);
 bool pp_logline_name_is(const pp_logline *l, const char *name);
+bool pp_logline_name_in(const pp_logline *l, const char *const *names);
+uint64_t pp_loghash(const char *s, size_t n);
+void pp_logclock_init(pp_logclock *c, long long now);
+long long pp_logclock_time(pp_logclock *c, const pp_logline *l);
 
 #endif

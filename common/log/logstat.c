@@ -18,6 +18,8 @@
 #define FINE_BINS 10000 /* milliseconds below 10 s */
 #define BINS (FINE_BINS + 800) /* then 100 bins a decade up to 10^9 s */
 #define STAGES 5
+#define DEF_START 1024 /* slots of the deferred set at first; it doubles as it fills */
+#define DEF_LAG 8      /* removals from it kept pending while their slots are fetched */
 
 typedef struct tab_entry {
     char *key;
@@ -38,12 +40,13 @@ struct pp_logstat {
     uint64_t count[PP_LOGC_COUNT];
     logtab tab[PP_LOGG_COUNT];
     uint64_t *deferred; /* hashes of queue ids deferred and not removed; 0 is empty */
-    size_t def_size, def_used, def_max;
+    size_t def_size, def_used, def_max, def_cap; /* size grows to def_cap (load <= 1/2) */
+    uint64_t def_pending[DEF_LAG]; /* removals to do (def_remove_later), 0: none */
+    size_t def_next;
     uint64_t *hist; /* STAGES x BINS */
     uint64_t delays;
     double max[STAGES];
-    int hour_key; /* the time cache for since: year, month, day, hour */
-    long long hour_base;
+    pp_logclock clock;
 };
 
 static const char *const count_names[PP_LOGC_COUNT] = {
@@ -58,14 +61,6 @@ const char *pp_logcount_name(pp_logcount c)
     return (unsigned)c < PP_LOGC_COUNT ? count_names[c] : "?";
 }
 
-static uint64_t hash_bytes(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-    return h ? h : 1;
-}
-
 pp_logstat *pp_logstat_new(const pp_logstat_opts *o)
 {
     pp_logstat *st = pp_xcalloc(1, sizeof *st);
@@ -73,12 +68,13 @@ pp_logstat *pp_logstat_new(const pp_logstat_opts *o)
     if (!st->o.now)
         st->o.now = (long long)time(NULL);
     st->def_max = o->max_deferred ? o->max_deferred : 262144;
-    st->def_size = 16;
-    while (st->def_size < 2 * st->def_max)
-        st->def_size <<= 1;
+    st->def_cap = 16;
+    while (st->def_cap < 2 * st->def_max)
+        st->def_cap <<= 1;
+    st->def_size = st->def_cap < DEF_START ? st->def_cap : DEF_START;
     st->hist = pp_xcalloc((size_t)STAGES * BINS, sizeof *st->hist);
     st->lines.first = -1;
-    st->hour_key = -1;
+    pp_logclock_init(&st->clock, st->o.now);
     return st;
 }
 
@@ -96,11 +92,11 @@ static void tab_add(logtab *t, const char *key, const char *line, size_t len, bo
 {
     if (!t->e)
         t->e = pp_xcalloc(TAB_SIZE, sizeof *t->e);
-    uint64_t h = hash_bytes(key, strlen(key));
+    uint64_t h = pp_loghash(key, strlen(key));
     tab_entry *e = tab_slot(t, key, h);
     if (!e->key && t->keys >= PP_LOGSTAT_MAX_KEYS) {
         key = PP_LOGSTAT_OTHER;
-        h = hash_bytes(key, strlen(key));
+        h = pp_loghash(key, strlen(key));
         e = tab_slot(t, key, h);
     }
     if (!e->key) {
@@ -149,30 +145,26 @@ static size_t def_find(const pp_logstat *st, uint64_t h)
     return i;
 }
 
-/* true when the message was not deferred before in this interval */
-static bool def_first(pp_logstat *st, const pp_logevent *ev)
+/* The set at twice its size, when it is half full and below its cap: a small set stays in
+ * the cache, and memory follows the messages deferred, up to the cap. */
+static void def_grow(pp_logstat *st)
 {
-    if (!st->deferred)
-        st->deferred = pp_xcalloc(st->def_size, sizeof *st->deferred);
-    uint64_t h = hash_bytes(ev->qid, ev->qid_len);
-    size_t i = def_find(st, h);
-    if (st->deferred[i])
-        return false;
-    if (st->def_used >= st->def_max) {
-        st->lines.deferred_approx = true;
-        return true;
-    }
-    st->deferred[i] = h;
-    st->def_used++;
-    return true;
+    if (st->def_used * 2 < st->def_size || st->def_size >= st->def_cap)
+        return;
+    uint64_t *old = st->deferred;
+    size_t n = st->def_size;
+    st->def_size *= 2;
+    st->deferred = pp_xcalloc(st->def_size, sizeof *st->deferred);
+    for (size_t i = 0; i < n; i++)
+        if (old[i])
+            st->deferred[def_find(st, old[i])] = old[i];
+    free(old);
 }
 
 /* Removal with backward shift: no tombstones, probes stay short. */
-static void def_remove(pp_logstat *st, const pp_logevent *ev)
+static void def_remove(pp_logstat *st, uint64_t h)
 {
-    if (!st->deferred || !st->def_used)
-        return;
-    size_t mask = st->def_size - 1, i = def_find(st, hash_bytes(ev->qid, ev->qid_len));
+    size_t mask = st->def_size - 1, i = def_find(st, h);
     if (!st->deferred[i])
         return;
     st->deferred[i] = 0;
@@ -186,6 +178,51 @@ static void def_remove(pp_logstat *st, const pp_logevent *ev)
             i = j;
         }
     }
+}
+
+/* Removals are done DEF_LAG removals late: meanwhile the slot of each, far in a large set,
+ * is fetched (a cache miss for each removed message cost more than the rest of its line).
+ * Only a deferral reads the set, and it does them all first (def_settle), so the counts are
+ * the same as at once; removals left pending at the end change no count. */
+static void def_remove_later(pp_logstat *st, const pp_logevent *ev)
+{
+    if (!st->deferred || !st->def_used)
+        return;
+    uint64_t *slot = &st->def_pending[st->def_next];
+    if (*slot)
+        def_remove(st, *slot);
+    *slot = pp_loghash(ev->qid, ev->qid_len);
+    __builtin_prefetch(&st->deferred[*slot & (st->def_size - 1)]);
+    st->def_next = (st->def_next + 1) % DEF_LAG;
+}
+
+static void def_settle(pp_logstat *st)
+{
+    for (size_t i = 0; i < DEF_LAG; i++) {
+        if (st->def_pending[i])
+            def_remove(st, st->def_pending[i]);
+        st->def_pending[i] = 0;
+    }
+}
+
+/* true when the message was not deferred before in this interval */
+static bool def_first(pp_logstat *st, const pp_logevent *ev)
+{
+    if (!st->deferred)
+        st->deferred = pp_xcalloc(st->def_size, sizeof *st->deferred);
+    def_settle(st);
+    def_grow(st);
+    uint64_t h = pp_loghash(ev->qid, ev->qid_len);
+    size_t i = def_find(st, h);
+    if (st->deferred[i])
+        return false;
+    if (st->def_used >= st->def_max) {
+        st->lines.deferred_approx = true;
+        return true;
+    }
+    st->deferred[i] = h;
+    st->def_used++;
+    return true;
 }
 
 /* ---- delays ---- */
@@ -238,29 +275,6 @@ bool pp_logstat_delay(const pp_logstat *st, int stage, double *median, double *m
 
 /* ---- lines ---- */
 
-/* The line's time, with mktime() once an hour of log. */
-static long long line_time(pp_logstat *st, const pp_logline *l)
-{
-    if (l->year >= 0)
-        return pp_logline_time(l, st->o.now);
-    int key = ((l->mon * 32) + l->day) * 24 + l->hour;
-    if (key != st->hour_key) {
-        pp_logline h = *l;
-        h.min = h.sec = 0;
-        st->hour_base = pp_logline_time(&h, st->o.now);
-        st->hour_key = key;
-    }
-    return st->hour_base < 0 ? -1 : st->hour_base + l->min * 60 + l->sec;
-}
-
-static bool ours(const pp_logstat *st, const pp_logline *l)
-{
-    for (const char *const *n = st->o.names; n && *n; n++)
-        if (pp_logline_name_is(l, *n))
-            return true;
-    return false;
-}
-
 static void group(pp_logstat *st, pp_loggroup g, const pp_logevent *ev, const char *line,
                   size_t len)
 {
@@ -309,7 +323,7 @@ static void count_kind(pp_logstat *st, const pp_logevent *ev, const char *line, 
     case PP_LOGK_PREGREET: st->count[PP_LOGC_PREGREET]++; break;
     case PP_LOGK_REMOVED:
         st->count[PP_LOGC_REMOVED]++;
-        def_remove(st, ev);
+        def_remove_later(st, ev);
         break;
     case PP_LOGK_CONNECT: st->count[PP_LOGC_CONNECTS]++; break;
     case PP_LOGK_NONE: break;
@@ -346,12 +360,12 @@ void pp_logstat_line(pp_logstat *st, const char *line, size_t len)
         st->lines.unparsed++;
         return;
     }
-    if (!ours(st, &l)) {
+    if (!pp_logline_name_in(&l, st->o.names)) {
         st->lines.other++;
         return;
     }
     if (st->o.since || st->lines.first < 0) {
-        long long t = line_time(st, &l);
+        long long t = pp_logclock_time(&st->clock, &l);
         if (st->o.since && t < st->o.since) {
             st->lines.older++;
             return;

@@ -18,11 +18,11 @@
  *	(pp_logcount_name: received, delivered, forwarded, deferred, deferrals, bounced, ...)
  *	are pflogsumm's Grand Totals where pflogsumm has one (removed and connects count
  *	qmgr's removals and smtpd's connections, as postfix_exporter does). "deferred" counts
- *	messages: a queue id is remembered (its 64-bit hash, in a table of o->max_deferred
- *	entries) from its first deferral until qmgr removes it, so memory is bounded by the messages deferred
- *	and still queued within the interval; beyond the table's size each further message is
- *	counted at its every deferral and lines->deferred_approx says the count is an upper
- *	bound.
+ *	messages: a queue id is remembered (its 64-bit hash, in a table that grows with them up
+ *	to o->max_deferred entries, 4 MB at the default) from its first deferral until qmgr
+ *	removes it, so memory follows the messages deferred and still queued within the
+ *	interval; beyond o->max_deferred each further message is counted at its every deferral
+ *	and lines->deferred_approx says the count is an upper bound.
  *	Reasons are grouped (pp_logclass_reason) per group, each group keeping at most
  *	PP_LOGSTAT_MAX_KEYS keys; later new keys are counted under "(other)". With o->examples
  *	the first line of each key is kept. pp_logstat_top() gives the max busiest keys of a

@@ -19,18 +19,11 @@
 struct pp_logtrace {
     pp_logtrace_opts o;
     pp_logtrace_stats st;
+    pp_logclock clock;
     pp_logmsg **bucket;
     size_t nbucket;
     pp_logmsg *oldest, *newest;
 };
-
-static uint64_t hash_bytes(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-    return h;
-}
 
 pp_logtrace *pp_logtrace_new(const pp_logtrace_opts *o)
 {
@@ -38,6 +31,7 @@ pp_logtrace *pp_logtrace_new(const pp_logtrace_opts *o)
     t->o = *o;
     if (!t->o.now)
         t->o.now = (long long)time(NULL);
+    pp_logclock_init(&t->clock, t->o.now);
     if (!t->o.max_open)
         t->o.max_open = 100000;
     t->nbucket = 64;
@@ -51,7 +45,7 @@ pp_logtrace *pp_logtrace_new(const pp_logtrace_opts *o)
 
 static pp_logmsg **slot(pp_logtrace *t, const char *qid, size_t n)
 {
-    pp_logmsg **p = &t->bucket[hash_bytes(qid, n) & (t->nbucket - 1)];
+    pp_logmsg **p = &t->bucket[pp_loghash(qid, n) & (t->nbucket - 1)];
     while (*p && !(strlen((*p)->qid) == n && memcmp((*p)->qid, qid, n) == 0))
         p = &(*p)->hnext;
     return p;
@@ -288,16 +282,6 @@ static bool ends(const pp_logline *l, const char *text, pp_logkind kind)
     return prog_is(l, LIT("cleanup")) && (kind == PP_LOGK_REJECTED || kind == PP_LOGK_DISCARDED);
 }
 
-static bool ours(const pp_logtrace *t, const pp_logline *l)
-{
-    if (!t->o.names)
-        return true;
-    for (const char *const *n = t->o.names; *n; n++)
-        if (pp_logline_name_is(l, *n))
-            return true;
-    return false;
-}
-
 void pp_logtrace_line(pp_logtrace *t, const char *line, size_t len)
 {
     pp_logline l;
@@ -307,12 +291,15 @@ void pp_logtrace_line(pp_logtrace *t, const char *line, size_t len)
         t->st.unparsed++;
         return;
     }
-    pp_logclass(&l, &ev);
-    if (!ours(t, &l) || !ev.qid || (ev.qid_len == 7 && !memcmp(ev.qid, "NOQUEUE", 7))) {
+    if (pp_logline_name_in(&l, t->o.names))
+        pp_logclass(&l, &ev);
+    else
+        ev.qid = NULL;
+    if (!ev.qid || (ev.qid_len == 7 && !memcmp(ev.qid, "NOQUEUE", 7))) {
         t->st.other++;
         return;
     }
-    long long when = pp_logline_time(&l, t->o.now);
+    long long when = pp_logclock_time(&t->clock, &l);
     if ((t->o.since && when < t->o.since) || (t->o.until && when >= t->o.until)) {
         t->st.outside++;
         return;
