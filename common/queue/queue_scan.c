@@ -28,6 +28,7 @@
 #define MAX_DEPTH 8 /* hashed subdirectory levels followed (Postfix allows far fewer) */
 #define PATH_LEN 256
 #define ID_MIN 6
+#define SEEN_MIN 1024u      /* the inode set's first size, doubled as it fills */
 #define SEEN_MAX (1u << 18) /* inodes remembered from incoming/active: 2 MB at most */
 /* Postfix's mail_queue.h: MAIL_QUEUE_STAT_READY, tested under S_IRWXU, and ..._EXPIRE */
 #define QUEUE_FILE_READY (S_IRUSR | S_IWUSR | S_IXUSR)
@@ -73,7 +74,7 @@ typedef struct walker {
     char path[PATH_LEN];
     atomic_bool stop;
     ino_t *seen;                  /* open-addressing set of incoming/active inodes, 0 = free */
-    size_t nseen;
+    size_t nseen, seen_cap;       /* seen is NULL until the first inode is remembered */
 } walker;
 
 typedef struct wctx { /* a worker's own: its number, reading options, counts */
@@ -158,23 +159,43 @@ static void descend(walker *w, const char *name, wctx *c)
  * postsuper -h -> hold), keeping its inode. The queues are walked in that order, so a file
  * met in incoming or active may be met again further on if it moved meanwhile: remember
  * those inodes and skip them when they come back. The set is bounded by the active queue's
- * size (qmgr_message_active_limit), not the whole queue's; past SEEN_MAX it stops growing.
+ * size (qmgr_message_active_limit), not the whole queue's: it starts empty (no lookups at
+ * all when incoming and active are), grows by doubling, and past SEEN_MAX stops growing.
  */
+static size_t seen_slot(const ino_t *set, size_t cap, ino_t ino)
+{
+    size_t i = (size_t)(ino * 0x9E3779B97F4A7C15ull) & (cap - 1);
+    while (set[i] && set[i] != ino)
+        i = (i + 1) & (cap - 1);
+    return i;
+}
+
+static void seen_add(walker *w, ino_t ino)
+{
+    if (w->nseen >= SEEN_MAX / 2)
+        return;
+    if (2 * (w->nseen + 1) > w->seen_cap) {
+        size_t cap = w->seen_cap ? 2 * w->seen_cap : SEEN_MIN;
+        ino_t *set = pp_xcalloc(cap, sizeof *set);
+        for (size_t i = 0; i < w->seen_cap; i++)
+            if (w->seen[i])
+                set[seen_slot(set, cap, w->seen[i])] = w->seen[i];
+        free(w->seen);
+        w->seen = set;
+        w->seen_cap = cap;
+    }
+    w->seen[seen_slot(w->seen, w->seen_cap, ino)] = ino;
+    w->nseen++;
+}
+
 static bool seen_before(walker *w, ino_t ino)
 {
-    bool remember = w->queue == PP_QUEUE_INCOMING || w->queue == PP_QUEUE_ACTIVE;
-    if (ino == 0 || !w->seen)
+    if (ino == 0)
         return false;
-    size_t i = (size_t)(ino * 0x9E3779B97F4A7C15ull) & (SEEN_MAX - 1);
-    for (size_t probes = 0; probes < SEEN_MAX && w->seen[i]; probes++) {
-        if (w->seen[i] == ino)
-            return w->queue != PP_QUEUE_INCOMING; /* a repeat within incoming is not a move */
-        i = (i + 1) & (SEEN_MAX - 1);
-    }
-    if (remember && w->nseen < SEEN_MAX / 2) {
-        w->seen[i] = ino;
-        w->nseen++;
-    }
+    if (w->seen && w->seen[seen_slot(w->seen, w->seen_cap, ino)] == ino)
+        return w->queue != PP_QUEUE_INCOMING; /* a repeat within incoming is not a move */
+    if (w->queue == PP_QUEUE_INCOMING || w->queue == PP_QUEUE_ACTIVE)
+        seen_add(w, ino);
     return false;
 }
 
@@ -366,8 +387,6 @@ int pp_qscan_run(const pp_qscan_opts *o, pp_qscan_result *res, char *err, size_t
         close_all(&w);
         return -1;
     }
-    if (o->queues & (PP_QUEUE_BIT(PP_QUEUE_INCOMING) | PP_QUEUE_BIT(PP_QUEUE_ACTIVE)))
-        w.seen = pp_xcalloc(SEEN_MAX, sizeof *w.seen);
     pthread_mutex_init(&w.lock, NULL);
     pthread_mutex_init(&w.fn_lock, NULL);
     if (n > MAX_THREADS)
