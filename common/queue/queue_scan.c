@@ -55,8 +55,19 @@ int pp_queue_parse(const char *name, pp_queue *q)
     return -1;
 }
 
+/*
+ * An open directory. Its files are opened relative to it (one name to look up, not the
+ * whole path), by workers that no longer hold the lock: it stays open until the walk has
+ * left it and the last worker opening a file in it is done.
+ */
+typedef struct dnode {
+    DIR *dir;  /* NULL: a free node */
+    int users; /* jobs handed out in it whose file is not opened yet */
+    bool left; /* the walk has left it */
+} dnode;
+
 typedef struct frame {
-    DIR *dir;
+    dnode *node;
     size_t plen; /* length of walker.path for this directory */
 } frame;
 
@@ -71,6 +82,7 @@ typedef struct walker {
     pp_queue queue;               /* the queue being walked */
     frame stack[MAX_DEPTH];
     int depth;
+    dnode nodes[MAX_DEPTH + MAX_THREADS]; /* a frame's each, and those left but in use */
     char path[PATH_LEN];
     atomic_bool stop;
     ino_t *seen;                  /* open-addressing set of incoming/active inodes, 0 = free */
@@ -87,6 +99,8 @@ typedef struct job {
     pp_queue queue;
     char path[PATH_LEN];
     const char *id;
+    dnode *in; /* the directory of the file, id its name there */
+    int dfd;   /* in's descriptor, taken under the lock */
 } job;
 
 /* ---- the walk (called with the lock held) ---- */
@@ -122,25 +136,40 @@ static bool push(walker *w, int fd, const char *name)
         w->path[plen] = '\0';
         return false;
     }
-    w->stack[w->depth++] = (frame){d, plen + (size_t)n};
+    dnode *node = w->nodes;
+    while (node->dir) /* one is free: at most MAX_DEPTH in frames, one a thread besides */
+        node++;
+    *node = (dnode){d, 0, false};
+    w->stack[w->depth++] = (frame){node, plen + (size_t)n};
     return true;
+}
+
+/* A directory's job is done: it closes when the walk has left it too. */
+static void release(dnode *node, bool leave)
+{
+    node->users -= !leave;
+    node->left |= leave;
+    if (node->left && node->users == 0) {
+        closedir(node->dir);
+        node->dir = NULL;
+    }
 }
 
 static void pop(walker *w)
 {
-    closedir(w->stack[--w->depth].dir);
+    release(w->stack[--w->depth].node, true);
     w->path[w->depth ? w->stack[w->depth - 1].plen : 0] = '\0';
 }
 
 /* A hashed subdirectory: a single-character name, as Postfix's mail_scan_dir_next(). */
 static void descend(walker *w, const char *name, wctx *c)
 {
-    frame *top = &w->stack[w->depth - 1];
+    DIR *top = w->stack[w->depth - 1].node->dir;
     if (w->queue == PP_QUEUE_MAILDROP || w->depth == MAX_DEPTH) {
         c->ignored++;
         return;
     }
-    int fd = openat(dirfd(top->dir), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    int fd = openat(dirfd(top), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     int e = errno;
     if (fd < 0 && e != ENOENT && e != ENOTDIR && e != ELOOP) {
         char sub[PATH_LEN + 4];
@@ -213,13 +242,14 @@ static bool next_file(walker *w, job *j, wctx *c)
             push(w, fd, queue_names[w->queue]);
             continue;
         }
-        struct dirent *e = readdir(w->stack[w->depth - 1].dir);
+        dnode *in = w->stack[w->depth - 1].node;
+        struct dirent *e = readdir(in->dir);
         if (!e) {
             pop(w);
             continue;
         }
         const char *name = e->d_name;
-        if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+        if (name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0')))
             continue;
         if (name[1] == '\0') {
             descend(w, name, c);
@@ -236,6 +266,9 @@ static bool next_file(walker *w, job *j, wctx *c)
         }
         j->queue = w->queue;
         j->id = j->path + strlen(w->path) + 1;
+        j->in = in;
+        j->dfd = dirfd(in->dir);
+        in->users++;
         return true;
     }
     return false;
@@ -243,19 +276,19 @@ static bool next_file(walker *w, job *j, wctx *c)
 
 /* ---- one file (without the lock) ---- */
 
-static int open_file(int qfd, const char *path)
+static int open_file(const job *j)
 {
     int flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;
-    int fd = openat(qfd, path, flags | O_NOATIME);
+    int fd = openat(j->dfd, j->id, flags | O_NOATIME);
     if (fd < 0 && errno == EPERM) /* O_NOATIME needs the file's owner or root */
-        fd = openat(qfd, path, flags);
+        fd = openat(j->dfd, j->id, flags);
     return fd;
 }
 
 /* Returns 1 when *m holds a parsed file for the callback, 0 when the file is skipped. */
-static int read_file(walker *w, const job *j, struct stat *st, pp_qmsg *m, wctx *c, int *err)
+static int read_file(const job *j, struct stat *st, pp_qmsg *m, wctx *c, int *err)
 {
-    int fd = open_file(w->qfd, j->path);
+    int fd = open_file(j);
     *err = 0;
     if (fd < 0) {
         if (errno == ENOENT)
@@ -307,7 +340,7 @@ static void *worker(void *arg)
     pthread_mutex_lock(&w->lock);
     while (next_file(w, &j, &c)) {
         pthread_mutex_unlock(&w->lock);
-        int got = read_file(w, &j, &st, &m, &c, &err);
+        int got = read_file(&j, &st, &m, &c, &err);
         if (got && !err) {
             pthread_mutex_lock(&w->fn_lock);
             if (!w->stop) {
@@ -321,6 +354,7 @@ static void *worker(void *arg)
             pthread_mutex_unlock(&w->fn_lock);
         }
         pthread_mutex_lock(&w->lock);
+        release(j.in, false);
         if (err)
             note_error(w, "cannot read", j.path, err);
     }
