@@ -28,6 +28,7 @@
 #define MAX_DEPTH 8 /* hashed subdirectory levels followed (Postfix allows far fewer) */
 #define PATH_LEN 256
 #define ID_MIN 6
+#define SEEN_MIN 1024u      /* the inode set's first size, doubled as it fills */
 #define SEEN_MAX (1u << 18) /* inodes remembered from incoming/active: 2 MB at most */
 /* Postfix's mail_queue.h: MAIL_QUEUE_STAT_READY, tested under S_IRWXU, and ..._EXPIRE */
 #define QUEUE_FILE_READY (S_IRUSR | S_IWUSR | S_IXUSR)
@@ -54,8 +55,19 @@ int pp_queue_parse(const char *name, pp_queue *q)
     return -1;
 }
 
+/*
+ * An open directory. Its files are opened relative to it (one name to look up, not the
+ * whole path), by workers that no longer hold the lock: it stays open until the walk has
+ * left it and the last worker opening a file in it is done.
+ */
+typedef struct dnode {
+    DIR *dir;  /* NULL: a free node */
+    int users; /* jobs handed out in it whose file is not opened yet */
+    bool left; /* the walk has left it */
+} dnode;
+
 typedef struct frame {
-    DIR *dir;
+    dnode *node;
     size_t plen; /* length of walker.path for this directory */
 } frame;
 
@@ -70,10 +82,11 @@ typedef struct walker {
     pp_queue queue;               /* the queue being walked */
     frame stack[MAX_DEPTH];
     int depth;
+    dnode nodes[MAX_DEPTH + MAX_THREADS]; /* a frame's each, and those left but in use */
     char path[PATH_LEN];
     atomic_bool stop;
     ino_t *seen;                  /* open-addressing set of incoming/active inodes, 0 = free */
-    size_t nseen;
+    size_t nseen, seen_cap;       /* seen is NULL until the first inode is remembered */
 } walker;
 
 typedef struct wctx { /* a worker's own: its number, reading options, counts */
@@ -86,6 +99,8 @@ typedef struct job {
     pp_queue queue;
     char path[PATH_LEN];
     const char *id;
+    dnode *in; /* the directory of the file, id its name there */
+    int dfd;   /* in's descriptor, taken under the lock */
 } job;
 
 /* ---- the walk (called with the lock held) ---- */
@@ -121,25 +136,40 @@ static bool push(walker *w, int fd, const char *name)
         w->path[plen] = '\0';
         return false;
     }
-    w->stack[w->depth++] = (frame){d, plen + (size_t)n};
+    dnode *node = w->nodes;
+    while (node->dir) /* one is free: at most MAX_DEPTH in frames, one a thread besides */
+        node++;
+    *node = (dnode){d, 0, false};
+    w->stack[w->depth++] = (frame){node, plen + (size_t)n};
     return true;
+}
+
+/* A directory's job is done: it closes when the walk has left it too. */
+static void release(dnode *node, bool leave)
+{
+    node->users -= !leave;
+    node->left |= leave;
+    if (node->left && node->users == 0) {
+        closedir(node->dir);
+        node->dir = NULL;
+    }
 }
 
 static void pop(walker *w)
 {
-    closedir(w->stack[--w->depth].dir);
+    release(w->stack[--w->depth].node, true);
     w->path[w->depth ? w->stack[w->depth - 1].plen : 0] = '\0';
 }
 
 /* A hashed subdirectory: a single-character name, as Postfix's mail_scan_dir_next(). */
 static void descend(walker *w, const char *name, wctx *c)
 {
-    frame *top = &w->stack[w->depth - 1];
+    DIR *top = w->stack[w->depth - 1].node->dir;
     if (w->queue == PP_QUEUE_MAILDROP || w->depth == MAX_DEPTH) {
         c->ignored++;
         return;
     }
-    int fd = openat(dirfd(top->dir), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    int fd = openat(dirfd(top), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     int e = errno;
     if (fd < 0 && e != ENOENT && e != ENOTDIR && e != ELOOP) {
         char sub[PATH_LEN + 4];
@@ -158,23 +188,43 @@ static void descend(walker *w, const char *name, wctx *c)
  * postsuper -h -> hold), keeping its inode. The queues are walked in that order, so a file
  * met in incoming or active may be met again further on if it moved meanwhile: remember
  * those inodes and skip them when they come back. The set is bounded by the active queue's
- * size (qmgr_message_active_limit), not the whole queue's; past SEEN_MAX it stops growing.
+ * size (qmgr_message_active_limit), not the whole queue's: it starts empty (no lookups at
+ * all when incoming and active are), grows by doubling, and past SEEN_MAX stops growing.
  */
+static size_t seen_slot(const ino_t *set, size_t cap, ino_t ino)
+{
+    size_t i = (size_t)(ino * 0x9E3779B97F4A7C15ull) & (cap - 1);
+    while (set[i] && set[i] != ino)
+        i = (i + 1) & (cap - 1);
+    return i;
+}
+
+static void seen_add(walker *w, ino_t ino)
+{
+    if (w->nseen >= SEEN_MAX / 2)
+        return;
+    if (2 * (w->nseen + 1) > w->seen_cap) {
+        size_t cap = w->seen_cap ? 2 * w->seen_cap : SEEN_MIN;
+        ino_t *set = pp_xcalloc(cap, sizeof *set);
+        for (size_t i = 0; i < w->seen_cap; i++)
+            if (w->seen[i])
+                set[seen_slot(set, cap, w->seen[i])] = w->seen[i];
+        free(w->seen);
+        w->seen = set;
+        w->seen_cap = cap;
+    }
+    w->seen[seen_slot(w->seen, w->seen_cap, ino)] = ino;
+    w->nseen++;
+}
+
 static bool seen_before(walker *w, ino_t ino)
 {
-    bool remember = w->queue == PP_QUEUE_INCOMING || w->queue == PP_QUEUE_ACTIVE;
-    if (ino == 0 || !w->seen)
+    if (ino == 0)
         return false;
-    size_t i = (size_t)(ino * 0x9E3779B97F4A7C15ull) & (SEEN_MAX - 1);
-    for (size_t probes = 0; probes < SEEN_MAX && w->seen[i]; probes++) {
-        if (w->seen[i] == ino)
-            return w->queue != PP_QUEUE_INCOMING; /* a repeat within incoming is not a move */
-        i = (i + 1) & (SEEN_MAX - 1);
-    }
-    if (remember && w->nseen < SEEN_MAX / 2) {
-        w->seen[i] = ino;
-        w->nseen++;
-    }
+    if (w->seen && w->seen[seen_slot(w->seen, w->seen_cap, ino)] == ino)
+        return w->queue != PP_QUEUE_INCOMING; /* a repeat within incoming is not a move */
+    if (w->queue == PP_QUEUE_INCOMING || w->queue == PP_QUEUE_ACTIVE)
+        seen_add(w, ino);
     return false;
 }
 
@@ -192,13 +242,14 @@ static bool next_file(walker *w, job *j, wctx *c)
             push(w, fd, queue_names[w->queue]);
             continue;
         }
-        struct dirent *e = readdir(w->stack[w->depth - 1].dir);
+        dnode *in = w->stack[w->depth - 1].node;
+        struct dirent *e = readdir(in->dir);
         if (!e) {
             pop(w);
             continue;
         }
         const char *name = e->d_name;
-        if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+        if (name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0')))
             continue;
         if (name[1] == '\0') {
             descend(w, name, c);
@@ -215,6 +266,9 @@ static bool next_file(walker *w, job *j, wctx *c)
         }
         j->queue = w->queue;
         j->id = j->path + strlen(w->path) + 1;
+        j->in = in;
+        j->dfd = dirfd(in->dir);
+        in->users++;
         return true;
     }
     return false;
@@ -222,19 +276,19 @@ static bool next_file(walker *w, job *j, wctx *c)
 
 /* ---- one file (without the lock) ---- */
 
-static int open_file(int qfd, const char *path)
+static int open_file(const job *j)
 {
     int flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;
-    int fd = openat(qfd, path, flags | O_NOATIME);
+    int fd = openat(j->dfd, j->id, flags | O_NOATIME);
     if (fd < 0 && errno == EPERM) /* O_NOATIME needs the file's owner or root */
-        fd = openat(qfd, path, flags);
+        fd = openat(j->dfd, j->id, flags);
     return fd;
 }
 
 /* Returns 1 when *m holds a parsed file for the callback, 0 when the file is skipped. */
-static int read_file(walker *w, const job *j, struct stat *st, pp_qmsg *m, wctx *c, int *err)
+static int read_file(const job *j, struct stat *st, pp_qmsg *m, wctx *c, int *err)
 {
-    int fd = open_file(w->qfd, j->path);
+    int fd = open_file(j);
     *err = 0;
     if (fd < 0) {
         if (errno == ENOENT)
@@ -286,7 +340,7 @@ static void *worker(void *arg)
     pthread_mutex_lock(&w->lock);
     while (next_file(w, &j, &c)) {
         pthread_mutex_unlock(&w->lock);
-        int got = read_file(w, &j, &st, &m, &c, &err);
+        int got = read_file(&j, &st, &m, &c, &err);
         if (got && !err) {
             pthread_mutex_lock(&w->fn_lock);
             if (!w->stop) {
@@ -300,6 +354,7 @@ static void *worker(void *arg)
             pthread_mutex_unlock(&w->fn_lock);
         }
         pthread_mutex_lock(&w->lock);
+        release(j.in, false);
         if (err)
             note_error(w, "cannot read", j.path, err);
     }
@@ -366,8 +421,6 @@ int pp_qscan_run(const pp_qscan_opts *o, pp_qscan_result *res, char *err, size_t
         close_all(&w);
         return -1;
     }
-    if (o->queues & (PP_QUEUE_BIT(PP_QUEUE_INCOMING) | PP_QUEUE_BIT(PP_QUEUE_ACTIVE)))
-        w.seen = pp_xcalloc(SEEN_MAX, sizeof *w.seen);
     pthread_mutex_init(&w.lock, NULL);
     pthread_mutex_init(&w.fn_lock, NULL);
     if (n > MAX_THREADS)

@@ -20,11 +20,17 @@
 #define QSHAPE_DOMAIN_WIDTH 18
 
 typedef struct dom {
-    char *name;
+    char *name;                           /* in the same allocation, after bucket[] */
     unsigned long sub;                    /* distinct subdomains (parent entries) */
     unsigned long queue[PP_QUEUE_COUNT];  /* addresses per queue */
     unsigned long bucket[];               /* [0] all, [1..buckets] per age */
 } dom;
+
+/* A slot of the name index: the name's hash, so that a probe rarely touches the entry. */
+typedef struct slot {
+    uint32_t hash;
+    uint32_t dom; /* index + 1 into doms, 0 empty */
+} slot;
 
 struct pp_qstats {
     pp_qstats_opts o;
@@ -32,7 +38,7 @@ struct pp_qstats {
     unsigned long *total; /* qshape's TOTAL row */
     dom **doms;           /* in order of arrival */
     size_t ndoms, cap;
-    uint32_t *slots;      /* open addressing: index + 1 into doms, 0 empty */
+    slot *slots;          /* open addressing, a power of two */
     size_t nslots;
     pp_buf name;          /* scratch */
 };
@@ -69,10 +75,8 @@ void pp_qstats_free(pp_qstats *s)
         for (int i = 0; i < PP_QSTATS_WHY_KEPT; i++)
             free(s->q[q].corrupt_why[i]);
     }
-    for (size_t i = 0; i < s->ndoms; i++) {
-        free(s->doms[i]->name);
+    for (size_t i = 0; i < s->ndoms; i++)
         free(s->doms[i]);
-    }
     free(s->doms);
     free(s->slots);
     free(s->total);
@@ -123,22 +127,23 @@ void pp_qstats_bucket_label(const pp_qstats_opts *o, int b, char *out, size_t le
 void pp_qstats_domain_of(const char *addr, pp_buf *out)
 {
     pp_buf_reset(out);
-    pp_buf_add(out, "", 0);
     if (!*addr) {
         pp_buf_puts(out, "MAILER-DAEMON");
         return;
     }
     const char *at = strrchr(addr, '@');
     const char *p = at ? at + 1 : addr;
-    for (; *p; p++) {
-        if (p[0] == '.' && p[1] == '.')
-            p++; /* s/\.\././g */
-        char c = *p;
-        pp_buf_putc(out, c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c);
+    pp_buf_add(out, p, strlen(p));
+    /* lc, then s/\.\././g, in place: the write index never passes the read index */
+    char *s = out->s;
+    size_t n = 0;
+    for (size_t i = 0; i < out->len; i++) {
+        if (s[i] == '.' && s[i + 1] == '.')
+            i++;
+        char c = s[i];
+        s[n++] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
     }
     /* s/\.?(.+?)\.?$/$1/: one leading and one trailing dot, keeping at least one char */
-    char *s = out->s;
-    size_t n = out->len;
     if (n >= 2 && s[0] == '.') {
         memmove(s, s + 1, n);
         n--;
@@ -157,37 +162,57 @@ static uint32_t hash(const char *s)
     return h;
 }
 
+/* Puts entry i (0-based) with hash h in the first free slot of its chain. */
+static void place(pp_qstats *s, uint32_t h, size_t i)
+{
+    size_t k = h & (s->nslots - 1);
+    while (s->slots[k].dom)
+        k = (k + 1) & (s->nslots - 1);
+    s->slots[k] = (slot){h, (uint32_t)(i + 1)};
+}
+
 static void rehash(pp_qstats *s)
 {
-    free(s->slots);
+    slot *old = s->slots;
+    size_t n = s->nslots;
     s->nslots *= 2;
     s->slots = pp_xcalloc(s->nslots, sizeof *s->slots);
-    for (size_t i = 0; i < s->ndoms; i++) {
-        size_t k = hash(s->doms[i]->name) & (s->nslots - 1);
-        while (s->slots[k])
-            k = (k + 1) & (s->nslots - 1);
-        s->slots[k] = (uint32_t)(i + 1);
-    }
+    for (size_t k = 0; k < n; k++)
+        if (old[k].dom)
+            place(s, old[k].hash, old[k].dom - 1);
+    free(old);
+}
+
+static dom *new_dom(const pp_qstats *s, const char *name)
+{
+    size_t head = sizeof(dom) + ((size_t)s->o.buckets + 1) * sizeof(unsigned long);
+    size_t len = strlen(name);
+    dom *d = pp_xcalloc(1, head + len + 1);
+    d->name = (char *)d + head;
+    memcpy(d->name, name, len + 1);
+    return d;
 }
 
 /* The entry for name; *created tells whether it is new. NULL when the table is full. */
 static dom *lookup(pp_qstats *s, const char *name, bool *created)
 {
-    size_t k = hash(name) & (s->nslots - 1);
+    uint32_t h = hash(name);
+    size_t k = h & (s->nslots - 1);
     *created = false;
-    for (; s->slots[k]; k = (k + 1) & (s->nslots - 1))
-        if (strcmp(s->doms[s->slots[k] - 1]->name, name) == 0)
-            return s->doms[s->slots[k] - 1];
+    for (; s->slots[k].dom; k = (k + 1) & (s->nslots - 1)) {
+        dom *d = s->doms[s->slots[k].dom - 1];
+        if (s->slots[k].hash == h && strcmp(d->name, name) == 0)
+            return d;
+    }
     if (s->ndoms >= s->o.max_domains && strcmp(name, PP_QSTATS_OTHER) != 0)
         return NULL;
-    dom *d = pp_xcalloc(1, sizeof *d + ((size_t)s->o.buckets + 1) * sizeof d->bucket[0]);
-    d->name = pp_xstrdup(name);
+    dom *d = new_dom(s, name);
     if (s->ndoms == s->cap) {
         s->cap = s->cap ? s->cap * 2 : 256;
         s->doms = pp_xrealloc(s->doms, s->cap * sizeof *s->doms);
     }
     s->doms[s->ndoms++] = d;
-    s->slots[k] = (uint32_t)s->ndoms;
+    s->slots[k] = (slot){h, (uint32_t)s->ndoms};
     *created = true;
     if (s->ndoms * 2 > s->nslots)
         rehash(s);
