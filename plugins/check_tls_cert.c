@@ -16,6 +16,7 @@
 #include "core/opts.h"
 #include "core/result.h"
 #include "core/workpool.h"
+#include "tls/ocspfetch.h"
 #include "tls/tlsfetch.h"
 #include "tls/tlsinspect.h"
 
@@ -23,7 +24,7 @@ static const char *opt_host, *opt_starttls, *opt_cafile, *opt_name, *opt_file, *
 static const char *opt_min_tls, *opt_mx, *opt_server, *opt_dnssec = "validate", *opt_ta;
 static long opt_port, opt_min_rsa = 2048, opt_min_ec = 256;
 static double opt_warn = 20, opt_crit = 15;
-static bool opt_v4, opt_v6, opt_selfsigned, opt_ocsp, opt_dane;
+static bool opt_v4, opt_v6, opt_selfsigned, opt_ocsp, opt_ocsp_fetch, opt_dane;
 
 /* The --ocsp help below says how long a response without nextUpdate stays current. */
 _Static_assert(PP_TLSINSPECT_OCSP_MAX_AGE == 7, "--ocsp's help text names 7 days");
@@ -63,6 +64,12 @@ static const pp_opt opts[] = {
      "ask for OCSP stapling: the response must be signed by the issuer (or its responder) "
      "and say \"good\"; none, revoked or forged is CRITICAL, stale or unknown WARNING (a "
      "response without nextUpdate is stale 7 days after its thisUpdate)", NULL},
+    {"ocsp-fetch", 0, NULL, PP_OPT_FLAG, &opt_ocsp_fetch,
+     "as --ocsp, but when nothing is stapled (and with --file) ask the responder the "
+     "certificate names (authorityInfoAccess OCSP, HTTP POST) and judge its response the "
+     "same way: revoked is CRITICAL (when and why), unknown or stale WARNING, a response "
+     "that is forged, garbled or about another certificate WARNING, no answer UNKNOWN",
+     NULL},
     {"dane", 0, NULL, PP_OPT_FLAG, &opt_dane,
      "verify the chain with the DNSSEC-validated TLSA records of _PORT._tcp.NAME as Postfix "
      "does, through OpenSSL's DANE (RFC 7672): a DANE-EE (3) match makes names, dates and the "
@@ -106,8 +113,8 @@ static const pp_plugin plugin = {
                "presents the certificate configured in a file.",
     .usage = "-H HOST -p PORT [--starttls smtp|imap|pop3] [-w DAYS] [-c DAYS] [--cafile FILE] "
              "[--hostname NAME] [--dane [--dnssec validate|trust-ad] [--trust-anchor FILE]] "
-             "[--ocsp] [--min-tls 1.2] [--compare-file PEM] | "
-             "--mx DOMAIN [-s DNS-SERVER] | --file PEM",
+             "[--ocsp | --ocsp-fetch] [--min-tls 1.2] [--compare-file PEM] | "
+             "--mx DOMAIN [-s DNS-SERVER] | --file PEM [--ocsp-fetch]",
     .notes = "DAYS: the time left until a certificate's notAfter, in days of 24 hours; "
              "fractions are allowed (0.5 is 12 hours). Every certificate of the chain counts, "
              "the one that expires first decides: -w 20 warns from 20 days before it expires. "
@@ -223,8 +230,11 @@ static int fetch(server *s, const char *host, long port)
 {
     pp_tlsfetch_opts fo = {.host = host, .port = port,
                            .family = opt_v4 ? AF_INET : opt_v6 ? AF_INET6 : AF_UNSPEC,
-                           .starttls = g_starttls, .sni = s->name, .ocsp = opt_ocsp};
+                           .starttls = g_starttls, .sni = s->name,
+                           .ocsp = opt_ocsp || opt_ocsp_fetch};
     s->rc = pp_tlsfetch(&fo, &s->peer, s->err, sizeof s->err);
+    if (s->rc == 0 && opt_ocsp_fetch && !s->peer.ocsp) /* a stapled response wins */
+        pp_ocspfetch(&s->peer, opt_cafile);
     return s->rc;
 }
 
@@ -394,7 +404,8 @@ static void setup(void)
     if (opt_v4 && opt_v6)
         pp_die(PP_UNKNOWN, "-4 and -6 exclude each other");
     if ((opt_dane || opt_ocsp || opt_compare) && opt_file)
-        pp_die(PP_UNKNOWN, "--dane, --ocsp and --compare-file need a server, not --file");
+        pp_die(PP_UNKNOWN, "--dane, --ocsp and --compare-file need a server, not --file "
+               "(--ocsp-fetch asks the file's certificate's OCSP responder)");
     if (pp_dnssec_mode_parse(opt_dnssec, &g_dnssec_mode) != 0)
         pp_die(PP_UNKNOWN, "--dnssec: '%s' is not validate or trust-ad", opt_dnssec);
     if (opt_ta && g_dnssec_mode != PP_DNSSEC_VALIDATE)
@@ -408,7 +419,8 @@ static void setup(void)
     g_io = (pp_tlsinspect_opts){
         .warn_days = opt_warn, .crit_days = opt_crit, .cafile = opt_cafile,
         .allow_self_signed = opt_selfsigned, .min_rsa_bits = opt_min_rsa,
-        .min_ec_bits = opt_min_ec, .min_tls = min_tls, .ocsp = opt_ocsp, .dane = opt_dane,
+        .min_ec_bits = opt_min_ec, .min_tls = min_tls, .ocsp = opt_ocsp || opt_ocsp_fetch,
+        .dane = opt_dane,
         .compare = opt_compare ? load_one(opt_compare) : NULL, .compare_file = opt_compare,
         .nexthop = opt_mx,
     };
@@ -430,6 +442,8 @@ int main(int argc, char **argv)
         char err[512];
         if (pp_tlsfetch_file(opt_file, &p, err, sizeof err) != 0)
             pp_die(PP_UNKNOWN, "%s", err);
+        if (opt_ocsp_fetch)
+            pp_ocspfetch(&p, opt_cafile);
         g_io.name = opt_name;
         pp_tlsinspect_judge(&g_io, &p, time(NULL), NULL, r);
         pp_result_summary(r, "%s: %d certificate%s, %.1f days left", opt_file,
