@@ -8,11 +8,10 @@
  * every domain it receives mail for (mydestination, virtual and relay domains).
  *
  * DNS lookups run concurrently (common/dns); the policy fetches and the STARTTLS sessions
- * run concurrently in threads, one per fetch, at most MAX_THREADS at a time.
+ * run concurrently in threads (common/core/workpool), at most MAX_THREADS at a time.
  */
 #include <ctype.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +21,7 @@
 #include "core/opts.h"
 #include "core/result.h"
 #include "core/timeout.h"
+#include "core/workpool.h"
 #include "dns/dns.h"
 #include "postfix/pflist.h"
 #include "postfix/postconf.h"
@@ -213,12 +213,6 @@ typedef struct job {
     host *h;   /* an MX host's certificate */
 } job;
 
-typedef struct pool {
-    job *jobs;
-    size_t njobs, next;
-    pthread_mutex_t lock;
-} pool;
-
 static void fetch_policy(domain *d)
 {
     char url[300];
@@ -248,41 +242,26 @@ static void fetch_cert(host *h)
     }
 }
 
-static void *worker(void *arg)
+static void fetch_one(size_t i, void *arg)
 {
-    pool *p = arg;
-    for (;;) {
-        pthread_mutex_lock(&p->lock);
-        size_t i = p->next < p->njobs ? p->next++ : p->njobs;
-        pthread_mutex_unlock(&p->lock);
-        if (i == p->njobs)
-            return NULL;
-        if (p->jobs[i].d)
-            fetch_policy(p->jobs[i].d);
-        else
-            fetch_cert(p->jobs[i].h);
-    }
+    job *j = (job *)arg + i;
+    if (j->d)
+        fetch_policy(j->d);
+    else
+        fetch_cert(j->h);
 }
 
 static void fetch_all(run *x)
 {
-    pool p = {.jobs = pp_xcalloc(x->ndom + x->nhosts + 1, sizeof(job))};
-    pthread_mutex_init(&p.lock, NULL);
+    job *jobs = pp_xcalloc(x->ndom + x->nhosts + 1, sizeof *jobs);
+    size_t n = 0;
     for (size_t i = 0; i < x->ndom; i++)
         if (has_sts(&x->dom[i]))
-            p.jobs[p.njobs++].d = &x->dom[i];
+            jobs[n++].d = &x->dom[i];
     for (size_t i = 0; i < x->nhosts; i++)
-        p.jobs[p.njobs++].h = x->hosts[i];
-    size_t n = p.njobs < MAX_THREADS ? p.njobs : MAX_THREADS, started = 0;
-    pthread_t tid[MAX_THREADS];
-    for (size_t i = 0; i + 1 < n; i++)
-        if (pthread_create(&tid[started], NULL, worker, &p) == 0)
-            started++;
-    worker(&p); /* this thread works too; it ends when every job is taken */
-    for (size_t i = 0; i < started; i++)
-        pthread_join(tid[i], NULL);
-    pthread_mutex_destroy(&p.lock);
-    free(p.jobs);
+        jobs[n++].h = x->hosts[i];
+    pp_workpool_run(n, MAX_THREADS, fetch_one, jobs);
+    free(jobs);
 }
 
 /* ---- judging ---- */

@@ -15,6 +15,8 @@
 #include "dns/dnssec.h"
 #include "core/opts.h"
 #include "core/result.h"
+#include "core/workpool.h"
+#include "tls/ocspfetch.h"
 #include "tls/tlsfetch.h"
 #include "tls/tlsinspect.h"
 
@@ -22,7 +24,7 @@ static const char *opt_host, *opt_starttls, *opt_cafile, *opt_name, *opt_file, *
 static const char *opt_min_tls, *opt_mx, *opt_server, *opt_dnssec = "validate", *opt_ta;
 static long opt_port, opt_min_rsa = 2048, opt_min_ec = 256;
 static double opt_warn = 20, opt_crit = 15;
-static bool opt_v4, opt_v6, opt_selfsigned, opt_ocsp, opt_dane;
+static bool opt_v4, opt_v6, opt_selfsigned, opt_ocsp, opt_ocsp_fetch, opt_dane;
 
 /* The --ocsp help below says how long a response without nextUpdate stays current. */
 _Static_assert(PP_TLSINSPECT_OCSP_MAX_AGE == 7, "--ocsp's help text names 7 days");
@@ -62,6 +64,12 @@ static const pp_opt opts[] = {
      "ask for OCSP stapling: the response must be signed by the issuer (or its responder) "
      "and say \"good\"; none, revoked or forged is CRITICAL, stale or unknown WARNING (a "
      "response without nextUpdate is stale 7 days after its thisUpdate)", NULL},
+    {"ocsp-fetch", 0, NULL, PP_OPT_FLAG, &opt_ocsp_fetch,
+     "as --ocsp, but when nothing is stapled (and with --file) ask the responder the "
+     "certificate names (authorityInfoAccess OCSP, HTTP POST) and judge its response the "
+     "same way: revoked is CRITICAL (when and why), unknown or stale WARNING, a response "
+     "that is forged, garbled or about another certificate WARNING, no answer UNKNOWN",
+     NULL},
     {"dane", 0, NULL, PP_OPT_FLAG, &opt_dane,
      "verify the chain with the DNSSEC-validated TLSA records of _PORT._tcp.NAME as Postfix "
      "does, through OpenSSL's DANE (RFC 7672): a DANE-EE (3) match makes names, dates and the "
@@ -105,8 +113,8 @@ static const pp_plugin plugin = {
                "presents the certificate configured in a file.",
     .usage = "-H HOST -p PORT [--starttls smtp|imap|pop3] [-w DAYS] [-c DAYS] [--cafile FILE] "
              "[--hostname NAME] [--dane [--dnssec validate|trust-ad] [--trust-anchor FILE]] "
-             "[--ocsp] [--min-tls 1.2] [--compare-file PEM] | "
-             "--mx DOMAIN [-s DNS-SERVER] | --file PEM",
+             "[--ocsp | --ocsp-fetch] [--min-tls 1.2] [--compare-file PEM] | "
+             "--mx DOMAIN [-s DNS-SERVER] | --file PEM [--ocsp-fetch]",
     .notes = "DAYS: the time left until a certificate's notAfter, in days of 24 hours; "
              "fractions are allowed (0.5 is 12 hours). Every certificate of the chain counts, "
              "the one that expires first decides: -w 20 warns from 20 days before it expires. "
@@ -150,91 +158,134 @@ static X509 *load_one(const char *path)
     return x;
 }
 
-/* TLSA records of _PORT._tcp.NAME into g_io; the answer is kept until the run ends. */
-static void lookup_tlsa(const char *name, long port, pp_dnssec_answer *a, pp_dane_tlsa **recs)
-{
-    static char note[256], why[256];
-    pp_dns_answer *ans = &a->ans;
-    char *q = pp_xasprintf("_%ld._tcp.%s", port, name);
-    pp_dnssec_lookup(dnssec(), q, PP_DNS_TLSA, a);
-    g_io.tlsa_name = q;
-    *recs = pp_xcalloc(ans->nrr + 1, sizeof **recs);
-    g_io.ntlsa = 0;
-    for (size_t i = 0; i < ans->nrr; i++)
-        if (ans->rr[i].type == PP_DNS_TLSA)
-            (*recs)[g_io.ntlsa++] = (pp_dane_tlsa){ans->rr[i].usage, ans->rr[i].selector,
-                                                   ans->rr[i].mtype, ans->rr[i].data,
-                                                   ans->rr[i].datalen};
-    g_io.tlsa = *recs;
-    /* NODATA and NXDOMAIN say there are none; anything else, that nobody knows. */
-    g_io.tlsa_failed = a->sec == PP_DNSSEC_FAILED;
-    if (ans->err[0])
-        snprintf(note, sizeof note, "%s", ans->err);
-    else
-        snprintf(note, sizeof note, "%s from %s", pp_dns_status_str(ans->status), ans->server);
-    g_io.tlsa_note = ans->status == PP_DNS_OK ? NULL : note;
-    g_io.tlsa_sec = a->sec;
-    snprintf(why, sizeof why, "%s", a->why);
-    g_io.tlsa_why = why;
-}
+/* ---- one server: its chain and, with --dane, its TLSA records ---- */
 
-/* Connect to host (an address or a name), fetch and judge; who prefixes the lines. */
+#define MAX_THREADS 16 /* MX hosts whose certificates are fetched at once */
+#define MAX_ADDRS 8    /* addresses tried per MX host */
+
+typedef struct tlsa_set {
+    char *qname;              /* _25._tcp.mx1.example.org */
+    pp_dnssec_answer a;
+    pp_dane_tlsa *recs;
+    size_t nrecs;
+    char note[256];
+} tlsa_set;
+
+typedef struct server {
+    const char *name;         /* the name checked and sent as SNI: an MX host, or --hostname */
+    pp_dns_answer a, aaaa;    /* with --mx: its addresses */
+    char addr[MAX_ADDRS][46];
+    size_t naddr;
+    tlsa_set tlsa;
+    pp_tls_peer peer;
+    int rc;                   /* of pp_tlsfetch: 0, -1, -2 */
+    char err[512];
+} server;
+
 static pp_state g_timeout_state = PP_CRITICAL;
 
-static int check_server(const char *host, const char *name, long port, const char *who,
-                        pp_result *r, bool report_failure)
+static void keep_answer(pp_dns_answer *ans, void *arg)
 {
-    pp_tls_peer p;
-    char err[512];
-    pp_tlsfetch_opts fo = {.host = host, .port = port,
-                           .family = opt_v4 ? AF_INET : opt_v6 ? AF_INET6 : AF_UNSPEC,
-                           .starttls = g_starttls, .sni = name, .ocsp = opt_ocsp};
-    int rc = pp_tlsfetch(&fo, &p, err, sizeof err);
-    if (rc != 0) {
-        if (report_failure)
-            pp_result_add(r, rc == -2 ? g_timeout_state : PP_CRITICAL, "%s%s%s",
-                          who ? who : "", who ? ": " : "", err);
-        return -1;
-    }
-    pp_dnssec_answer ans = {0};
-    pp_dane_tlsa *recs = NULL;
-    if (opt_dane)
-        lookup_tlsa(name ? name : host, port, &ans, &recs);
-    g_io.name = name;
-    pp_tlsinspect_judge(&g_io, &p, time(NULL), who, r);
-    if (!who) {
-        char cn[256] = "";
-        X509_NAME_get_text_by_NID(X509_get_subject_name(sk_X509_value(p.chain, 0)),
-                                  NID_commonName, cn, sizeof cn);
-        pp_result_summary(r, "%s port %ld (%s): CN=%s, %.1f days left", host, port,
-                          pp_tlsfetch_starttls_name(g_starttls), cn,
-                          pp_tlsinspect_days_left(sk_X509_value(p.chain, 0), time(NULL)));
-    }
-    free((char *)g_io.tlsa_name);
-    g_io.tlsa_name = NULL;
-    free(recs);
-    pp_dnssec_answer_free(&ans);
-    pp_tls_peer_free(&p);
-    return 0;
+    *(pp_dns_answer *)arg = *ans;
+    memset(ans, 0, sizeof *ans);
 }
 
-/* The addresses of host through the DNS module (the stack's names live only there). */
-static size_t addresses(const char *host, char addrs[][46], size_t max)
+static void keep_tlsa(pp_dnssec_answer *a, void *arg)
 {
-    size_t n = 0;
-    int types[2] = {opt_v4 ? 0 : PP_DNS_AAAA, opt_v6 ? 0 : PP_DNS_A};
-    for (int t = 0; t < 2; t++) {
-        pp_dns_answer a = {0};
-        if (!types[t])
-            continue;
-        pp_dns_lookup(dns(), host, types[t], &a);
-        for (size_t i = 0; i < a.nrr && n < max; i++)
-            if (a.rr[i].type == types[t])
-                snprintf(addrs[n++], 46, "%s", a.rr[i].addr_text);
-        pp_dns_answer_free(&a);
-    }
-    return n;
+    tlsa_set *t = arg;
+    t->a = *a;
+    memset(a, 0, sizeof *a);
+    pp_dns_answer *ans = &t->a.ans;
+    t->recs = pp_xcalloc(ans->nrr + 1, sizeof *t->recs);
+    for (size_t i = 0; i < ans->nrr; i++)
+        if (ans->rr[i].type == PP_DNS_TLSA)
+            t->recs[t->nrecs++] = (pp_dane_tlsa){ans->rr[i].usage, ans->rr[i].selector,
+                                                 ans->rr[i].mtype, ans->rr[i].data,
+                                                 ans->rr[i].datalen};
+    if (ans->err[0])
+        snprintf(t->note, sizeof t->note, "%s", ans->err);
+    else
+        snprintf(t->note, sizeof t->note, "%s from %s", pp_dns_status_str(ans->status),
+                 ans->server);
 }
+
+/* Queues the lookup of the TLSA records of _PORT._tcp.NAME (pp_dnssec_run() does it). */
+static void submit_tlsa(tlsa_set *t, const char *name, long port)
+{
+    t->qname = pp_xasprintf("_%ld._tcp.%s", port, name);
+    pp_dnssec_submit(dnssec(), t->qname, PP_DNS_TLSA, keep_tlsa, t);
+}
+
+static void free_server(server *s)
+{
+    pp_dns_answer_free(&s->a);
+    pp_dns_answer_free(&s->aaaa);
+    free(s->tlsa.qname);
+    free(s->tlsa.recs);
+    pp_dnssec_answer_free(&s->tlsa.a);
+    pp_tls_peer_free(&s->peer);
+}
+
+static int fetch(server *s, const char *host, long port)
+{
+    pp_tlsfetch_opts fo = {.host = host, .port = port,
+                           .family = opt_v4 ? AF_INET : opt_v6 ? AF_INET6 : AF_UNSPEC,
+                           .starttls = g_starttls, .sni = s->name,
+                           .ocsp = opt_ocsp || opt_ocsp_fetch};
+    s->rc = pp_tlsfetch(&fo, &s->peer, s->err, sizeof s->err);
+    if (s->rc == 0 && opt_ocsp_fetch && !s->peer.ocsp) /* a stapled response wins */
+        pp_ocspfetch(&s->peer, opt_cafile);
+    return s->rc;
+}
+
+/* The judgments of the chain s presented; who prefixes the lines. */
+static void judge_server(const server *s, const char *who, pp_result *r)
+{
+    pp_tlsinspect_opts io = g_io;
+    const tlsa_set *t = &s->tlsa;
+    io.name = s->name;
+    if (opt_dane) {
+        io.tlsa_name = t->qname;
+        io.tlsa = t->recs;
+        io.ntlsa = t->nrecs;
+        /* NODATA and NXDOMAIN say there are none; anything else, that nobody knows. */
+        io.tlsa_failed = t->a.sec == PP_DNSSEC_FAILED;
+        io.tlsa_note = t->a.ans.status == PP_DNS_OK ? NULL : t->note;
+        io.tlsa_sec = t->a.sec;
+        io.tlsa_why = t->a.why;
+    }
+    pp_tlsinspect_judge(&io, &s->peer, time(NULL), who, r);
+}
+
+static void check_host(const char *host, const char *name, long port, pp_result *r)
+{
+    server s = {.name = name};
+    if (fetch(&s, host, port) != 0) {
+        pp_result_add(r, s.rc == -2 ? g_timeout_state : PP_CRITICAL, "%s", s.err);
+        free_server(&s);
+        return;
+    }
+    if (opt_dane) {
+        submit_tlsa(&s.tlsa, name ? name : host, port);
+        pp_dnssec_run(dnssec());
+    }
+    judge_server(&s, NULL, r);
+    char cn[256] = "";
+    X509 *leaf = sk_X509_value(s.peer.chain, 0);
+    X509_NAME_get_text_by_NID(X509_get_subject_name(leaf), NID_commonName, cn, sizeof cn);
+    pp_result_summary(r, "%s port %ld (%s): CN=%s, %.1f days left", host, port,
+                      pp_tlsfetch_starttls_name(g_starttls), cn,
+                      pp_tlsinspect_days_left(leaf, time(NULL)));
+    free_server(&s);
+}
+
+/* ---- every MX host of a domain: looked up and fetched concurrently, judged in order ---- */
+
+typedef struct mx_run {
+    server *hosts; /* in preference order */
+    size_t n;
+    long port;
+} mx_run;
 
 /* With --dane the MX answer must be validated too: an MX name from an answer that is not
  * cannot be the TLSA base domain (RFC 7672 2.2.1), Postfix uses no DANE for it then. */
@@ -256,6 +307,46 @@ static void lookup_mx(pp_dnssec_answer *a, pp_result *r)
     }
 }
 
+/* The addresses of every host (the stack's names live only in the DNS module) and, with
+ * --dane, their TLSA records: all queries at once. */
+static void resolve_hosts(mx_run *x)
+{
+    for (size_t i = 0; i < x->n; i++) {
+        server *s = &x->hosts[i];
+        if (!opt_v4)
+            pp_dns_submit(dns(), s->name, PP_DNS_AAAA, keep_answer, &s->aaaa);
+        if (!opt_v6)
+            pp_dns_submit(dns(), s->name, PP_DNS_A, keep_answer, &s->a);
+        if (opt_dane)
+            submit_tlsa(&s->tlsa, s->name, x->port);
+    }
+    pp_dns_run(dns());
+    if (opt_dane)
+        pp_dnssec_run(dnssec());
+    for (size_t i = 0; i < x->n; i++) {
+        server *s = &x->hosts[i];
+        const pp_dns_answer *ans[2] = {&s->aaaa, &s->a};
+        for (int t = 0; t < 2; t++)
+            for (size_t k = 0; k < ans[t]->nrr && s->naddr < MAX_ADDRS; k++)
+                if (ans[t]->rr[k].type == PP_DNS_A || ans[t]->rr[k].type == PP_DNS_AAAA)
+                    snprintf(s->addr[s->naddr++], 46, "%s", ans[t]->rr[k].addr_text);
+    }
+}
+
+/* A workpool job: the chain of one MX host, from the first of its addresses that gives it. */
+static void fetch_host(size_t i, void *arg)
+{
+    mx_run *x = arg;
+    server *s = &x->hosts[i];
+    s->rc = -1;
+    snprintf(s->err, sizeof s->err, "no address");
+    for (size_t k = 0; k < s->naddr; k++) {
+        pp_tls_peer_free(&s->peer);
+        if (fetch(s, s->addr[k], x->port) == 0)
+            break;
+    }
+}
+
 static void check_mx(long port, pp_result *r)
 {
     pp_dnssec_answer a = {0};
@@ -264,25 +355,28 @@ static void check_mx(long port, pp_result *r)
     if (pp_dns_mx_hosts(mxa, opt_mx) != 0)
         pp_die(PP_CRITICAL, "MX lookup for %s: %s", opt_mx,
                mxa->err[0] ? mxa->err : pp_dns_status_str(mxa->status));
-    size_t hosts = 0;
+    mx_run x = {.hosts = pp_xcalloc(mxa->nrr + 1, sizeof *x.hosts), .port = port};
     for (size_t i = 0; i < mxa->nrr; i++) {
-        const char *h = mxa->rr[i].host;
-        char addrs[8][46];
         if (mxa->rr[i].type != PP_DNS_MX)
             continue;
-        if (strcmp(h, ".") == 0) {
+        if (strcmp(mxa->rr[i].host, ".") == 0)
             pp_result_add(r, PP_OK, "%s has a null MX: it accepts no mail", opt_mx);
-            continue;
-        }
-        hosts++;
-        size_t n = addresses(h, addrs, 8), k;
-        for (k = 0; k < n; k++)
-            if (check_server(addrs[k], h, port, h, r, k + 1 == n) == 0)
-                break;
-        if (n == 0)
-            pp_result_add(r, PP_CRITICAL, "%s: no address", h);
+        else
+            x.hosts[x.n++].name = mxa->rr[i].host;
     }
-    pp_result_summary(r, "%zu MX host%s of %s checked", hosts, hosts == 1 ? "" : "s", opt_mx);
+    resolve_hosts(&x);
+    pp_workpool_run(x.n, MAX_THREADS, fetch_host, &x);
+    for (size_t i = 0; i < x.n; i++) {
+        server *s = &x.hosts[i];
+        if (s->rc == 0)
+            judge_server(s, s->name, r);
+        else
+            pp_result_add(r, s->rc == -2 ? g_timeout_state : PP_CRITICAL, "%s: %s", s->name,
+                          s->err);
+        free_server(s);
+    }
+    pp_result_summary(r, "%zu MX host%s of %s checked", x.n, x.n == 1 ? "" : "s", opt_mx);
+    free(x.hosts);
     pp_dnssec_answer_free(&a);
 }
 
@@ -310,7 +404,8 @@ static void setup(void)
     if (opt_v4 && opt_v6)
         pp_die(PP_UNKNOWN, "-4 and -6 exclude each other");
     if ((opt_dane || opt_ocsp || opt_compare) && opt_file)
-        pp_die(PP_UNKNOWN, "--dane, --ocsp and --compare-file need a server, not --file");
+        pp_die(PP_UNKNOWN, "--dane, --ocsp and --compare-file need a server, not --file "
+               "(--ocsp-fetch asks the file's certificate's OCSP responder)");
     if (pp_dnssec_mode_parse(opt_dnssec, &g_dnssec_mode) != 0)
         pp_die(PP_UNKNOWN, "--dnssec: '%s' is not validate or trust-ad", opt_dnssec);
     if (opt_ta && g_dnssec_mode != PP_DNSSEC_VALIDATE)
@@ -324,7 +419,8 @@ static void setup(void)
     g_io = (pp_tlsinspect_opts){
         .warn_days = opt_warn, .crit_days = opt_crit, .cafile = opt_cafile,
         .allow_self_signed = opt_selfsigned, .min_rsa_bits = opt_min_rsa,
-        .min_ec_bits = opt_min_ec, .min_tls = min_tls, .ocsp = opt_ocsp, .dane = opt_dane,
+        .min_ec_bits = opt_min_ec, .min_tls = min_tls, .ocsp = opt_ocsp || opt_ocsp_fetch,
+        .dane = opt_dane,
         .compare = opt_compare ? load_one(opt_compare) : NULL, .compare_file = opt_compare,
         .nexthop = opt_mx,
     };
@@ -346,6 +442,8 @@ int main(int argc, char **argv)
         char err[512];
         if (pp_tlsfetch_file(opt_file, &p, err, sizeof err) != 0)
             pp_die(PP_UNKNOWN, "%s", err);
+        if (opt_ocsp_fetch)
+            pp_ocspfetch(&p, opt_cafile);
         g_io.name = opt_name;
         pp_tlsinspect_judge(&g_io, &p, time(NULL), NULL, r);
         pp_result_summary(r, "%s: %d certificate%s, %.1f days left", opt_file,
@@ -355,7 +453,7 @@ int main(int argc, char **argv)
     } else if (opt_mx) {
         check_mx(port, r);
     } else {
-        check_server(opt_host, opt_name ? opt_name : opt_host, port, NULL, r, true);
+        check_host(opt_host, opt_name ? opt_name : opt_host, port, r);
     }
     X509_free(g_io.compare);
     pp_dns_free(g_dns);

@@ -88,6 +88,8 @@ void pp_tls_peer_free(pp_tls_peer *p)
     if (p->chain)
         sk_X509_pop_free(p->chain, X509_free);
     free(p->ocsp);
+    free(p->ocsp_url);
+    free(p->ocsp_err);
     memset(p, 0, sizeof *p);
 }
 

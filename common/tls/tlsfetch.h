@@ -9,7 +9,6 @@
  *	void pp_tls_peer_free(pp_tls_peer *p);
  *	int pp_tlsfetch_starttls_parse(const char *name, pp_starttls *st);
  *	const char *pp_tlsfetch_starttls_name(pp_starttls st);
-void pp_tls_cert_name(const X509 *x, char *out, size_t len);
  *	void pp_tls_cert_name(const X509 *x, char *out, size_t len);
  * DESCRIPTION
  *	pp_tlsfetch() runs a session of common/mail/mailsession without login in its inspect mode:
@@ -28,6 +27,7 @@ void pp_tls_cert_name(const X509 *x, char *out, size_t len);
  *	to STARTTLS (a command injection, CVE-2011-0411)".
  *	pp_tlsfetch_file() reads every certificate of a PEM file (leaf first, as Postfix's
  *	smtpd_tls_cert_file holds them); -1 with err when the file cannot be read or holds none.
+ *	pp_tls_peer_free() frees what a peer holds, an OCSP response asked for by ocspfetch too.
  *	pp_tls_cert_name() names a certificate for messages: "CN=mx1.example.org", or its
  *	whole subject when it has no CN.
  */
@@ -60,8 +60,10 @@ typedef struct pp_tls_peer {
     int version;            /* TLS1_2_VERSION...; 0 for a file */
     char version_name[16];
     char cipher[64];
-    unsigned char *ocsp;    /* stapled OCSP response (DER), NULL when none */
+    unsigned char *ocsp;    /* OCSP response (DER), NULL when none */
     size_t ocsp_len;
+    char *ocsp_url;         /* the responder it was asked from (ocspfetch), NULL: stapled */
+    char *ocsp_err;         /* why asking the responder gave no response, NULL: not asked */
     char addr[64];          /* the address connected to */
     double t_connect;       /* seconds for the TCP connect */
     double t_tls;           /* seconds for the TLS handshake */

@@ -199,9 +199,7 @@ int pp_tlsinspect_key(const X509 *x, const pp_tlsinspect_opts *o, char *desc, si
     return bits < min ? -1 : 0;
 }
 
-/* The issuer of chain[0]: the next certificate of the chain that signed it, or one of the
- * trust store's; NULL when neither has it. Owned by the caller. */
-static X509 *issuer_of(STACK_OF(X509) *chain, X509_STORE *st)
+X509 *pp_tlsinspect_issuer(STACK_OF(X509) *chain, X509_STORE *st)
 {
     X509 *leaf = sk_X509_value(chain, 0), *found = NULL;
     for (int i = 1; i < sk_X509_num(chain) && !found; i++)
@@ -231,45 +229,54 @@ static bool ocsp_about(OCSP_SINGLERESP *one, X509 *leaf, X509 *issuer)
     return same;
 }
 
-/* The status of the one response about the leaf: 0 good, 1 unknown or stale, 2 revoked. */
-static int ocsp_status(OCSP_SINGLERESP *one, time_t now, char *how, size_t howlen)
+/* The status of the one response about the leaf: 0 good, 1 unknown or stale, 3 revoked;
+ * how begins with what (OCSP, or OCSP from the responder's URL). */
+static int ocsp_status(OCSP_SINGLERESP *one, const char *what, time_t now, char *how,
+                       size_t howlen)
 {
     int reason;
     ASN1_GENERALIZEDTIME *rev, *thisu, *nextu;
     int status = OCSP_single_get0_status(one, &reason, &rev, &thisu, &nextu);
     double next = nextu ? difftime(asn1_to_time(nextu), now) / DAY : NAN;
+    char since[64], until[64];
     if (status == V_OCSP_CERTSTATUS_REVOKED) {
-        snprintf(how, howlen, "OCSP: the certificate is REVOKED");
-        return 2;
+        time_text(rev, since, sizeof since);
+        snprintf(how, howlen, "%s: the certificate is REVOKED since %s (reason: %s)", what, since,
+                 reason >= 0 ? OCSP_crl_reason_str(reason) : "none given");
+        return 3;
     }
     if (status != V_OCSP_CERTSTATUS_GOOD) {
-        snprintf(how, howlen, "OCSP: the responder does not know the certificate");
+        snprintf(how, howlen, "%s: the responder does not know the certificate", what);
         return 1;
     }
     /* Without nextUpdate "newer information is always available" (RFC 6960 2.4): such a
      * response is only as good as it is recent. */
     double age = difftime(now, asn1_to_time(thisu)) / DAY;
     if (!nextu && age > PP_TLSINSPECT_OCSP_MAX_AGE) {
-        snprintf(how, howlen, "OCSP: good, but the response is stale (no next update, produced "
-                 "%.1f days ago: more than %d)", age, PP_TLSINSPECT_OCSP_MAX_AGE);
+        snprintf(how, howlen, "%s: good, but the response is stale (no next update, produced "
+                 "%.1f days ago: more than %d)", what, age, PP_TLSINSPECT_OCSP_MAX_AGE);
         return 1;
     }
     if (!OCSP_check_validity(thisu, nextu, 300, -1)) {
-        snprintf(how, howlen, "OCSP: good, but the response is stale (next update %.1f days ago)",
-                 -next);
+        snprintf(how, howlen, "%s: good, but the response is stale (next update %.1f days ago)",
+                 what, -next);
         return 1;
     }
+    time_text(thisu, since, sizeof since);
+    time_text(nextu, until, sizeof until);
     if (!nextu)
-        snprintf(how, howlen, "OCSP: good, no next update, produced %.1f days ago", age);
+        snprintf(how, howlen, "%s: good, no next update, produced %.1f days ago (%s)", what, age,
+                 since);
     else
-        snprintf(how, howlen, "OCSP: good, next update in %.1f days", next);
+        snprintf(how, howlen, "%s: good, next update in %.1f days (%s), this update %s", what,
+                 next, until, since);
     return 0;
 }
 
 /* The response must be signed by the leaf's issuer, or by a responder the issuer delegated
  * to (RFC 6960 4.2.2.2), chained to a trusted root: else anybody could staple "good". */
-static bool ocsp_signed(OCSP_BASICRESP *bs, STACK_OF(X509) *chain, X509_STORE *st, char *how,
-                        size_t howlen)
+static bool ocsp_signed(OCSP_BASICRESP *bs, STACK_OF(X509) *chain, X509_STORE *st,
+                        const char *what, const char *src, char *how, size_t howlen)
 {
     if (OCSP_basic_verify(bs, chain, st, 0) == 1)
         return true;
@@ -280,7 +287,7 @@ static bool ocsp_signed(OCSP_BASICRESP *bs, STACK_OF(X509) *chain, X509_STORE *s
     if (text && strncmp(data, "Verify error:", 13) == 0)
         data += strspn(data + 13, " ") + 13;
     const char *reason = e ? ERR_reason_error_string(e) : NULL;
-    snprintf(how, howlen, "OCSP: the stapled response's signature is not valid (%s%s%s)",
+    snprintf(how, howlen, "%s: the %s response's signature is not valid (%s%s%s)", what, src,
              reason ? reason : "unknown error", text ? ": " : "", text ? data : "");
     return false;
 }
@@ -288,6 +295,15 @@ static bool ocsp_signed(OCSP_BASICRESP *bs, STACK_OF(X509) *chain, X509_STORE *s
 int pp_tlsinspect_ocsp(const pp_tls_peer *p, const char *cafile, time_t now, char *how,
                        size_t howlen)
 {
+    /* One code path for a stapled response and one asked from the responder (ocspfetch). */
+    const char *src = p->ocsp_url ? "fetched" : "stapled";
+    char what[300], why[256];
+    snprintf(what, sizeof what, "OCSP%s%s", p->ocsp_url ? " from " : "",
+             p->ocsp_url ? p->ocsp_url : "");
+    if (!p->ocsp && p->ocsp_err) {
+        snprintf(how, howlen, "%s: the revocation status is not known: %s", what, p->ocsp_err);
+        return -3;
+    }
     if (!p->ocsp) {
         snprintf(how, howlen, "no OCSP response stapled");
         return -1;
@@ -297,30 +313,30 @@ int pp_tlsinspect_ocsp(const pp_tls_peer *p, const char *cafile, time_t now, cha
     OCSP_BASICRESP *bs = NULL;
     X509_STORE *st = NULL;
     X509 *issuer = NULL;
-    char why[256];
     int rc = 2;
     if (!resp) {
-        snprintf(how, howlen, "the stapled OCSP response cannot be decoded");
+        snprintf(how, howlen, "%s: the %s response cannot be decoded", what, src);
     } else if (OCSP_response_status(resp) != OCSP_RESPONSE_STATUS_SUCCESSFUL) {
-        snprintf(how, howlen, "stapled OCSP response: %s",
+        snprintf(how, howlen, "%s: the %s response says %s", what, src,
                  OCSP_response_status_str(OCSP_response_status(resp)));
     } else if (!(bs = OCSP_response_get1_basic(resp))) {
-        snprintf(how, howlen, "the stapled OCSP response has no basic response");
+        snprintf(how, howlen, "%s: the %s response has no basic response", what, src);
     } else if (!(st = pp_mailconn_trust_store(cafile, why, sizeof why))) {
-        snprintf(how, howlen, "OCSP: cannot check the response: %s", why);
+        snprintf(how, howlen, "%s: cannot check the response: %s", what, why);
         rc = -2; /* the CA file, not the server */
-    } else if (!(issuer = issuer_of(p->chain, st))) {
-        snprintf(how, howlen, "OCSP: cannot check the response: the certificate's issuer is "
-                              "neither in the chain nor trusted");
+    } else if (!(issuer = pp_tlsinspect_issuer(p->chain, st))) {
+        snprintf(how, howlen, "%s: cannot check the response: the certificate's issuer is "
+                              "neither in the chain nor trusted", what);
     } else {
         OCSP_SINGLERESP *one = NULL;
         for (int i = 0; i < OCSP_resp_count(bs) && !one; i++)
             if (ocsp_about(OCSP_resp_get0(bs, i), sk_X509_value(p->chain, 0), issuer))
                 one = OCSP_resp_get0(bs, i);
         if (!one)
-            snprintf(how, howlen, "the stapled OCSP response is not about this certificate");
-        else if (ocsp_signed(bs, p->chain, st, how, howlen))
-            rc = ocsp_status(one, now, how, howlen);
+            snprintf(how, howlen, "%s: the %s response is not about this certificate", what,
+                     src);
+        else if (ocsp_signed(bs, p->chain, st, what, src, how, howlen))
+            rc = ocsp_status(one, what, now, how, howlen);
     }
     X509_free(issuer);
     X509_STORE_free(st);
@@ -476,6 +492,25 @@ static void judge_name(judge *j, X509 *leaf)
         add(j, PP_CRITICAL, "name %s does not match the certificate (%s)", j->o->name, how);
 }
 
+/* A stapled response that is unusable is the server's fault (clients refuse it), one the
+ * responder gave is not: the certificate may be fine, only its status is not known. */
+static pp_state ocsp_state(int rc, const pp_tls_peer *p)
+{
+    switch (rc) {
+    case 0:
+        return PP_OK;
+    case 1:
+        return PP_WARNING;
+    case 2:
+        return p->ocsp_url ? PP_WARNING : PP_CRITICAL;
+    case -2:
+    case -3:
+        return PP_UNKNOWN;
+    default: /* 3 revoked, -1 none stapled */
+        return PP_CRITICAL;
+    }
+}
+
 static void judge_session(judge *j, const pp_tls_peer *p, time_t now)
 {
     const pp_tlsinspect_opts *o = j->o;
@@ -485,11 +520,9 @@ static void judge_session(judge *j, const pp_tls_peer *p, time_t now)
         add(j, low ? PP_CRITICAL : PP_OK, "%s, %s%s", p->version_name, p->cipher,
             low ? ": below the minimum protocol (--min-tls)" : "");
     }
-    if (o->ocsp) {
-        int rc = pp_tlsinspect_ocsp(p, o->cafile, now, how, sizeof how);
-        add(j, rc == 0 ? PP_OK : rc == 1 ? PP_WARNING : rc == -2 ? PP_UNKNOWN : PP_CRITICAL, "%s",
+    if (o->ocsp)
+        add(j, ocsp_state(pp_tlsinspect_ocsp(p, o->cafile, now, how, sizeof how), p), "%s",
             how);
-    }
 }
 
 /* Whether validated TLSA records are there to verify the chain with (the DNS lookup and

@@ -15,6 +15,7 @@
  *			      size_t desclen);
  *	int pp_tlsinspect_ocsp(const pp_tls_peer *p, const char *cafile, time_t now, char *how,
  *			       size_t howlen);
+ *	X509 *pp_tlsinspect_issuer(STACK_OF(X509) *chain, X509_STORE *st);
  *	int pp_tlsinspect_protocol_parse(const char *text, int *version);
  * DESCRIPTION
  *	pp_tlsinspect_judge() adds a sub-result to r for each judgment, each text prefixed
@@ -33,11 +34,16 @@
  *	  - signatures made with MD5 or SHA-1 (not for self-signed roots, whose signature
  *	    nobody checks);
  *	  - the negotiated protocol below o->min_tls;
- *	  - with o->ocsp, a stapled OCSP response that must be signed by the leaf's issuer
+ *	  - with o->ocsp, the OCSP response (stapled, or asked from the certificate's responder
+ *	    by ocspfetch: p->ocsp_url) that must be signed by the leaf's issuer
  *	    or a responder it delegated to (chained to the trusted root), be about this
  *	    certificate (issuer and serial), say "good" and be current: before its
  *	    nextUpdate, or, when it has none, produced at most PP_TLSINSPECT_OCSP_MAX_AGE
- *	    (7) days ago (a week: what CAs' responders commonly give as validity);
+ *	    (7) days ago (a week: what CAs' responders commonly give as validity). Revoked
+ *	    is CRITICAL, unknown or stale WARNING; none stapled, or a stapled response that
+ *	    is forged, garbled or about another certificate, CRITICAL (clients refuse it);
+ *	    such a response from the responder itself WARNING (the certificate is not at
+ *	    fault, its status is not known), and no answer from it (p->ocsp_err) UNKNOWN;
  *	  - with o->dane, the chain verified with the TLSA records in o->tlsa by OpenSSL's
  *	    DANE support as Postfix does (dane.h; o->name the TLSA base domain, o->nexthop
  *	    the next-hop domain a DANE-TA leaf may be for too): a DANE-EE match is OK and
@@ -59,8 +65,11 @@
  *	stopped at; pp_tlsinspect_name() 1 when the name matches (how names the SAN or CN that
  *	did), 0 when not (how lists the names the certificate has); weak_digest 1 for MD5/SHA-1
  *	(alg names the algorithm); key 0 or -1 when too small (desc: "RSA 2048 bits");
- *	ocsp 0 good, 1 unknown or stale, 2 revoked or unusable, -1 none stapled, -2 the CA
- *	file cannot be used (judged UNKNOWN).
+ *	ocsp 0 good (how gives thisUpdate and nextUpdate), 1 unknown or stale, 2 unusable, 3
+ *	revoked (how gives when and why), -1 none stapled, -2 the CA file cannot be used, -3
+ *	the responder gave no response (how says why: p->ocsp_err).
+ *	pp_tlsinspect_issuer() is the issuer of chain[0]: the next certificate of the chain
+ *	that signed it, or one of st's; NULL when neither has it. The caller frees it.
  *	pp_tlsinspect_protocol_parse() takes "1", "1.0", "1.1", "1.2", "1.3" (or "TLSv1.2").
  */
 #ifndef PP_TLSINSPECT_H
@@ -109,6 +118,7 @@ int pp_tlsinspect_weak_digest(const X509 *x, char *alg, size_t alglen);
 int pp_tlsinspect_key(const X509 *x, const pp_tlsinspect_opts *o, char *desc, size_t desclen);
 int pp_tlsinspect_ocsp(const pp_tls_peer *p, const char *cafile, time_t now, char *how,
                        size_t howlen);
+X509 *pp_tlsinspect_issuer(STACK_OF(X509) *chain, X509_STORE *st);
 int pp_tlsinspect_protocol_parse(const char *text, int *version);
 
 #endif

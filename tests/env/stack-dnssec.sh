@@ -27,6 +27,14 @@
 #   mail.{unsigned,bogus,expired}.dane.test
 #                         TLSA 3 1 1 of the stack's server key on PP_SMTP_PORT
 #   unsigned.dane.test MX 10 mail.unsigned.dane.test (an MX answer that is not validated)
+#   four.dane.test MX     10 mx1.four ... 40 mx4.four, each A 127.0.0.1 with TLSA 3 1 1 of
+#                         the stack's server key on PP_SMTP_PORT: four MX hosts, one Postfix
+#   one.dane.test MX      10 mx1.four.dane.test: the same, one host
+#   silent.dane.test MX   10 mx0.silent (A 127.0.0.2, TLSA 3 1 1 of the server key: a test
+#                         puts a server that never answers there), 20-40 mx1-mx3.four
+#   slow.dane.test MX     10 mx1.slow ... 40 mx4.slow, A 127.0.0.3 ... 127.0.0.6, TLSA 3 1 1
+#                         of the server key (a test puts slow relays to Postfix there)
+#   slowone.dane.test MX  10 mx1.slow.dane.test: the same, one host
 
 DANE_ZONE=dane.test
 DANE_CHILDREN=(unsigned bogus expired)
@@ -107,7 +115,20 @@ _$PP_DANE_TA_PORT._tcp.ta IN TLSA 2 0 1 $ca_hash
 ta IN MX 10 tamx
 tamx IN A 127.0.0.1
 _$PP_DANE_TA_PORT._tcp.tamx IN TLSA 2 0 1 $ca_hash
+one IN MX 10 mx1.four
+slowone IN MX 10 mx1.slow
+silent IN MX 10 mx0.silent
+mx0.silent IN A 127.0.0.2
+_$PP_SMTP_PORT._tcp.mx0.silent IN TLSA 3 1 1 $spki
 EOF
+        for n in 1 2 3 4; do
+            printf 'four IN MX %d mx%d.four\nmx%d.four IN A 127.0.0.1\n' "$((n * 10))" "$n" "$n"
+            printf '_%s._tcp.mx%d.four IN TLSA 3 1 1 %s\n' "$PP_SMTP_PORT" "$n" "$spki"
+            [ "$n" = 4 ] || printf 'silent IN MX %d mx%d.four\n' "$((n * 10 + 10))" "$n"
+            printf 'slow IN MX %d mx%d.slow\nmx%d.slow IN A 127.0.0.%d\n' "$((n * 10))" "$n" \
+                "$n" "$((n + 2))"
+            printf '_%s._tcp.mx%d.slow IN TLSA 3 1 1 %s\n' "$PP_SMTP_PORT" "$n" "$spki"
+        done
         for c in "${DANE_CHILDREN[@]}"; do printf '%s IN NS ns.%s.\n' "$c" "$DANE_ZONE"; done
         cat "$DNSSEC/bogus.$DANE_ZONE.ds" "$DNSSEC/expired.$DANE_ZONE.ds"
     } >"$DNSSEC/$DANE_ZONE.zone"

@@ -14,7 +14,8 @@
 #   ca_init DIR                a root CA and an intermediate CA under DIR, usable by leaf
 #   leaf DIR NAME [OPTS...]    a certificate for NAME signed by the intermediate (openssl ca):
 #                              --san LIST, --start YYMMDDHHMMSSZ, --end YYMMDDHHMMSSZ,
-#                              --days N, --md sha1, --bits 1024, --self (self-signed)
+#                              --days N, --md sha1, --bits 1024, --self (self-signed),
+#                              --ext LINE (one more extension line, repeatable)
 #                              writes DIR/NAME.crt, DIR/NAME.key
 # shellcheck source=lib/common.bash
 . "$(dirname "${BASH_SOURCE[0]}")/common.bash"
@@ -103,7 +104,7 @@ ca_init() {
 }
 
 leaf() {
-    local d=$1 name=$2 san="DNS:$2" start="" end="" days=90 md=sha256 bits=2048 self=""
+    local d=$1 name=$2 san="DNS:$2" start="" end="" days=90 md=sha256 bits=2048 self="" ext=""
     shift 2
     while [ $# -gt 0 ]; do
         case $1 in
@@ -114,11 +115,12 @@ leaf() {
             --md) md=$2; shift 2 ;;
             --bits) bits=$2; shift 2 ;;
             --self) self=1; shift ;;
+            --ext) ext+="$2"$'\n'; shift 2 ;;
             *) echo "leaf: unknown option $1" >&2; return 1 ;;
         esac
     done
     printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n'\
-'extendedKeyUsage=serverAuth\nsubjectAltName=%s\n' "$san" >"$d/$name.ext"
+'extendedKeyUsage=serverAuth\nsubjectAltName=%s\n%s' "$san" "$ext" >"$d/$name.ext"
     if [ -n "$self" ]; then
         openssl req -x509 -newkey "rsa:$bits" -nodes -days "$days" "-$md" -subj "/CN=$name" \
             -keyout "$d/$name.key" -out "$d/$name.crt" -addext "subjectAltName=$san" 2>/dev/null

@@ -214,7 +214,9 @@ static void test_ocsp(void **state)
     assert_non_null(strstr(how, "OCSP: cannot check the response: cannot use CA file"));
     OPENSSL_free(p.ocsp);
     p.ocsp = ocsp_response(l, V_OCSP_CERTSTATUS_REVOKED, 3, &p.ocsp_len);
-    assert_int_equal(pp_tlsinspect_ocsp(&p, cafile, now, how, sizeof how), 2);
+    assert_int_equal(pp_tlsinspect_ocsp(&p, cafile, now, how, sizeof how), 3);
+    assert_non_null(strstr(how, "OCSP: the certificate is REVOKED since "));
+    assert_non_null(strstr(how, " UTC (reason: keyCompromise)"));
     OPENSSL_free(p.ocsp);
     p.ocsp = ocsp_response(l, V_OCSP_CERTSTATUS_GOOD, -1, &p.ocsp_len);
     assert_int_equal(pp_tlsinspect_ocsp(&p, cafile, now, how, sizeof how), 1);
@@ -224,7 +226,7 @@ static void test_ocsp(void **state)
     p.ocsp = ocsp_made(l, inter, inter, inter_key, V_OCSP_CERTSTATUS_GOOD, -6.5, NAN,
                        &p.ocsp_len);
     assert_int_equal(pp_tlsinspect_ocsp(&p, cafile, now, how, sizeof how), 0);
-    assert_string_equal(how, "OCSP: good, no next update, produced 6.5 days ago");
+    assert_non_null(strstr(how, "OCSP: good, no next update, produced 6.5 days ago ("));
     OPENSSL_free(p.ocsp);
     p.ocsp = ocsp_made(l, inter, inter, inter_key, V_OCSP_CERTSTATUS_GOOD, -30, NAN,
                        &p.ocsp_len);
@@ -245,7 +247,7 @@ static void test_ocsp(void **state)
     p.ocsp = ocsp_signed_by(l, stranger, inter, inter_key, V_OCSP_CERTSTATUS_GOOD, 3,
                             &p.ocsp_len);
     assert_int_equal(pp_tlsinspect_ocsp(&p, cafile, now, how, sizeof how), 2);
-    assert_string_equal(how, "the stapled OCSP response is not about this certificate");
+    assert_string_equal(how, "OCSP: the stapled response is not about this certificate");
     OPENSSL_free(p.ocsp);
     /* the issuer neither sent nor trusted: the response cannot be checked */
     STACK_OF(X509) *alone = chain_of(l, NULL);
@@ -260,6 +262,20 @@ static void test_ocsp(void **state)
     p.ocsp = junk;
     p.ocsp_len = sizeof junk;
     assert_int_equal(pp_tlsinspect_ocsp(&p, cafile, now, how, sizeof how), 2);
+    /* asked from the responder (ocspfetch): the same checks, said of its response */
+    p.ocsp_url = (char *)"http://ocsp.example.org";
+    assert_int_equal(pp_tlsinspect_ocsp(&p, cafile, now, how, sizeof how), 2);
+    assert_string_equal(how, "OCSP from http://ocsp.example.org: the fetched response cannot "
+                             "be decoded");
+    p.ocsp = ocsp_response(l, V_OCSP_CERTSTATUS_GOOD, 3, &p.ocsp_len);
+    assert_int_equal(pp_tlsinspect_ocsp(&p, cafile, now, how, sizeof how), 0);
+    assert_non_null(strstr(how, "OCSP from http://ocsp.example.org: good, next update in 3.0"));
+    OPENSSL_free(p.ocsp);
+    p.ocsp = NULL;
+    p.ocsp_err = (char *)"connection refused";
+    assert_int_equal(pp_tlsinspect_ocsp(&p, cafile, now, how, sizeof how), -3);
+    assert_string_equal(how, "OCSP from http://ocsp.example.org: the revocation status is not "
+                             "known: connection refused");
     sk_X509_pop_free(p.chain, X509_free);
     X509_free(l);
 }
