@@ -40,7 +40,7 @@ PP_POP3_PORT=${PP_POP3_PORT:-$((PP_PORT_BASE + 110))}
 PP_POP3S_PORT=${PP_POP3S_PORT:-$((PP_PORT_BASE + 995))}
 PP_DNS_PORT=${PP_DNS_PORT:-$((PP_PORT_BASE + 53))}
 PP_SNMP_PORT=${PP_SNMP_PORT:-$((PP_PORT_BASE + 161))}
-PP_RBL_PORT=${PP_RBL_PORT:-$((PP_PORT_BASE + 27))}               # smtpd with reject_rbl_client
+PP_SPARE_PORT=${PP_SPARE_PORT:-$((PP_PORT_BASE + 27))}           # kept free: a test's listener
 # Postfix's own resolver (see "Postfix's resolver" below): nsd on this loopback address, port
 # 53, one address per PP_PORT_BASE so that stacks side by side each have one.
 PP_RESOLVER_ADDR=${PP_RESOLVER_ADDR:-127.53.$((PP_PORT_BASE / 256 % 256)).$((PP_PORT_BASE % 256))}
@@ -52,7 +52,7 @@ RELAY_DOMAIN=relay.postprobe.test
 SERVFAIL_ZONE=servfail.test
 DNSBL_ZONE=dnsbl.test       # DNS block lists made for check_dnsbl's tests
 DQS_ZONE=dq.spamhaus.net    # Spamhaus' Data Query Service names, for --dqs-key-file
-RBL_LIST=mta.$DNSBL_ZONE    # the list of the RBL listener: it lists 127.0.0.1
+RBL_LIST=mta.$DNSBL_ZONE    # a DNSBL for Postfix's reject_rbl_client and postscreen
 UNREACHABLE_DOMAIN=unreachable.test
 HOLD_DOMAIN=hold.test
 SNMP_COMMUNITY=pp-community
@@ -71,8 +71,8 @@ SNMP=$RUN/snmpd
 SECRETS=$RUN/secrets
 ENV_FILE=$RUN/stack.env
 
-TCP_PORT_VARS=(PP_SMTP_PORT PP_SUBMISSION_PORT PP_SMTPS_PORT PP_SINK_PORT PP_RBL_PORT PP_IMAP_PORT
-               PP_IMAPS_PORT PP_POP3_PORT PP_POP3S_PORT PP_DNS_PORT)
+TCP_PORT_VARS=(PP_SMTP_PORT PP_SUBMISSION_PORT PP_SMTPS_PORT PP_SINK_PORT PP_SPARE_PORT
+               PP_IMAP_PORT PP_IMAPS_PORT PP_POP3_PORT PP_POP3S_PORT PP_DNS_PORT)
 UDP_PORT_VARS=(PP_DNS_PORT PP_SNMP_PORT)
 
 # The signed zones, unbound and DANE's TLS servers (settings, setup, start; see that file).
@@ -283,9 +283,6 @@ smtpd_recipient_restrictions =
 
 # Used by the submission/smtps listeners (master.cf -o ...=\$name).
 pp_submission_restrictions = permit_sasl_authenticated, reject
-# Used by the RBL listener: the DNSBL that lists 127.0.0.1 (served by nsd, asked through
-# Postfix's own resolver when it has one: see start_postfix).
-pp_rbl_restrictions = reject_rbl_client $RBL_LIST
 # Used by the sink listener: accept only the listed recipients, 550 (or 450) for the rest.
 pp_sink_recipient_restrictions =
     check_recipient_access texthash:$PF_CONF/sink_recipients,
@@ -327,8 +324,6 @@ write_postfix_master_cf() {
   -o smtpd_relay_restrictions=
   -o smtpd_recipient_restrictions=\$pp_sink_recipient_restrictions
   -o content_filter=discard:
-127.0.0.1:$PP_RBL_PORT   inet n - n - - smtpd
-  -o smtpd_client_restrictions=\$pp_rbl_restrictions
 pickup    unix  n       -       n       60      1       pickup
 cleanup   unix  n       -       n       -       0       cleanup
 qmgr      unix  n       -       n       300     1       qmgr
@@ -955,7 +950,6 @@ smtp:$PP_SMTP_PORT|banner_ok $PP_SMTP_PORT 220
 submission:$PP_SUBMISSION_PORT|banner_ok $PP_SUBMISSION_PORT 220
 smtps:$PP_SMTPS_PORT|tls_ok $PP_SMTPS_PORT
 sink:$PP_SINK_PORT|banner_ok $PP_SINK_PORT "220 sink.postprobe.test"
-rbl:$PP_RBL_PORT|banner_ok $PP_RBL_PORT 220
 imap:$PP_IMAP_PORT|banner_ok $PP_IMAP_PORT "* OK"
 imaps:$PP_IMAPS_PORT|tls_ok $PP_IMAPS_PORT
 pop3:$PP_POP3_PORT|banner_ok $PP_POP3_PORT "+OK"

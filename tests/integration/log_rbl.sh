@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# log_rbl: a real reject_rbl_client reject. The stack's RBL listener (PP_RBL_PORT) asks the
-# DNSBL PP_RBL_LIST, where the stack's nsd lists 127.0.0.1, through Postfix's own resolver
-# (tests/env/stack.sh, "Postfix's resolver"). smtpd's reply to the client names the list;
+# log_rbl: a real reject_rbl_client reject. An smtpd on the stack's spare port (added for this
+# test, removed at exit) asks the DNSBL PP_RBL_LIST, where the stack's nsd lists 127.0.0.1,
+# through Postfix's own resolver (tests/env/stack.sh, "Postfix's resolver"); the stack's own
+# listeners stay as they are for the other tests. smtpd's reply to the client names the list;
 # check_postfix_log, run with a state file before and after, counts exactly these rejects and
 # groups them under the RBL's name; pflogsumm on the same stretch of log agrees on the count.
 # A stack without its own resolver (port 53 taken, no mount namespace) makes this test SKIP
@@ -16,11 +17,11 @@ if [ -z "${PP_POSTFIX_RESOLVER:-}" ]; then
 fi
 L=$PP_POSTFIX_MAILLOG
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+on_exit "rm -rf '$tmp'"
 pc() { "$LOGCHECK" -C "$PP_POSTFIX_CONFIG_DIR" --state-file "$tmp/pos" "$@"; }
 # rbl_session RCPT,...: one SMTP session with the RBL listener; smtpd's 5xx replies.
 rbl_session() {
-    swaks --server "127.0.0.1:$PP_RBL_PORT" --from "logtest@$PP_DOMAIN" --to "$1" 2>&1 |
+    swaks --server "$SPARE" --from "logtest@$PP_DOMAIN" --to "$1" 2>&1 |
         sed -n 's/^ *<\*\* *//p' || true
 }
 # The log exists (a test before may have left it moved away) and the position is saved.
@@ -28,6 +29,7 @@ send_to "$PP_ALICE_USER"
 wait_lines "to=<$PP_ALICE_USER>" 1 "$L"
 run pc
 check "first run: position saved" all_of "rc_is 0" 'out_has "first run: position saved"'
+spare_service smtpd "smtpd_client_restrictions=reject_rbl_client,$PP_RBL_LIST"
 start=$(stat -c %s "$L")
 before=$(grep -c "blocked using $PP_RBL_LIST" "$L" || true)
 
