@@ -3,7 +3,7 @@
 # log_postscreen: postscreen's real verdicts, counted by check_postfix_log. A postscreen on
 # the stack's spare port (added for this test with its dnsblog and the smtpd it hands clients
 # to, removed at exit; no allowlist, DNSBL PP_RBL_LIST and the pregreet test, both enforced,
-# a 1 s greet wait instead of 6 s) sees four clients, each from a loopback address of its own
+# a 2 s greet wait instead of 6 s) sees four clients, each from a loopback address of its own
 # (postscreen keeps its verdicts per address): a new one that waits for the greeting (PASS
 # NEW, then handed to smtpd), the same one again (PASS OLD), 127.0.0.1, which the DNSBL lists
 # (DNSBL rank 1, its RCPT rejected), and a new one that talks first (PREGREET, its RCPT
@@ -21,13 +21,6 @@ L=$PP_POSTFIX_MAILLOG
 tmp=$(mktemp -d)
 on_exit "rm -rf '$tmp'"
 pc() { "$LOGCHECK" -C "$PP_POSTFIX_CONFIG_DIR" --state-file "$tmp/pos" "$@"; }
-# fresh_client: a loopback address that postscreen has not seen in this stack's life.
-fresh_client() {
-    local f=$PP_STACK_DIR/log_postscreen.clients n
-    n=$(($(cat "$f" 2>/dev/null || echo 0) + 1))
-    echo "$n" >"$f"
-    printf '127.200.%d.%d\n' $((n / 250)) $((n % 250 + 1))
-}
 # session ADDR: MAIL and RCPT from ADDR through postscreen; the server's replies.
 session() {
     swaks --server "$SPARE" --local-interface "$1" --quit-after RCPT \
@@ -57,19 +50,27 @@ for cmd in ("EHLO pregreet.example", "MAIL FROM:<pregreet@example.com>", "RCPT T
     reply()
 EOF
 }
+# postscreen keeps its verdicts in its cache: this test's postscreen starts without one.
+rm -f "$PP_POSTFIX_DATA_DIR/postscreen_cache.db"
+live_services "pp-ps-smtpd/pass=pp-ps-smtpd pass - - n - - smtpd" \
+    "dnsblog/unix=dnsblog unix - - n - 0 dnsblog"
+spare_service postscreen smtpd_service_name=pp-ps-smtpd postscreen_access_list= \
+    "postscreen_dnsbl_sites=$PP_RBL_LIST" postscreen_dnsbl_action=enforce \
+    postscreen_greet_action=enforce postscreen_greet_wait=2s
+# postscreen counts only the DNSBL answers that came within the greet wait: start dnsblog
+# (a connection that hangs up at once) and wait for its answer, before the interval.
+listed="dnsblog\[[0-9]*\]: addr 127.0.0.1 listed by domain $PP_RBL_LIST"
+n=$(grep -c "$listed" "$L" || true)
+timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' _ "$PP_SPARE_PORT" || true
+wait_lines "$listed" $((n + 1)) "$L"
 # The log exists (a test before may have left it moved away) and the position is saved.
 send_to "$PP_ALICE_USER"
 wait_lines "to=<$PP_ALICE_USER>" 1 "$L"
 run pc
 check "first run: position saved" all_of "rc_is 0" 'out_has "first run: position saved"'
-live_services "pp-ps-smtpd/pass=pp-ps-smtpd pass - - n - - smtpd" \
-    "dnsblog/unix=dnsblog unix - - n - 0 dnsblog"
-spare_service postscreen smtpd_service_name=pp-ps-smtpd postscreen_access_list= \
-    "postscreen_dnsbl_sites=$PP_RBL_LIST" postscreen_dnsbl_action=enforce \
-    postscreen_greet_action=enforce postscreen_greet_wait=1s
 start=$(stat -c %s "$L")
-new=$(fresh_client)
-early=$(fresh_client)
+new=127.200.0.1
+early=127.200.0.2
 session "$new" >"$tmp/new" &
 session 127.0.0.1 >"$tmp/listed" &
 pregreet "$early" >"$tmp/early" 2>&1 &
