@@ -21,8 +21,9 @@
  *	when path is still the same file (device, inode, fingerprint) and not shorter, from
  *	from->offset on; when it was rotated by moving (another inode) or truncated after a
  *	copy (copytruncate: same inode, shorter, or another fingerprint), the rotated file
- *	(path.1, path.1.gz, or the newest path-YYYYMMDD[.gz]) whose first bytes have from's
- *	fingerprint is read from from->offset to its end first (.gz through zlib), then path
+ *	whose first bytes have from's fingerprint (the newest 16 of path.N[.gz],
+ *	path.YYYYMMDD-HHMMSS[.gz] as "postfix logrotate" names it, and path-YYYYMMDD[.gz])
+ *	is read from from->offset to its end first (.gz through zlib), then path
  *	from its start. When no rotated file matches, info->lost says so. A last line without
  *	its newline (being written) is left for the next run. Memory is one 256 KB buffer.
  *	It returns 0, or -1 with err naming the file and the reason.
