@@ -479,6 +479,9 @@ static void judge_source(pp_result *r, probe *p)
     if (p->journal.lost)
         pp_result_add(r, PP_OK, "the journal no longer holds the entry read last (vacuumed): "
                       "entries written before the oldest one left were not counted");
+    if (p->info.missing)
+        pp_result_add(r, PP_OK, "%s does not exist: rotated, and nothing logged since",
+                      p->path);
     if (p->info.lost)
         pp_result_add(r, PP_OK, "%s was rotated and the rotated file was not found: lines "
                       "written before the rotation since the last run were not counted",

@@ -177,14 +177,39 @@ static bool find_rotated(const char *path, const pp_logpos *from, char *out, siz
     return found;
 }
 
+/* path is gone, rotated, and its successor not written yet ("postfix logrotate" leaves none
+ * until postlogd's next line): the rest of the rotated file, and a position at its end that
+ * the next run finds again by fingerprint. */
+static int rest_of_rotated(const pp_logpos *from, pp_logpos *to, pp_logfile_fn fn, void *ctx,
+                           pp_logfile_info *info, char *err, size_t errlen)
+{
+    unsigned long long end;
+    struct stat st;
+    if (stream(info->rotated, from->offset, true, fn, ctx, &end, err, errlen) != 0)
+        return -1;
+    info->bytes = end - from->offset;
+    info->missing = true;
+    *to = *from;
+    to->offset = end;
+    if (stat(info->rotated, &st) == 0) {
+        to->dev = (unsigned long long)st.st_dev;
+        to->ino = (unsigned long long)st.st_ino;
+    }
+    return 0;
+}
+
 int pp_logfile_read(const char *path, const pp_logpos *from, pp_logpos *to, pp_logfile_fn fn,
                     void *ctx, pp_logfile_info *info, char *err, size_t errlen)
 {
     struct stat st;
     unsigned long long start = 0, end;
     memset(info, 0, sizeof *info);
-    if (stat(path, &st) != 0)
+    if (stat(path, &st) != 0) {
+        if (errno == ENOENT && from &&
+            find_rotated(path, from, info->rotated, sizeof info->rotated))
+            return rest_of_rotated(from, to, fn, ctx, info, err, errlen);
         return pp_errf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+    }
     memset(to, 0, sizeof *to);
     to->dev = (unsigned long long)st.st_dev;
     to->ino = (unsigned long long)st.st_ino;

@@ -107,6 +107,42 @@ static void test_lost(void **st)
     unlink(rotated_name(".2"));
 }
 
+/* "postfix logrotate" leaves no new file until the next line: the rotated file's rest, then
+ * (its position kept) the new file from its start, nothing twice. */
+static void test_missing_until_next_line(void **st)
+{
+    (void)st;
+    pp_logpos from, to, to2;
+    pp_logfile_info info;
+    char err[512];
+    write_file(logpath, "w", "line 1\n");
+    assert_int_equal(pp_logfile_end(logpath, &from, err, sizeof err), 0);
+    unlink(logpath);
+    write_gz(rotated_name(".20261205-235959.gz"), "line 1\nline 2\n", 1);
+    got[0] = '\0';
+    assert_int_equal(pp_logfile_read(logpath, &from, &to, collect, NULL, &info, err, sizeof err),
+                     0);
+    assert_string_equal(got, "line 2");
+    assert_true(info.missing);
+    assert_false(info.lost);
+    got[0] = '\0';
+    assert_int_equal(pp_logfile_read(logpath, &to, &to2, collect, NULL, &info, err, sizeof err),
+                     0);
+    assert_string_equal(got, "");
+    write_file(logpath, "w", "line 3\n");
+    got[0] = '\0';
+    assert_int_equal(pp_logfile_read(logpath, &to, &to2, collect, NULL, &info, err, sizeof err),
+                     0);
+    assert_string_equal(got, "line 3");
+    assert_false(info.missing);
+    unlink(rotated_name(".20261205-235959.gz"));
+    /* without a rotated file: an error naming the file */
+    unlink(logpath);
+    assert_int_equal(pp_logfile_read(logpath, &to2, &to, collect, NULL, &info, err, sizeof err),
+                     -1);
+    assert_non_null(strstr(err, logpath));
+}
+
 static int setup(void **st)
 {
     (void)st;
@@ -129,6 +165,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_postfix_logrotate),
         cmocka_unit_test(test_lost),
+        cmocka_unit_test(test_missing_until_next_line),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
