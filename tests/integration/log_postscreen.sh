@@ -12,15 +12,9 @@
 # the stack's own resolver: without one this test SKIPs (exit 77) with the reason.
 set -euo pipefail
 . "$(dirname "$0")/lib/log.bash"
-if [ -z "${PP_POSTFIX_RESOLVER:-}" ]; then
-    echo "SKIP log_postscreen: the stack's Postfix has no resolver of its own:" \
-        "${PP_POSTFIX_RESOLVER_WHY:-stack.env does not say why}"
-    exit 77
-fi
+need_postfix_resolver
 L=$PP_POSTFIX_MAILLOG
-tmp=$(mktemp -d)
-on_exit "rm -rf '$tmp'"
-pc() { "$LOGCHECK" -C "$PP_POSTFIX_CONFIG_DIR" --state-file "$tmp/pos" "$@"; }
+scratch_state
 # session ADDR: MAIL and RCPT from ADDR through postscreen; the server's replies.
 session() {
     swaks --server "$SPARE" --local-interface "$1" --quit-after RCPT \

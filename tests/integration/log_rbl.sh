@@ -10,15 +10,9 @@
 # (exit 77) with the reason.
 set -euo pipefail
 . "$(dirname "$0")/lib/log.bash"
-if [ -z "${PP_POSTFIX_RESOLVER:-}" ]; then
-    echo "SKIP log_rbl: the stack's Postfix has no resolver of its own:" \
-        "${PP_POSTFIX_RESOLVER_WHY:-stack.env does not say why}"
-    exit 77
-fi
+need_postfix_resolver
 L=$PP_POSTFIX_MAILLOG
-tmp=$(mktemp -d)
-on_exit "rm -rf '$tmp'"
-pc() { "$LOGCHECK" -C "$PP_POSTFIX_CONFIG_DIR" --state-file "$tmp/pos" "$@"; }
+scratch_state
 # rbl_session RCPT,...: one SMTP session with the RBL listener; smtpd's 5xx replies.
 rbl_session() {
     swaks --server "$SPARE" --from "logtest@$PP_DOMAIN" --to "$1" 2>&1 |

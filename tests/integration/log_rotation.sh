@@ -14,10 +14,9 @@ set -euo pipefail
 C=$PP_POSTFIX_CONFIG_DIR
 L=$PP_POSTFIX_MAILLOG
 N=12
-tmp=$(mktemp -d)
-on_exit "rm -rf '$tmp'; rm -f '$L'.1 '$L'.1.gz '$L'.[0-9]*-[0-9]*.gz"
+scratch_state
+on_exit "rm -f '$L'.1 '$L'.1.gz '$L'.[0-9]*-[0-9]*.gz"
 rm -f "$L".1 "$L".1.gz "$L".[0-9]*-[0-9]*.gz
-pc() { "$LOGCHECK" -C "$C" --state-file "$tmp/pos" "$@"; }
 # The log exists (a test before may have left it moved away) and the position is saved.
 [ -s "$L" ] || { send_to "$PP_ALICE_USER"; wait_lines "to=<$PP_ALICE_USER>" 1 "$L"; }
 run pc
