@@ -99,7 +99,8 @@ static const pp_plugin plugin = {
              "recipient, deferred per message, deferrals per attempt). Lines count when "
              "their syslog name is the instance's (main.cf syslog_name or below it, or a "
              "master.cf -o syslog_name). The first run saves the position and counts "
-             "nothing. A rotated file (.1, .1.gz, -YYYYMMDD) is read to its end first; the "
+             "nothing. A rotated file (.1, .1.gz, -YYYYMMDD, postfix logrotate's "
+             ".YYYYMMDD-HHMMSS.gz) is read to its end first; the "
              "journal is followed by its cursor. On Debian mail.log is readable by group adm "
              "and the journal by groups adm and systemd-journal: add the nagios user to "
              "adm. --format openmetrics writes running totals kept in the state file "
@@ -478,6 +479,9 @@ static void judge_source(pp_result *r, probe *p)
     if (p->journal.lost)
         pp_result_add(r, PP_OK, "the journal no longer holds the entry read last (vacuumed): "
                       "entries written before the oldest one left were not counted");
+    if (p->info.missing)
+        pp_result_add(r, PP_OK, "%s does not exist: rotated, and nothing logged since",
+                      p->path);
     if (p->info.lost)
         pp_result_add(r, PP_OK, "%s was rotated and the rotated file was not found: lines "
                       "written before the rotation since the last run were not counted",

@@ -156,29 +156,81 @@ static int stream(const char *path, unsigned long long offset, bool partial, pp_
     return got < 0 ? -1 : 0;
 }
 
-/* The rotated file that starts with from's fingerprint, into out. */
+/* A rotated file and its modification time, for newest-first order. */
+typedef struct {
+    const char *path;
+    time_t mtime;
+} rotated_file;
+
+static int newest_first(const void *a, const void *b)
+{
+    time_t x = ((const rotated_file *)a)->mtime, y = ((const rotated_file *)b)->mtime;
+    return (x < y) - (x > y);
+}
+
+/* The rotated files of path, newest first, into *out (pointing into g): path.N[.gz],
+ * path.YYYYMMDD-HHMMSS[.gz] ("postfix logrotate") and path-YYYYMMDD[.gz]. */
+static size_t rotated_files(const char *path, glob_t g[2], rotated_file **out)
+{
+    char pat[520];
+    size_t n = 0;
+    for (int i = 0; i < 2; i++) {
+        snprintf(pat, sizeof pat, i ? "%s-[0-9]*" : "%s.[0-9]*", path);
+        (void)glob(pat, 0, NULL, &g[i]); /* no match: gl_pathc 0 (and globfree() safe) */
+    }
+    *out = calloc(g[0].gl_pathc + g[1].gl_pathc + 1, sizeof **out);
+    for (int i = 0; *out && i < 2; i++)
+        for (size_t j = 0; j < g[i].gl_pathc; j++) {
+            struct stat st;
+            if (stat(g[i].gl_pathv[j], &st) == 0 && S_ISREG(st.st_mode))
+                (*out)[n++] = (rotated_file){g[i].gl_pathv[j], st.st_mtime};
+        }
+    qsort(*out, n, sizeof **out, newest_first);
+    return n;
+}
+
+/* The rotated file that starts with from's fingerprint, into out: the newest ROTATED_MAX
+ * rotated files are tried. */
+#define ROTATED_MAX 16
 static bool find_rotated(const char *path, const pp_logpos *from, char *out, size_t len)
 {
-    char cand[3][512];
-    int n = 0;
-    snprintf(cand[n++], sizeof cand[0], "%s.1", path);
-    snprintf(cand[n++], sizeof cand[0], "%s.1.gz", path);
-    char pat[520];
-    glob_t g;
-    snprintf(pat, sizeof pat, "%s-[0-9]*", path);
-    if (glob(pat, 0, NULL, &g) == 0 && g.gl_pathc) {
-        snprintf(cand[n++], sizeof cand[0], "%s", g.gl_pathv[g.gl_pathc - 1]);
-    }
-    globfree(&g);
-    for (int i = 0; i < n; i++) {
+    glob_t g[2] = {{0}, {0}};
+    rotated_file *f = NULL;
+    size_t n = rotated_files(path, g, &f);
+    bool found = false;
+    for (size_t i = 0; i < n && i < ROTATED_MAX && !found; i++) {
         uint64_t fp;
         unsigned fl;
-        if (fingerprint(cand[i], from->fp_len, &fp, &fl) == 0 && fp == from->fp) {
-            snprintf(out, len, "%s", cand[i]);
-            return true;
+        if (fingerprint(f[i].path, from->fp_len, &fp, &fl) == 0 && fp == from->fp) {
+            snprintf(out, len, "%s", f[i].path);
+            found = true;
         }
     }
-    return false;
+    free(f);
+    globfree(&g[0]);
+    globfree(&g[1]);
+    return found;
+}
+
+/* path is gone, rotated, and its successor not written yet ("postfix logrotate" leaves none
+ * until postlogd's next line): the rest of the rotated file, and a position at its end that
+ * the next run finds again by fingerprint. */
+static int rest_of_rotated(const pp_logpos *from, pp_logpos *to, pp_logfile_fn fn, void *ctx,
+                           pp_logfile_info *info, char *err, size_t errlen)
+{
+    unsigned long long end;
+    struct stat st;
+    if (stream(info->rotated, from->offset, true, fn, ctx, &end, err, errlen) != 0)
+        return -1;
+    info->bytes = end - from->offset;
+    info->missing = true;
+    *to = *from;
+    to->offset = end;
+    if (stat(info->rotated, &st) == 0) {
+        to->dev = (unsigned long long)st.st_dev;
+        to->ino = (unsigned long long)st.st_ino;
+    }
+    return 0;
 }
 
 int pp_logfile_read(const char *path, const pp_logpos *from, pp_logpos *to, pp_logfile_fn fn,
@@ -187,8 +239,12 @@ int pp_logfile_read(const char *path, const pp_logpos *from, pp_logpos *to, pp_l
     struct stat st;
     unsigned long long start = 0, end;
     memset(info, 0, sizeof *info);
-    if (stat(path, &st) != 0)
+    if (stat(path, &st) != 0) {
+        if (errno == ENOENT && from &&
+            find_rotated(path, from, info->rotated, sizeof info->rotated))
+            return rest_of_rotated(from, to, fn, ctx, info, err, errlen);
         return pp_errf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+    }
     memset(to, 0, sizeof *to);
     to->dev = (unsigned long long)st.st_dev;
     to->ino = (unsigned long long)st.st_ino;

@@ -21,9 +21,12 @@
  *	when path is still the same file (device, inode, fingerprint) and not shorter, from
  *	from->offset on; when it was rotated by moving (another inode) or truncated after a
  *	copy (copytruncate: same inode, shorter, or another fingerprint), the rotated file
- *	(path.1, path.1.gz, or the newest path-YYYYMMDD[.gz]) whose first bytes have from's
- *	fingerprint is read from from->offset to its end first (.gz through zlib), then path
- *	from its start. When no rotated file matches, info->lost says so. A last line without
+ *	whose first bytes have from's fingerprint (the newest 16 of path.N[.gz],
+ *	path.YYYYMMDD-HHMMSS[.gz] as "postfix logrotate" names it, and path-YYYYMMDD[.gz])
+ *	is read from from->offset to its end first (.gz through zlib), then path
+ *	from its start. When no rotated file matches, info->lost says so. When path does not
+ *	exist but a rotated file matches (rotated, no line logged since), that file's rest is
+ *	read, info->missing is set and *to is its end. A last line without
  *	its newline (being written) is left for the next run. Memory is one 256 KB buffer.
  *	It returns 0, or -1 with err naming the file and the reason.
  *	pp_logfile_end() sets *pos to the end of path as it is now (a first run starts there);
@@ -55,6 +58,7 @@ typedef struct pp_logfile_info {
     char rotated[512]; /* the rotated file read first, or "" */
     bool truncated;    /* path was copied and truncated */
     bool lost;         /* rotated, and the rotated file was not found */
+    bool missing;      /* path does not exist (yet): only the rotated file was read */
     unsigned long long bytes; /* bytes read */
 } pp_logfile_info;
 

@@ -40,6 +40,10 @@ PP_POP3_PORT=${PP_POP3_PORT:-$((PP_PORT_BASE + 110))}
 PP_POP3S_PORT=${PP_POP3S_PORT:-$((PP_PORT_BASE + 995))}
 PP_DNS_PORT=${PP_DNS_PORT:-$((PP_PORT_BASE + 53))}
 PP_SNMP_PORT=${PP_SNMP_PORT:-$((PP_PORT_BASE + 161))}
+PP_SPARE_PORT=${PP_SPARE_PORT:-$((PP_PORT_BASE + 27))}           # kept free: a test's listener
+# Postfix's own resolver (see "Postfix's resolver" below): nsd on this loopback address, port
+# 53, one address per PP_PORT_BASE so that stacks side by side each have one.
+PP_RESOLVER_ADDR=${PP_RESOLVER_ADDR:-127.53.$((PP_PORT_BASE / 256 % 256)).$((PP_PORT_BASE % 256))}
 READY_TIMEOUT=${PP_READY_TIMEOUT:-20}           # seconds to wait for all services to answer
 
 DOMAIN=postprobe.test
@@ -48,6 +52,7 @@ RELAY_DOMAIN=relay.postprobe.test
 SERVFAIL_ZONE=servfail.test
 DNSBL_ZONE=dnsbl.test       # DNS block lists made for check_dnsbl's tests
 DQS_ZONE=dq.spamhaus.net    # Spamhaus' Data Query Service names, for --dqs-key-file
+RBL_LIST=mta.$DNSBL_ZONE    # a DNSBL for Postfix's reject_rbl_client and postscreen
 UNREACHABLE_DOMAIN=unreachable.test
 HOLD_DOMAIN=hold.test
 SNMP_COMMUNITY=pp-community
@@ -66,8 +71,8 @@ SNMP=$RUN/snmpd
 SECRETS=$RUN/secrets
 ENV_FILE=$RUN/stack.env
 
-TCP_PORT_VARS=(PP_SMTP_PORT PP_SUBMISSION_PORT PP_SMTPS_PORT PP_SINK_PORT PP_IMAP_PORT
-               PP_IMAPS_PORT PP_POP3_PORT PP_POP3S_PORT PP_DNS_PORT)
+TCP_PORT_VARS=(PP_SMTP_PORT PP_SUBMISSION_PORT PP_SMTPS_PORT PP_SINK_PORT PP_SPARE_PORT
+               PP_IMAP_PORT PP_IMAPS_PORT PP_POP3_PORT PP_POP3S_PORT PP_DNS_PORT)
 UDP_PORT_VARS=(PP_DNS_PORT PP_SNMP_PORT)
 
 # The signed zones, unbound and DANE's TLS servers (settings, setup, start; see that file).
@@ -400,8 +405,45 @@ setup_postfix() {
         die "postfix -c $PF_CONF check failed: $(tail -n 5 "$PF/start.log")"
 }
 
+# Postfix's resolver. Postfix asks the DNS (reject_rbl_client, postscreen's DNSBL sites)
+# through libc, which reads /etc/resolv.conf and knows only port 53; the system's file must not
+# change. So when port 53 of $PP_RESOLVER_ADDR (a loopback address of this stack's own) is free
+# and mount namespaces work, nsd listens there too, and Postfix's master starts in a mount
+# namespace of its own (unshare -m, private propagation) where $PF/resolv.conf is bind-mounted
+# on /etc/resolv.conf. Nothing outside the namespace sees that mount, and it goes away with the
+# last Postfix process; postfix stop/reload/flush from outside work as before (pid file,
+# signals, queue sockets). Names outside nsd's zones get REFUSED at once. When it cannot be
+# had, Postfix uses the system's resolver, and stack.env says why (PP_POSTFIX_RESOLVER_WHY).
+PP_POSTFIX_RESOLVER=${PP_POSTFIX_RESOLVER:-}
+PP_POSTFIX_RESOLVER_WHY=${PP_POSTFIX_RESOLVER_WHY:-}
+
+# resolver_choose: sets PP_POSTFIX_RESOLVER, or PP_POSTFIX_RESOLVER_WHY.
+resolver_choose() {
+    local taken
+    taken=$({ ss -Hlnu 'sport = :53'; ss -Hlnt 'sport = :53'; } 2>/dev/null | awk -v a="$1" \
+        '$4 == a ":53" || $4 ~ /^(0\.0\.0\.0|\*|\[::\]):53$/ { print $4; exit }')
+    PP_POSTFIX_RESOLVER='' PP_POSTFIX_RESOLVER_WHY=''
+    if [ -n "$taken" ]; then
+        PP_POSTFIX_RESOLVER_WHY="port 53 is taken ($taken listens)"
+    elif ! unshare -m --propagation private true 2>/dev/null; then
+        PP_POSTFIX_RESOLVER_WHY="no mount namespace here (unshare -m failed)"
+    else
+        PP_POSTFIX_RESOLVER=$1
+    fi
+}
+
 start_postfix() {
-    postfix -c "$PF_CONF" start </dev/null >>"$PF/start.log" 2>&1 ||
+    local cmd=(postfix -c "$PF_CONF" start)
+    if [ -n "$PP_POSTFIX_RESOLVER" ]; then
+        printf '# resolv.conf of the test stack'"'"'s Postfix (stack.sh)\nnameserver %s\n' \
+            "$PP_POSTFIX_RESOLVER" >"$PF/resolv.conf"
+        chmod 644 "$PF/resolv.conf"
+        # shellcheck disable=SC2016  # the inner script expands its own arguments
+        cmd=(unshare -m --propagation private sh -c \
+            'mount --bind "$1" /etc/resolv.conf && shift && exec "$@"' _ "$PF/resolv.conf" \
+            "${cmd[@]}")
+    fi
+    "${cmd[@]}" </dev/null >>"$PF/start.log" 2>&1 ||
         die "postfix did not start: $(tail -n 5 "$PF/start.log"; tail -n 5 "$PF/maillog" 2>/dev/null)"
 }
 
@@ -690,6 +732,10 @@ test.uribl.com.uribl      IN A   127.0.0.14
 black.example.uribl       IN A   127.0.0.2
 grey.example.uribl        IN A   127.0.0.4
 *.urirefused              IN A   127.0.0.1
+; mta: the list of the stack's Postfix (PP_RBL_LIST); lists 127.0.0.1, its test point 127.0.0.2
+2.0.0.127.mta  IN A   127.0.0.2
+1.0.0.127.mta  IN A   127.0.0.2
+1.0.0.127.mta  IN TXT "Listed by the postprobe test stack"
 EOF
     # Spamhaus' Data Query Service for the stack's key (\$SECRETS/dqs.key) only.
     cat >"$NSD/$DQS_ZONE.zone" <<EOF
@@ -728,7 +774,8 @@ server:
     # (with nsd's default of 200 a second, answers are dropped and the client retries).
     rrl-ratelimit: 0
     rrl-whitelist-ratelimit: 0
-remote-control:
+${PP_POSTFIX_RESOLVER:+    ip-address: $PP_POSTFIX_RESOLVER@53
+}remote-control:
     control-enable: no
 zone:
     name: "$DOMAIN"
@@ -879,6 +926,11 @@ dns_ok() {
         grep -q "ns.$DOMAIN"
 }
 
+resolver_ok() {
+    dig +time=1 +tries=1 +short @"$PP_POSTFIX_RESOLVER" "1.0.0.127.$RBL_LIST" A 2>/dev/null |
+        grep -q '^127\.0\.0\.2$'
+}
+
 snmp_ok() {
     snmpget -v2c -c "$SNMP_COMMUNITY" -t 1 -r 0 -On "127.0.0.1:$PP_SNMP_PORT" \
         .1.3.6.1.2.1.1.3.0 >/dev/null 2>&1
@@ -906,6 +958,7 @@ dovecot-sockets|sockets_ok
 dns:$PP_DNS_PORT|dns_ok
 snmp:$PP_SNMP_PORT|snmp_ok
 EOF
+    [ -z "$PP_POSTFIX_RESOLVER" ] || echo "resolver:$PP_POSTFIX_RESOLVER:53|resolver_ok"
     dnssec_service_checks
 }
 
@@ -979,6 +1032,9 @@ write_env() {
         emit PP_NSD_CONFIG "$NSD/nsd.conf"
         emit PP_DNSBL_ZONE "$DNSBL_ZONE"
         emit PP_DQS_KEY_FILE "$SECRETS/dqs.key"
+        emit PP_RBL_LIST "$RBL_LIST"
+        emit PP_POSTFIX_RESOLVER "$PP_POSTFIX_RESOLVER"
+        emit PP_POSTFIX_RESOLVER_WHY "$PP_POSTFIX_RESOLVER_WHY"
         emit PP_SNMP_COMMUNITY "$SNMP_COMMUNITY"
         emit PP_SNMP_V3_USER "$SNMP_V3_USER"
         emit PP_SNMP_V3_AUTH_PROTO SHA
@@ -1048,6 +1104,7 @@ cmd_up() {
         cmd_down
     fi
     check_ports_free
+    resolver_choose "$PP_RESOLVER_ADDR"
     local t0=$SECONDS
     mkdir -p "$RUN"
     chmod 755 "$RUN"
@@ -1069,6 +1126,11 @@ cmd_up() {
     fi
     write_env
     log "up in $((SECONDS - t0))s; run dir $RUN; env: $ENV_FILE"
+    if [ -n "$PP_POSTFIX_RESOLVER" ]; then
+        log "Postfix resolves through nsd on $PP_POSTFIX_RESOLVER (own mount namespace)"
+    else
+        log "Postfix uses the system's resolver: $PP_POSTFIX_RESOLVER_WHY"
+    fi
 }
 
 # show_logs: the last lines of every daemon's log, for a failed start.

@@ -5,6 +5,19 @@
 #   the stack's settings       $PP_STACK_DIR/stack.env (default /tmp/postprobe-stack)
 #   the assertions             lib/expect.bash: run, check, finish, ...
 #   PP_SOURCE_DIR              the source tree, when ctest did not say (run by hand)
+#   on_exit CMD                runs CMD at exit (in reverse order of adding); a script that
+#                              sets its own EXIT trap gives this up
+#   live_save FILE...          the running stack's main.cf and these files of its config
+#                              directory are saved now, restored (and Postfix reloaded) at exit
+#   live_reload                postfix reload of the running stack (its files dated back first:
+#                              Postfix waits for a main.cf written in the last seconds)
+#   SPARE                      127.0.0.1:$PP_SPARE_PORT, the port the stack keeps free
+#   spare_service COMMAND [PARAM=VALUE...]
+#                              a master.cf service on SPARE ("inet n - n - 1 COMMAND") with
+#                              these -o settings (postconf -P: no blanks in a VALUE), added to
+#                              the running stack until exit (live_save master.cf); returns
+#                              when Postfix listens there
+#   live_services 'NAME/TYPE=LINE'...  more master.cf entries (postconf -M), likewise
 [ -z "${PP_COMMON_SOURCED:-}" ] || return 0
 PP_COMMON_SOURCED=1
 # shellcheck disable=SC1091
@@ -19,3 +32,46 @@ pp_stopped() {
     printf 'FAIL %s stopped at line %s: %s (exit %s)\n' "$(basename "$0")" "$2" "$3" "$1"
 }
 trap 'pp_stopped $? $LINENO "$BASH_COMMAND"' ERR
+
+PP_EXIT=()
+pp_on_exit() {
+    local i
+    for ((i = ${#PP_EXIT[@]} - 1; i >= 0; i--)); do eval "${PP_EXIT[$i]}" || true; done
+}
+trap pp_on_exit EXIT
+on_exit() { PP_EXIT+=("$1"); }
+
+live_reload() {
+    touch -d '-1 minute' "$PP_POSTFIX_CONFIG_DIR"/*
+    postfix -c "$PP_POSTFIX_CONFIG_DIR" reload >/dev/null 2>&1
+    sleep 0.5
+}
+
+SPARE=127.0.0.1:$PP_SPARE_PORT
+
+live_services() {
+    [ -n "${PP_MASTER_SAVED:-}" ] || live_save master.cf
+    PP_MASTER_SAVED=1
+    postconf -c "$PP_POSTFIX_CONFIG_DIR" -M "$@"
+}
+
+spare_service() {
+    local cmd=$1 o i
+    shift
+    live_services "$SPARE/inet=$SPARE inet n - n - 1 $cmd"
+    for o in "$@"; do postconf -c "$PP_POSTFIX_CONFIG_DIR" -P "$SPARE/inet/$o"; done
+    live_reload
+    for i in $(seq 100); do
+        [ -z "$(ss -Hlnt "sport = :$PP_SPARE_PORT")" ] || return 0
+        sleep 0.1
+    done
+    echo "spare_service: Postfix does not listen on $SPARE after 10 s"
+    return 1
+}
+
+live_save() {
+    local f save
+    save=$(mktemp -d "/tmp/$(basename "$0" .sh).live.XXXXXX")
+    for f in main.cf "$@"; do cp -p "$PP_POSTFIX_CONFIG_DIR/$f" "$save/"; done
+    on_exit "cp -p '$save'/* '$PP_POSTFIX_CONFIG_DIR/'; live_reload; rm -rf '$save'"
+}

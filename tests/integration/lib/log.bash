@@ -11,6 +11,10 @@
 #   wait_lines PATTERN N FILE... waits (up to 30 s) until FILEs hold N lines matching PATTERN
 #   perf NAME                  the value of NAME in the perfdata of $OUT
 #   pflogsumm_total WHAT FILE  a Grand Totals count ("received", "deferrals", ...)
+#   need_postfix_resolver      exits 77 (ctest: skipped) saying why when the stack's Postfix
+#                              has no resolver of its own (tests/env/README.md)
+#   scratch_state              $tmp, a directory removed at exit; pc ARGS... runs the plugin
+#                              on the stack's log with the state file $tmp/pos
 # shellcheck source=lib/common.bash
 . "$(dirname "${BASH_SOURCE[0]}")/common.bash"
 LOGCHECK=$PP_BUILD_DIR/plugins/check_postfix_log
@@ -63,3 +67,16 @@ pflogsumm_total() {
                            d = $3; gsub(/[^0-9]/, "", d); v = (d == "" ? 0 : d); found = 1 }
                        END { print v }'
 }
+
+need_postfix_resolver() {
+    [ -z "${PP_POSTFIX_RESOLVER:-}" ] || return 0
+    echo "SKIP $(basename "$0" .sh): the stack's Postfix has no resolver of its own:" \
+        "${PP_POSTFIX_RESOLVER_WHY:-stack.env does not say why}"
+    exit 77
+}
+
+scratch_state() {
+    tmp=$(mktemp -d)
+    on_exit "rm -rf '$tmp'"
+}
+pc() { "$LOGCHECK" -C "$PP_POSTFIX_CONFIG_DIR" --state-file "$tmp/pos" "$@"; }

@@ -19,21 +19,14 @@
 #   wait_for CMD...            (up to 10 s) until CMD succeeds
 #   line1_re REGEX             the first line of $OUT matches the extended REGEX
 #   eicar, eicar_holders       the EICAR test file and the files holding it (lib/eicar.bash)
-#   add_exit CMD               runs CMD at exit (in reverse order of adding)
+#   add_exit CMD               runs CMD at exit (common.bash's on_exit)
 # shellcheck source=lib/common.bash
 . "$(dirname "${BASH_SOURCE[0]}")/common.bash"
 # shellcheck source=lib/eicar.bash
 . "$(dirname "${BASH_SOURCE[0]}")/eicar.bash"
 PF_DIR=$PP_POSTFIX_CONFIG_DIR
 MP_SAVE=
-MP_EXIT=()
-
-mp_on_exit() {
-    local i
-    for ((i = ${#MP_EXIT[@]} - 1; i >= 0; i--)); do eval "${MP_EXIT[$i]}" || true; done
-}
-trap mp_on_exit EXIT
-add_exit() { MP_EXIT+=("$1"); }
+add_exit() { on_exit "$1"; }
 
 # Postfix waits up to 2.5 s for a main.cf written in the last seconds to settle: backdate it.
 pf_reload() {

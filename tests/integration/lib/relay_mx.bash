@@ -4,6 +4,7 @@
 #
 #   P                          the plugin
 #   S                          the stack's nsd as a -s argument (127.0.0.1:PORT)
+#   (on_exit, live_save, live_reload: lib/common.bash)
 #   Z R                        the test zone, the relay domain the stack's Postfix relays
 #   SMTP4 SMTP6 SMTPD          the stack's port-25 smtpd services as the audit names them
 #                              (SMTPD: both, as one line names them)
@@ -12,14 +13,9 @@
 #                              main.cf settings (postconf -e); the running instance is never
 #                              changed
 #   override SVC/TYPE/NAME=V...  master.cf -o overrides in $T (postconf -P; no blanks in V)
-#   live_save FILE...          the running stack's main.cf and these files of its config
-#                              directory are saved now, restored (and Postfix reloaded) at exit
-#   live_reload                postfix reload of the running stack (its files dated back first:
-#                              Postfix waits for a main.cf written in the last seconds)
 #   smtpd_rcpt ADDRESS         the stack's own referee: the reply of its port-25 smtpd to
 #                              RCPT TO:<ADDRESS> (from loopback, MAIL FROM probe@$Z), "250 ..."
 #                              or "550 ..."; "none" when it gave none
-#   on_exit CMD                runs CMD at exit (in reverse order of adding)
 # shellcheck disable=SC2034 # the variables are for the scripts that source this
 # shellcheck source=lib/common.bash
 . "$(dirname "${BASH_SOURCE[0]}")/common.bash"
@@ -30,14 +26,6 @@ R=$PP_RELAY_DOMAIN
 SMTP4="127.0.0.1:$PP_SMTP_PORT/inet"
 SMTP6="[::1]:$PP_SMTP_PORT/inet"
 SMTPD="$SMTP4, $SMTP6"
-
-RMX_EXIT=()
-rmx_on_exit() {
-    local i
-    for ((i = ${#RMX_EXIT[@]} - 1; i >= 0; i--)); do eval "${RMX_EXIT[$i]}" || true; done
-}
-trap rmx_on_exit EXIT
-on_exit() { RMX_EXIT+=("$1"); }
 
 scratch_config() {
     T=$(mktemp -d "/tmp/$(basename "$0" .sh).XXXXXX")
@@ -59,19 +47,6 @@ variant() {
 override() {
     postconf -c "$T" -P "$@"
     age_config
-}
-
-live_reload() {
-    touch -d '-1 minute' "$PP_POSTFIX_CONFIG_DIR"/*
-    postfix -c "$PP_POSTFIX_CONFIG_DIR" reload >/dev/null 2>&1
-    sleep 0.5
-}
-
-live_save() {
-    local f save
-    save=$(mktemp -d "/tmp/$(basename "$0" .sh).live.XXXXXX")
-    for f in main.cf "$@"; do cp -p "$PP_POSTFIX_CONFIG_DIR/$f" "$save/"; done
-    on_exit "cp -p '$save'/* '$PP_POSTFIX_CONFIG_DIR/'; live_reload; rm -rf '$save'"
 }
 
 smtpd_rcpt() {

@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * test_logfile - a log read from the saved position across rotation: the rotated file is
+ * found by its first bytes among every name logrotate and "postfix logrotate" give it.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <cmocka.h>
+
+#include "log/logfile.h"
+
+static char dir[] = "/tmp/pp-test-logfile-XXXXXX";
+static char logpath[256];
+
+/* The lines read, joined by '|'. */
+static char got[512];
+
+static void collect(void *ctx, const char *line, size_t len)
+{
+    (void)ctx;
+    size_t used = strlen(got);
+    snprintf(got + used, sizeof got - used, "%s%.*s", used ? "|" : "", (int)len, line);
+}
+
+static void write_file(const char *path, const char *mode, const char *text)
+{
+    FILE *f = fopen(path, mode);
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* path with text, gzip'd, and its modification time secs ago. */
+static void write_gz(const char *path, const char *text, int ago)
+{
+    gzFile gz = gzopen(path, "wb");
+    assert_non_null(gz);
+    assert_int_equal(gzputs(gz, text), (int)strlen(text));
+    gzclose(gz);
+    struct timeval tv[2];
+    gettimeofday(&tv[0], NULL);
+    tv[0].tv_sec -= ago;
+    tv[1] = tv[0];
+    assert_int_equal(utimes(path, tv), 0);
+}
+
+static char *rotated_name(const char *suffix)
+{
+    static char name[300];
+    snprintf(name, sizeof name, "%s%s", logpath, suffix);
+    return name;
+}
+
+/* Postfix's own rotation (mv to maillog.YYYYMMDD-HHMMSS, then gzip), with decoys that are
+ * newer (another log's start) and older: the fingerprint picks the right one. */
+static void test_postfix_logrotate(void **st)
+{
+    (void)st;
+    pp_logpos from, to;
+    pp_logfile_info info;
+    char err[512];
+    write_file(logpath, "w", "line 1\nline 2\n");
+    assert_int_equal(pp_logfile_end(logpath, &from, err, sizeof err), 0);
+    unlink(logpath);
+    write_gz(rotated_name(".20261205-235959.gz"), "line 1\nline 2\nline 3\n", 5);
+    write_gz(rotated_name(".1.gz"), "an older log\n", 500);
+    write_file(rotated_name("-20261206"), "w", "a newer log, not ours\n");
+    write_file(logpath, "w", "line 4\n");
+    got[0] = '\0';
+    assert_int_equal(pp_logfile_read(logpath, &from, &to, collect, NULL, &info, err, sizeof err),
+                     0);
+    assert_string_equal(got, "line 3|line 4");
+    assert_false(info.lost);
+    assert_string_equal(info.rotated, rotated_name(".20261205-235959.gz"));
+    unlink(rotated_name(".20261205-235959.gz"));
+    unlink(rotated_name(".1.gz"));
+    unlink(rotated_name("-20261206"));
+}
+
+/* No rotated file has the old start: lost, and the new file is read from its start. */
+static void test_lost(void **st)
+{
+    (void)st;
+    pp_logpos from, to;
+    pp_logfile_info info;
+    char err[512];
+    write_file(logpath, "w", "old 1\n");
+    assert_int_equal(pp_logfile_end(logpath, &from, err, sizeof err), 0);
+    unlink(logpath);
+    write_file(rotated_name(".2"), "w", "something else\n");
+    write_file(logpath, "w", "new 1\n");
+    got[0] = '\0';
+    assert_int_equal(pp_logfile_read(logpath, &from, &to, collect, NULL, &info, err, sizeof err),
+                     0);
+    assert_string_equal(got, "new 1");
+    assert_true(info.lost);
+    unlink(rotated_name(".2"));
+}
+
+/* "postfix logrotate" leaves no new file until the next line: the rotated file's rest, then
+ * (its position kept) the new file from its start, nothing twice. */
+static void test_missing_until_next_line(void **st)
+{
+    (void)st;
+    pp_logpos from, to, to2;
+    pp_logfile_info info;
+    char err[512];
+    write_file(logpath, "w", "line 1\n");
+    assert_int_equal(pp_logfile_end(logpath, &from, err, sizeof err), 0);
+    unlink(logpath);
+    write_gz(rotated_name(".20261205-235959.gz"), "line 1\nline 2\n", 1);
+    got[0] = '\0';
+    assert_int_equal(pp_logfile_read(logpath, &from, &to, collect, NULL, &info, err, sizeof err),
+                     0);
+    assert_string_equal(got, "line 2");
+    assert_true(info.missing);
+    assert_false(info.lost);
+    got[0] = '\0';
+    assert_int_equal(pp_logfile_read(logpath, &to, &to2, collect, NULL, &info, err, sizeof err),
+                     0);
+    assert_string_equal(got, "");
+    write_file(logpath, "w", "line 3\n");
+    got[0] = '\0';
+    assert_int_equal(pp_logfile_read(logpath, &to, &to2, collect, NULL, &info, err, sizeof err),
+                     0);
+    assert_string_equal(got, "line 3");
+    assert_false(info.missing);
+    unlink(rotated_name(".20261205-235959.gz"));
+    /* without a rotated file: an error naming the file */
+    unlink(logpath);
+    assert_int_equal(pp_logfile_read(logpath, &to2, &to, collect, NULL, &info, err, sizeof err),
+                     -1);
+    assert_non_null(strstr(err, logpath));
+}
+
+static int setup(void **st)
+{
+    (void)st;
+    if (!mkdtemp(dir))
+        return -1;
+    snprintf(logpath, sizeof logpath, "%s/maillog", dir);
+    return 0;
+}
+
+static int teardown(void **st)
+{
+    (void)st;
+    unlink(logpath);
+    rmdir(dir);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_postfix_logrotate),
+        cmocka_unit_test(test_lost),
+        cmocka_unit_test(test_missing_until_next_line),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
