@@ -13,8 +13,9 @@
 #   slow1, slow4 the same on slowone.dane.test and slow.dane.test, MX hosts behind relays
 #                that take 0.3 s to reach Postfix (tests/integration/lib/slow_mx.py), the
 #                shape of MX hosts far away (target: four no slower than one by more than 20%)
-#   smtp_start   check_smtp_login -V: the start-up cost of a plugin that does not link libcurl
-#   cert_start   check_tls_cert --file: the start-up cost of one that does (--ocsp-fetch)
+#   smtp_start   check_smtp_login -V: the start-up cost of a plugin with few libraries
+#   cert_start   check_tls_cert --file: the start-up cost of one that can fetch over HTTP
+#                (--ocsp-fetch; libcurl is opened only for a fetch, see common/tls/httpsget.c)
 #
 # With OTHER_BUILD_DIR (another build, main's say), its check_smtp_login and check_tls_cert
 # start-ups are measured in the same run, interleaved, as smtp_start_o and cert_start_o.

@@ -23,7 +23,9 @@
  *	followed", "Content-Type is text/html, not text/plain", "the body is larger than
  *	65536 bytes", curl's reason such as "SSL certificate problem: certificate has
  *	expired"). r is empty after a failure but for the status and the address.
- *	It may be called from several threads at once.
+ *	It may be called from several threads at once. libcurl (libcurl.so.4) is opened at
+ *	the first call, not linked: a plugin that never fetches does not pay for loading it
+ *	and its libraries; a libcurl that cannot be opened is an error like any other.
  */
 #ifndef PP_HTTPSGET_H
 #define PP_HTTPSGET_H

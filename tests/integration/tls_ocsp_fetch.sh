@@ -100,4 +100,13 @@ run "$P" --file "$D/good.chain" --cafile "$D/root.crt" --ocsp-fetch
 check "--file: the file's certificate asked from its responder" all_of "rc_is 0" \
     "out_has \"[OK] $FROM:$RESP: good, next update in 2.0 days\""
 
+# libcurl is opened at the first fetch (dlopen): one that lacks its functions is named, not a
+# crash. The stand-in is an empty library of libcurl's SONAME, found first on LD_LIBRARY_PATH.
+mkdir -p "$WORK/nocurl"
+cc -shared -fPIC -o "$WORK/nocurl/libcurl.so.4" -x c /dev/null
+run env LD_LIBRARY_PATH="$WORK/nocurl" "$P" --file "$D/good.chain" --cafile "$D/root.crt" \
+    --ocsp-fetch
+check "a libcurl without its functions: UNKNOWN that names what is missing" all_of "rc_is 3" \
+    'first_has "libcurl.so.4 has no curl_global_init"'
+
 finish
