@@ -14,7 +14,16 @@ DOC=$PP_SOURCE_DIR/docs/perfdata.md
 CA=(--cafile "$PP_CA_CERT")
 SEEN=$(mktemp)
 RAW=$(mktemp)
-trap 'rm -f "$SEEN" "$RAW"' EXIT
+SUBJECT="pp-perfdata-$$"
+mine() { grep -rl "^Subject: $SUBJECT" "$PP_ALICE_MAILDIR"/new "$PP_ALICE_MAILDIR"/cur 2>/dev/null || true; }
+trap 'rm -f "$SEEN" "$RAW" $(mine)' EXIT
+
+# --fetch prints its label only when alice's INBOX has a message, and tests before this one
+# may have emptied it: one of its own is delivered first.
+swaks --server "127.0.0.1:$PP_SMTP_PORT" --to "$PP_ALICE_USER" --from "perfdata@$PP_DOMAIN" \
+    --header "Subject: $SUBJECT" --silent 2 >/dev/null
+for _ in $(seq 150); do [ -n "$(mine)" ] && break; sleep 0.1; done
+[ -n "$(mine)" ] || { echo "the message to alice was not delivered in 15 s"; exit 1; }
 
 # The rows of the reference's perfdata table: "plugin label uom", tab-separated.
 rows() {

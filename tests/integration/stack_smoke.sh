@@ -103,11 +103,12 @@ check_imap_starttls() {
     local out
     out=$(curl -sS --ssl-reqd --cacert "$PP_CA_CERT" --max-time 10 \
         -u "$PP_ALICE_USER:$PP_ALICE_PASSWORD" "imap://127.0.0.1:$PP_IMAP_PORT/INBOX" \
-        -X "SEARCH SUBJECT \"$TOKEN submission\"")
+        -X "UID SEARCH SUBJECT \"$TOKEN submission\"")
     [[ $out =~ \*\ SEARCH\ ([0-9]+) ]] || fail "IMAP SEARCH found nothing: $out"
+    # By UID: a sequence number moves when a message before it goes between the sessions.
     out=$(curl -sS --ssl-reqd --cacert "$PP_CA_CERT" --max-time 10 \
         -u "$PP_ALICE_USER:$PP_ALICE_PASSWORD" \
-        "imap://127.0.0.1:$PP_IMAP_PORT/INBOX;MAILINDEX=${BASH_REMATCH[1]};SECTION=HEADER.FIELDS%20(SUBJECT)")
+        "imap://127.0.0.1:$PP_IMAP_PORT/INBOX;UID=${BASH_REMATCH[1]};SECTION=HEADER.FIELDS%20(SUBJECT)")
     [[ $out == *"$TOKEN submission"* ]] || fail "IMAP FETCH: unexpected header: $out"
 }
 
