@@ -13,6 +13,7 @@
 # under 50 ms and at least 50x faster than the loop.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")/.." && pwd)
+. "$HERE/bench/lib.bash"
 BUILD=${1:-$HERE/build}
 PLUGIN=$BUILD/plugins/check_dnsbl
 # shellcheck disable=SC1091
@@ -26,7 +27,6 @@ for z in "${zones[@]}"; do args+=(-z "$z.$Z"); done
 for a in $(seq 1 10); do args+=(-H "192.0.2.$a"); done
 
 now() { date +%s.%N; }
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 plugin_times=() loop_times=()
 for _ in $(seq 7); do

@@ -24,6 +24,7 @@
 # plugin moves it on), which must cost the same. Build without sanitizers.
 set -euo pipefail
 SRC=$(cd "$(dirname "$0")/.." && pwd)
+. "$SRC/bench/lib.bash"
 # shellcheck disable=SC1091
 . "${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env"
 BUILD=${PP_BUILD_DIR:-$SRC/build}
@@ -55,7 +56,6 @@ make_log() { # make_log LINES OUT
     mv "$2.tmp" "$2"
 }
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 measure() { # measure NAME CMD...: RUNS runs, into $W/NAME.{wall,cpu,rss,own}
     local name=$1 i

@@ -25,6 +25,7 @@
 # peak RSS under 10 MB.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")/.." && pwd)
+. "$HERE/bench/lib.bash"
 BUILD=${1:-$HERE/build}
 RUNS=${2:-21}
 STACK_ENV=${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env
@@ -85,14 +86,7 @@ cmd_of() {
     esac
 }
 
-# Every tool must pass once before it is timed: a failing check would time its error path.
-for t in "${TOOLS[@]}"; do
-    # shellcheck disable=SC2046
-    if ! out=$($(cmd_of "$t") 2>&1); then
-        echo "$t does not pass against the stack: $out" >&2
-        exit 1
-    fi
-done
+all_pass "${TOOLS[@]}"
 
 # measure TOOL: one run; appends "wall cpu rss" to $W/TOOL.times.
 measure() {
@@ -106,8 +100,6 @@ for ((r = 0; r < RUNS; r++)); do
     done
 done
 
-# col_median N FILE: the median (the upper one for an even count) of column N.
-col_median() { cut -d' ' -f"$1" "$2" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 declare -A WALL CPU RSS
 for t in "${TOOLS[@]}"; do
     WALL[$t]=$(col_median 1 "$W/$t.times")

@@ -25,6 +25,7 @@
 # seed's way of listing: mailq, then postcat -q per message. SHAPES=real measures that alone.
 set -euo pipefail
 SRC=$(cd "$(dirname "$0")/.." && pwd)
+. "$SRC/bench/lib.bash"
 # shellcheck disable=SC1091
 . "${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env"
 BUILD=${PP_BUILD_DIR:-$SRC/build}
@@ -110,7 +111,6 @@ cmd_of() {
     esac
 }
 
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 measure() {
     local n=$1 runs=$2 t r t0 t1

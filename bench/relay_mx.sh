@@ -11,6 +11,7 @@
 # are printed. Target: the plugin under 1 s and at least 10x faster than the loop.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")/.." && pwd)
+. "$HERE/bench/lib.bash"
 BUILD=${1:-$HERE/build}
 N=${2:-1000}
 PLUGIN=$BUILD/plugins/check_relay_mx
@@ -79,7 +80,6 @@ for ((i = 0; i < 50; i++)); do
 done
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
-median() { sort -n | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
 plugin_ms=()
 for ((r = 0; r < 7; r++)); do

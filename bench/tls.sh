@@ -22,6 +22,7 @@
 # Prints the medians of wall and CPU time (bench/pp_rusage.c) and the ratios.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")/.." && pwd)
+. "$HERE/bench/lib.bash"
 BUILD=${1:-$HERE/build}
 RUNS=${2:-21}
 OTHER=${3:-}
@@ -95,14 +96,7 @@ cmd_of() {
     esac
 }
 
-# Every tool must pass once before it is timed: a failing check would time its error path.
-for t in "${TOOLS[@]}"; do
-    # shellcheck disable=SC2046
-    if ! out=$($(cmd_of "$t") 2>&1); then
-        echo "$t does not pass against the stack: $out" >&2
-        exit 1
-    fi
-done
+all_pass "${TOOLS[@]}"
 for ((r = 0; r < RUNS; r++)); do
     for t in "${TOOLS[@]}"; do
         # shellcheck disable=SC2046
@@ -110,7 +104,6 @@ for ((r = 0; r < RUNS; r++)); do
     done
 done
 
-col_median() { cut -d' ' -f"$1" "$2" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 declare -A WALL CPU
 echo "$RUNS runs each, interleaved; $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-14s %10s %10s\n' tool wall_ms cpu_ms

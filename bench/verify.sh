@@ -21,6 +21,7 @@
 # Build without sanitizers: cmake -DCMAKE_BUILD_TYPE=Release.
 set -euo pipefail
 SRC=$(cd "$(dirname "$0")/.." && pwd)
+. "$SRC/bench/lib.bash"
 BUILD=${PP_BUILD_DIR:-$SRC/build}
 N=${1:-1000000}
 RUNS=${2:-5}
@@ -96,7 +97,6 @@ for ((r = 0; r < RUNS; r++)); do
     for t in "${TOOLS[@]}"; do measure "$t"; done
 done
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 declare -A WALL CPU RSS
 for t in "${TOOLS[@]}"; do
     WALL[$t]=$(cut -d' ' -f1 "$W/$t.times" | median)
