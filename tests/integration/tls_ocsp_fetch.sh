@@ -3,7 +3,8 @@
 # tls_ocsp_fetch.sh - check_tls_cert --ocsp-fetch against a real OCSP responder on loopback
 # (`openssl ocsp -index ... -port`): certificates of a test CA whose authorityInfoAccess
 # names it, served by openssl s_server; good, revoked (when and why), the responder down,
-# a responder that signs with a key the CA never delegated to, a server that staples (the
+# a responder that signs with a key the CA never delegated to, responders that answer bytes
+# that are no OCSP response or an HTML page, a server that staples (the
 # stapled response wins: its responder is down, so a fetch would fail), and a PEM file.
 # `openssl ocsp -url ... -issuer ... -cert ...` is asked the same question each time and the
 # plugin must agree with it.
@@ -43,7 +44,8 @@ responder "$RESP" "$D/inter.crt" "$D/inter.key"
 responder "$WRONG" "$D/rogue.crt" "$D/rogue.key"
 
 # referee NAME PORT WANT: openssl's OCSP client asks PORT about NAME's certificate; it must
-# say WANT: good, revoked, forged (the signature does not verify) or unreachable. REF_TIME:
+# say WANT: good, revoked, forged (the signature does not verify), unreadable (no OCSP
+# response) or unreachable. REF_TIME:
 # the revocation time it gives.
 REF_TIME=
 referee() {
@@ -52,6 +54,7 @@ referee() {
         -cert "$D/$1.crt" -CAfile "$D/root.crt" -no_nonce 2>&1) || true
     REF_TIME=$(sed -n 's/^[[:space:]]*Revocation Time: //p' <<<"$out")
     if [[ $out == *"Response Verify Failure"* ]]; then says=forged
+    elif [[ $out == *"missing asn1 encoding"* ]]; then says=unreadable
     elif [[ $out == *"$1.crt: good"* ]]; then says=good
     elif [[ $out == *"$1.crt: revoked"* ]]; then says=revoked; fi
     [ "$says" = "$3" ] || { echo "openssl ocsp says $says of $1, not $3: $out"; exit 1; }
@@ -99,6 +102,39 @@ check "a server that staples: its response is judged, the responder not asked" a
 run "$P" --file "$D/good.chain" --cafile "$D/root.crt" --ocsp-fetch
 check "--file: the file's certificate asked from its responder" all_of "rc_is 0" \
     "out_has \"[OK] $FROM:$RESP: good, next update in 2.0 days\""
+
+# A responder that answers 200 with bytes that are no OCSP response, and one that answers an
+# HTML page: openssl ocsp cannot read either; the plugin says what it got.
+garbage() { # garbage PORT CONTENT-TYPE
+    python3 - "$1" "$2" <<'PY' >"$WORK/garbage.$1.log" 2>&1 &
+import http.server, os, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        body = os.urandom(300)
+        self.send_response(200)
+        self.send_header("Content-Type", sys.argv[2])
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+PY
+    SERVER_PIDS+=($!)
+    wait_listening "$1"
+}
+GARBAGE=$(free_port 24)
+HTML=$(free_port 25)
+garbage "$GARBAGE" application/ocsp-response
+garbage "$HTML" text/html
+cert garbage "$GARBAGE"
+cert html "$HTML"
+referee garbage "$GARBAGE" unreadable
+fetch garbage
+check "a responder's answer that is no OCSP response: WARNING, cannot be decoded" all_of \
+    "rc_is 1" "first_has \"TLS WARNING - $FROM:$GARBAGE: the fetched response cannot be decoded\""
+fetch html
+check "a responder that answers text/html: UNKNOWN that says so" all_of "rc_is 3" \
+    "first_has \"TLS UNKNOWN - $FROM:$HTML: the revocation status is not known: Content-Type is text/html\""
 
 # libcurl is opened at the first fetch (dlopen): one that lacks its functions is named, not a
 # crash. The stand-in is an empty library of libcurl's SONAME, found first on LD_LIBRARY_PATH.
