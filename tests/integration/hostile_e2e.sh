@@ -9,8 +9,8 @@ set -euo pipefail
 . "$(dirname "$0")/lib/hostile.bash"
 
 P=$PP_BUILD_DIR/plugins
-since=$(mktemp)
-trap 'hostile_down; find "$PP_ALICE_MAILDIR/new" "$PP_ALICE_MAILDIR/cur" -type f -newer "$since" -delete 2>/dev/null; rm -f "$since"' EXIT
+since=$(date +%s)
+trap 'hostile_down; box_expunge "$PP_ALICE_USER" savedsince "$since" || true' EXIT
 sleep 1 # file times have a one-second grain on some file systems: nothing older is removed
 
 ADDR=(--from "$PP_ALICE_USER" --to "$PP_ALICE_USER")

@@ -12,8 +12,8 @@ set -euo pipefail
 P=$PP_BUILD_DIR/plugins
 CONF=$PP_POSTFIX_CONFIG_DIR
 out=$(mktemp -d)
-since=$(mktemp)
-trap 'find "$PP_ALICE_MAILDIR/new" "$PP_ALICE_MAILDIR/cur" -type f -newer "$since" -delete 2>/dev/null; rm -rf "$out" "$since"' EXIT
+since=$(date +%s)
+trap 'box_expunge "$PP_ALICE_USER" savedsince "$since" || true; rm -rf "$out"' EXIT
 sleep 1
 marker=PP_LOAD_RUN=$$.$RANDOM
 

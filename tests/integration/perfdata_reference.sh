@@ -16,7 +16,7 @@ SEEN=$(mktemp)
 RAW=$(mktemp)
 SUBJECT="pp-perfdata-$$"
 mine() { grep -rl "^Subject: $SUBJECT" "$PP_ALICE_MAILDIR"/new "$PP_ALICE_MAILDIR"/cur 2>/dev/null || true; }
-trap 'rm -f "$SEEN" "$RAW" $(mine)' EXIT
+trap 'rm -f "$SEEN" "$RAW"; box_expunge "$PP_ALICE_USER" header Subject "$SUBJECT" || true' EXIT
 
 # --fetch prints its label only when alice's INBOX has a message, and tests before this one
 # may have emptied it: one of its own is delivered first.

@@ -10,9 +10,9 @@ set -euo pipefail
 . "$(dirname "$0")/lib/roundtrip.bash"
 LEGS=(-H 127.0.0.1 -p "$PP_SUBMISSION_PORT" -S --cafile "$PP_CA_CERT"
     --authfile "$PP_ALICE_AUTHFILE" --imap-ssl --imap-port "$PP_IMAPS_PORT")
-maildir_clear "$PP_ALICE_MAILDIR"
-maildir_clear "$PP_BOB_MAILDIR"
-add_exit 'maildir_clear "$PP_ALICE_MAILDIR"; maildir_clear "$PP_BOB_MAILDIR"'
+box_expunge "$PP_ALICE_USER"
+box_expunge "$PP_BOB_USER"
+add_exit 'box_expunge "$PP_ALICE_USER"; box_expunge "$PP_BOB_USER"'
 echo_setup echo.test
 
 run "$P" "${LEGS[@]}" --from "$ALICE" --echo ping@echo.test -w 5 -c 10 -t 15

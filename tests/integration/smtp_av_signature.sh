@@ -19,5 +19,5 @@ run "$PP_BUILD_DIR/plugins/check_smtp_av" -H 127.0.0.1 -p "$PP_SMTP_PORT" \
     --from "$PP_BOB_USER" --to "$PP_BOB_USER" -vvv --accepted ok
 check "but it is in what check_smtp_av sends" all_of "rc_is 0" 'out_has "    C: $b64"'
 wait_for box_has "$PP_BOB_MAILDIR" 1
-maildir_clear "$PP_BOB_MAILDIR"
+box_expunge "$PP_BOB_USER"
 finish

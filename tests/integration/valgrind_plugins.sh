@@ -21,15 +21,14 @@ P=$PP_BUILD_DIR/plugins
 C=$PP_BUILD_DIR/contrib
 CONF=$PP_POSTFIX_CONFIG_DIR
 LOG=$(mktemp)
-since=$(mktemp)
+since=$(date +%s)
 held=$(mktemp)
 cleanup() {
     # The held messages made here, and what the end-to-end checks left in alice's mailbox.
     comm -13 "$held" <(ls "$PP_POSTFIX_QUEUE_DIR/hold" | sort) |
         postsuper -c "$CONF" -d - >/dev/null 2>&1 || true
-    find "$PP_ALICE_MAILDIR/new" "$PP_ALICE_MAILDIR/cur" -type f -newer "$since" -delete \
-        2>/dev/null || true
-    rm -f "$LOG" "$since" "$held"
+    box_expunge "$PP_ALICE_USER" savedsince "$since" || true
+    rm -f "$LOG" "$held"
 }
 trap cleanup EXIT
 sleep 1

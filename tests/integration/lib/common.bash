@@ -18,6 +18,11 @@
 #                              the running stack until exit (live_save master.cf); returns
 #                              when Postfix listens there
 #   live_services 'NAME/TYPE=LINE'...  more master.cf entries (postconf -M), likewise
+#   box_expunge USER [QUERY...]  USER's INBOX messages that match the doveadm search QUERY
+#                              (default all; "savedsince EPOCH": those a test delivered)
+#                              expunged through Dovecot. Never delete a maildir's files behind
+#                              Dovecot's back: its index then counts them a while longer, and
+#                              the next test's POP3 or IMAP session sees messages vanish.
 [ -z "${PP_COMMON_SOURCED:-}" ] || return 0
 PP_COMMON_SOURCED=1
 # shellcheck disable=SC1091
@@ -40,6 +45,13 @@ pp_on_exit() {
 }
 trap pp_on_exit EXIT
 on_exit() { PP_EXIT+=("$1"); }
+
+box_expunge() {
+    local user=$1
+    shift
+    [ $# -gt 0 ] || set -- all
+    doveadm -c "$PP_DOVECOT_CONFIG" expunge -u "$user" mailbox INBOX "$@"
+}
 
 live_reload() {
     touch -d '-1 minute' "$PP_POSTFIX_CONFIG_DIR"/*

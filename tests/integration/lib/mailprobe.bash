@@ -14,7 +14,7 @@
 #   free_port                  a loopback TCP port where nothing listens
 #   maildir_count MAILDIR      messages in MAILDIR (new/ and cur/)
 #   box_has MAILDIR N          MAILDIR holds N messages
-#   maildir_clear MAILDIR      removes them (the test's own mailbox of a fresh stack)
+#   maildir_clear MAILDIR      expunges them through Dovecot (box_expunge: alice's or bob's)
 #   queue_purge RCPT_DOMAIN    deletes the queued messages with a recipient in that domain
 #   wait_for CMD...            (up to 10 s) until CMD succeeds
 #   line1_re REGEX             the first line of $OUT matches the extended REGEX
@@ -114,8 +114,13 @@ box_has() {
     [ "$(maildir_count "$1")" -eq "$2" ]
 }
 
+
 maildir_clear() {
-    find "$1/new" "$1/cur" -type f -delete 2>/dev/null || true
+    case $1 in
+    "$PP_ALICE_MAILDIR") box_expunge "$PP_ALICE_USER" ;;
+    "$PP_BOB_MAILDIR") box_expunge "$PP_BOB_USER" ;;
+    *) echo "maildir_clear: $1 is no stack user's maildir" >&2; return 1 ;;
+    esac
 }
 
 queue_purge() {
