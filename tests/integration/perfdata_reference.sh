@@ -6,7 +6,8 @@
 # (the optional items too: --perf-buckets, --fetch, --mx). A renamed label breaks users'
 # graphs: this test makes it a conscious change of the reference and NEWS.
 set -euo pipefail
-. "$(dirname "$0")/lib/common.bash"
+# shellcheck source=lib/verify.bash
+. "$(dirname "$0")/lib/verify.bash"
 
 B=$PP_BUILD_DIR/plugins
 C=$PP_POSTFIX_CONFIG_DIR
@@ -18,12 +19,16 @@ SUBJECT="pp-perfdata-$$"
 mine() { grep -rl "^Subject: $SUBJECT" "$PP_ALICE_MAILDIR"/new "$PP_ALICE_MAILDIR"/cur 2>/dev/null || true; }
 trap 'rm -f "$SEEN" "$RAW"; box_expunge "$PP_ALICE_USER" header Subject "$SUBJECT" || true' EXIT
 
-# --fetch prints its label only when alice's INBOX has a message, and tests before this one
+# What the runs below read is made here, not left to the tests before (ctest may run this
+# first): --fetch prints its label only when alice's INBOX has a message, and a test before
 # may have emptied it: one of its own is delivered first.
 swaks --server "127.0.0.1:$PP_SMTP_PORT" --to "$PP_ALICE_USER" --from "perfdata@$PP_DOMAIN" \
     --header "Subject: $SUBJECT" --silent 2 >/dev/null
 for _ in $(seq 150); do [ -n "$(mine)" ] && break; sleep 0.1; done
 [ -n "$(mine)" ] || { echo "the message to alice was not delivered in 15 s"; exit 1; }
+# check_postfix_verify needs a cache, which verify(8) makes at its first probe: one of its own.
+probe "exists@$PP_RELAY_DOMAIN"
+wait_verified "btree:$PP_POSTFIX_DATA_DIR/verify_cache" "exists@$PP_RELAY_DOMAIN"
 
 # The rows of the reference's perfdata table: "plugin label uom", tab-separated.
 rows() {
