@@ -99,12 +99,14 @@ static void close_reader(reader *r)
         close(r->fd);
 }
 
-/* The fingerprint of path's first n bytes (n 0: as many as there are, up to FP_MAX). */
+/* The fingerprint of path's first n bytes, or with n FP_ALL as many as there are up to FP_MAX.
+ * A file that was empty has the fingerprint of 0 bytes, which every file starts with. */
+#define FP_ALL (FP_MAX + 1)
 static int fingerprint(const char *path, unsigned n, uint64_t *fp, unsigned *len)
 {
     unsigned char b[FP_MAX];
     char err[256];
-    unsigned want = n ? n : FP_MAX, have = 0;
+    unsigned want = n == FP_ALL ? FP_MAX : n, have = 0;
     long got = 0;
     reader r;
     if (open_at(&r, path, 0, err, sizeof err) != 0)
@@ -113,7 +115,7 @@ static int fingerprint(const char *path, unsigned n, uint64_t *fp, unsigned *len
            (got = read_some(&r, path, (char *)b + have, want - have, err, sizeof err)) > 0)
         have += (unsigned)got;
     close_reader(&r);
-    if (got < 0 || (n && have != n))
+    if (got < 0 || (n != FP_ALL && have != n))
         return -1;
     *fp = fnv(b, have);
     *len = have;
@@ -248,7 +250,7 @@ int pp_logfile_read(const char *path, const pp_logpos *from, pp_logpos *to, pp_l
     memset(to, 0, sizeof *to);
     to->dev = (unsigned long long)st.st_dev;
     to->ino = (unsigned long long)st.st_ino;
-    if (fingerprint(path, 0, &to->fp, &to->fp_len) != 0)
+    if (fingerprint(path, FP_ALL, &to->fp, &to->fp_len) != 0)
         return pp_errf(err, errlen, "cannot read %s: %s", path, strerror(errno));
     if (from) {
         uint64_t fp;
@@ -280,7 +282,7 @@ int pp_logfile_end(const char *path, pp_logpos *pos, char *err, size_t errlen)
 {
     struct stat st;
     memset(pos, 0, sizeof *pos);
-    if (stat(path, &st) != 0 || fingerprint(path, 0, &pos->fp, &pos->fp_len) != 0)
+    if (stat(path, &st) != 0 || fingerprint(path, FP_ALL, &pos->fp, &pos->fp_len) != 0)
         return pp_errf(err, errlen, "cannot read %s: %s", path, strerror(errno));
     pos->dev = (unsigned long long)st.st_dev;
     pos->ino = (unsigned long long)st.st_ino;

@@ -87,6 +87,31 @@ static void test_postfix_logrotate(void **st)
     unlink(rotated_name("-20261206"));
 }
 
+/* The file was empty at the last run (just truncated by copytruncate), then written, moved and
+ * gzip'd: its fingerprint is that of 0 bytes, and the newest rotated file is read whole. */
+static void test_empty_then_rotated(void **st)
+{
+    (void)st;
+    pp_logpos from, to;
+    pp_logfile_info info;
+    char err[512];
+    write_file(logpath, "w", "");
+    assert_int_equal(pp_logfile_end(logpath, &from, err, sizeof err), 0);
+    assert_int_equal(from.fp_len, 0);
+    unlink(logpath);
+    write_gz(rotated_name(".1.gz"), "after 1\nafter 2\n", 1);
+    write_gz(rotated_name(".2.gz"), "an older log\n", 500);
+    write_file(logpath, "w", "new 1\n");
+    got[0] = '\0';
+    assert_int_equal(pp_logfile_read(logpath, &from, &to, collect, NULL, &info, err, sizeof err),
+                     0);
+    assert_string_equal(got, "after 1|after 2|new 1");
+    assert_false(info.lost);
+    assert_string_equal(info.rotated, rotated_name(".1.gz"));
+    unlink(rotated_name(".1.gz"));
+    unlink(rotated_name(".2.gz"));
+}
+
 /* No rotated file has the old start: lost, and the new file is read from its start. */
 static void test_lost(void **st)
 {
@@ -164,6 +189,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_postfix_logrotate),
+        cmocka_unit_test(test_empty_then_rotated),
         cmocka_unit_test(test_lost),
         cmocka_unit_test(test_missing_until_next_line),
     };
