@@ -278,6 +278,40 @@ int pp_logfile_read(const char *path, const pp_logpos *from, pp_logpos *to, pp_l
     return 0;
 }
 
+int pp_logfile_read_since(const char *path, time_t since, pp_logfile_fn fn, void *ctx,
+                          pp_logfile_info *info, char *err, size_t errlen)
+{
+    glob_t g[2] = {{0}, {0}};
+    rotated_file *f = NULL;
+    size_t n = rotated_files(path, g, &f), k = 0;
+    unsigned long long end;
+    int rc = 0;
+    memset(info, 0, sizeof *info);
+    while (k < n && k < ROTATED_MAX && f[k].mtime >= since)
+        k++;
+    /* Oldest first, each to its end: a line's time decides whether it counts (the caller's). */
+    for (size_t i = k; rc == 0 && i-- > 0;) {
+        if ((rc = stream(f[i].path, 0, true, fn, ctx, &end, err, errlen)) == 0)
+            info->bytes += end;
+        if (!info->rotated[0])
+            snprintf(info->rotated, sizeof info->rotated, "%s", f[i].path);
+    }
+    free(f);
+    globfree(&g[0]);
+    globfree(&g[1]);
+    if (rc != 0)
+        return -1;
+    struct stat st;
+    if (stat(path, &st) != 0 && errno == ENOENT && k > 0) {
+        info->missing = true;
+        return 0;
+    }
+    if (stream(path, 0, false, fn, ctx, &end, err, errlen) != 0)
+        return -1;
+    info->bytes += end;
+    return 0;
+}
+
 int pp_logfile_end(const char *path, pp_logpos *pos, char *err, size_t errlen)
 {
     struct stat st;

@@ -6,6 +6,8 @@
  *	int pp_logfile_read(const char *path, const pp_logpos *from, pp_logpos *to,
  *			    pp_logfile_fn fn, void *ctx, pp_logfile_info *info,
  *			    char *err, size_t errlen);
+ *	int pp_logfile_read_since(const char *path, time_t since, pp_logfile_fn fn, void *ctx,
+ *				  pp_logfile_info *info, char *err, size_t errlen);
  *	int pp_logfile_end(const char *path, pp_logpos *pos, char *err, size_t errlen);
  *	int pp_logpos_load(const char *state, const char *path, pp_logpos *pos,
  *			   pp_logtotals *totals, char *err, size_t errlen);
@@ -29,6 +31,11 @@
  *	read, info->missing is set and *to is its end. A last line without
  *	its newline (being written) is left for the next run. Memory is one 256 KB buffer.
  *	It returns 0, or -1 with err naming the file and the reason.
+ *	pp_logfile_read_since() streams what a window by time (--since) needs: the rotated files
+ *	(the same names, the newest 16) modified at or after since, oldest first and whole,
+ *	then path. The caller drops the lines older than since. info->rotated names the
+ *	oldest rotated file read; info->missing says path does not exist (yet) but rotated
+ *	files were read.
  *	pp_logfile_end() sets *pos to the end of path as it is now (a first run starts there);
  *	0 or -1.
  *	pp_logpos_load() reads a state file: the position and the running totals kept beside
@@ -45,6 +52,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "log/logtotals.h"
 
@@ -66,6 +74,8 @@ typedef void (*pp_logfile_fn)(void *ctx, const char *line, size_t len);
 
 int pp_logfile_read(const char *path, const pp_logpos *from, pp_logpos *to, pp_logfile_fn fn,
                     void *ctx, pp_logfile_info *info, char *err, size_t errlen);
+int pp_logfile_read_since(const char *path, time_t since, pp_logfile_fn fn, void *ctx,
+                          pp_logfile_info *info, char *err, size_t errlen);
 int pp_logfile_end(const char *path, pp_logpos *pos, char *err, size_t errlen);
 int pp_logpos_load(const char *state, const char *path, pp_logpos *pos, pp_logtotals *totals,
                    char *err, size_t errlen);

@@ -122,4 +122,18 @@ for what in delivered received; do
 done
 check "delivered ${sum[delivered]}: the $N messages Dovecot stored (less one at most)" \
     [ "${sum[delivered]}" -ge $((N - 1)) ]
+
+# A window by time reaches into the file rotated within it: --since 1h (every line of the
+# logrotate'd file and of the new one is this test's) counts what --whole counts on the two
+# joined; pftrace --since finds a message whose delivery is in the rotated file.
+{ zcat "$rotated"; cat "$L" 2>/dev/null || true; } >"$tmp/window"
+run "$LOGCHECK" -C "$C" --whole --file "$tmp/window"
+want=$(perf delivered)
+run "$LOGCHECK" -C "$C" --since 1h
+check "--since 1h: the rotated file's lines too ($want delivered)" all_of "rc_is 0" \
+    "[ \"\$(perf delivered)\" = $want ]" "out_has \"after the rotated $rotated\""
+qid=$(zgrep -m1 -oP '\]: \K[0-9A-F]{6,}(?=: to=<'"$PP_ALICE_USER"'>.*status=sent)' "$rotated")
+run "$PP_BUILD_DIR/contrib/pftrace" -C "$C" --since 1h "$qid"
+check "pftrace --since 1h: $qid, delivered in the rotated file" all_of "rc_is 0" \
+    'out_has "status=sent"'
 finish
