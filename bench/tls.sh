@@ -26,14 +26,7 @@ HERE=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${1:-$HERE/build}
 RUNS=${2:-21}
 OTHER=${3:-}
-STACK_ENV=${PP_STACK_DIR:-/tmp/postprobe-stack}/stack.env
-[ -r "$STACK_ENV" ] || { echo "no $STACK_ENV: start the stack (tests/env/stack.sh up)" >&2; exit 1; }
-# shellcheck disable=SC1090
-. "$STACK_ENV"
-PL=$BUILD/plugins
-for p in check_smtp_login check_tls_cert check_mta_sts; do
-    [ -x "$PL/$p" ] || { echo "no $PL/$p (build first, or give the build dir)" >&2; exit 1; }
-done
+stack_and_plugins "$BUILD" check_smtp_login check_tls_cert check_mta_sts
 
 W=$(mktemp -d /tmp/bench_tls.XXXXXX)
 PIDS=()
