@@ -103,8 +103,8 @@ int pp_pflist_read_file(const char *path, pp_pflist_fn fn, void *arg, char *err,
 /* The table types whose Postfix driver has a sequence operation (postmap -s). */
 static bool listable(const char *table)
 {
-    static const char *const types[] = {"hash",     "btree",  "lmdb", "cdb", "dbm",
-                                        "sdbm",     "inline", "texthash"};
+    static const char *const types[] = {"hash", "btree", "lmdb",   "dbm",
+                                        "sdbm", "inline", "texthash"};
     size_t n = strcspn(table, ":");
     for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
         if (strlen(types[i]) == n && strncmp(table, types[i], n) == 0)
@@ -121,8 +121,8 @@ int pp_pflist_table(const char *config_dir, const char *table, pp_pflist_kv_fn f
     if (strncmp(table, "proxy:", 6) == 0)
         table += 6;
     if (!listable(table))
-        return pp_errf(err, errlen, "cannot list %s: Postfix lists only hash, btree, lmdb, cdb, "
-                       "dbm, sdbm, texthash and inline tables", table);
+        return pp_errf(err, errlen, "cannot list %s: Postfix lists only hash, btree, lmdb, dbm, "
+                       "sdbm, texthash and inline tables", table);
     const char *argv[] = {"postmap", "-s", table, NULL};
     if (pp_spawn(config_dir, argv, -1, &c, err, errlen) != 0)
         return -1;

@@ -26,9 +26,9 @@
  *	"postmap [-c config_dir] -s" (hash, btree, lmdb, texthash, inline, ... : what Postfix
  *	itself reads; a "proxy:" prefix is dropped) and calls fn(key, value, arg) for each. It
  *	returns 0, or -1 with err naming the table and postmap's reason. Only the types whose
- *	Postfix driver can list them (hash, btree, lmdb, cdb, dbm, sdbm, texthash, inline) are
- *	asked: postmap -s on any other (regexp, pcre, cidr, SQL, LDAP, ...) ends in a "fatal:"
- *	line in the mail log, which a log check would report as Postfix's own failure.
+ *	Postfix driver can list them (hash, btree, lmdb, dbm, sdbm, texthash, inline) are
+ *	asked: postmap -s on any other (cdb, regexp, pcre, cidr, SQL, LDAP, ...) ends in a
+ *	"fatal:" line in the mail log, which a log check would report as Postfix's own failure.
  *	pp_pflist_expand() expands a domain list setting: plain names (given to fn with a NULL
  *	value), "/file/name" (its lines, "#" comments, read as more list elements), and
  *	"type:table" (the table's keys and values). Elements that are not domains are skipped:
