@@ -338,8 +338,8 @@ static void read_log(const pp_logsource *src, pp_logtrace *t)
     if (src->path) {
         pp_logpos to;
         pp_logfile_info info;
-        if ((opt_since > 0 ? pp_logfile_read_since(src->path, (time_t)opt_since, each_line,
-                                                   t, &info, err, sizeof err)
+        if ((opt_since > 0 ? pp_logfile_read_since(src->path, (time_t)opt_since, &to,
+                                                   each_line, t, &info, err, sizeof err)
                            : pp_logfile_read(src->path, NULL, &to, each_line, t, &info, err,
                                              sizeof err)) != 0)
             pp_die(PP_UNKNOWN, "%s", err);

@@ -253,11 +253,9 @@ static void read_file(probe *p, bool keep)
                                        sizeof err)) < 0)
         pp_die(PP_UNKNOWN, "%s", err);
     if (!have && opt_since) {
-        /* A window by time reaches into the files rotated within it. With a state file the
-         * position kept is the end of the log after the window was read. */
-        if (pp_logfile_read_since(p->path, time(NULL) - opt_since, each_line, p->st, &p->info,
-                                  err, sizeof err) != 0 ||
-            (keep && pp_logfile_end(p->path, &to, err, sizeof err) != 0))
+        /* A window by time reaches into the files rotated within it. */
+        if (pp_logfile_read_since(p->path, time(NULL) - opt_since, &to, each_line, p->st,
+                                  &p->info, err, sizeof err) != 0)
             pp_die(PP_UNKNOWN, "%s", err);
     } else if (keep && !have) {
         if (pp_logfile_end(p->path, &to, err, sizeof err) != 0)

@@ -180,8 +180,8 @@ static size_t rotated_files(const char *path, glob_t g[2], rotated_file **out)
         snprintf(pat, sizeof pat, i ? "%s-[0-9]*" : "%s.[0-9]*", path);
         (void)glob(pat, 0, NULL, &g[i]); /* no match: gl_pathc 0 (and globfree() safe) */
     }
-    *out = calloc(g[0].gl_pathc + g[1].gl_pathc + 1, sizeof **out);
-    for (int i = 0; *out && i < 2; i++)
+    *out = pp_xcalloc(g[0].gl_pathc + g[1].gl_pathc + 1, sizeof **out);
+    for (int i = 0; i < 2; i++)
         for (size_t j = 0; j < g[i].gl_pathc; j++) {
             struct stat st;
             if (stat(g[i].gl_pathv[j], &st) == 0 && S_ISREG(st.st_mode))
@@ -278,8 +278,20 @@ int pp_logfile_read(const char *path, const pp_logpos *from, pp_logpos *to, pp_l
     return 0;
 }
 
-int pp_logfile_read_since(const char *path, time_t since, pp_logfile_fn fn, void *ctx,
-                          pp_logfile_info *info, char *err, size_t errlen)
+/* *to: the start of path as it is now (its device, inode and fingerprint). */
+static int position_of(const char *path, pp_logpos *to, char *err, size_t errlen)
+{
+    struct stat st;
+    memset(to, 0, sizeof *to);
+    if (stat(path, &st) != 0 || fingerprint(path, FP_ALL, &to->fp, &to->fp_len) != 0)
+        return pp_errf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+    to->dev = (unsigned long long)st.st_dev;
+    to->ino = (unsigned long long)st.st_ino;
+    return 0;
+}
+
+int pp_logfile_read_since(const char *path, time_t since, pp_logpos *to, pp_logfile_fn fn,
+                          void *ctx, pp_logfile_info *info, char *err, size_t errlen)
 {
     glob_t g[2] = {{0}, {0}};
     rotated_file *f = NULL;
@@ -289,10 +301,15 @@ int pp_logfile_read_since(const char *path, time_t since, pp_logfile_fn fn, void
     memset(info, 0, sizeof *info);
     while (k < n && k < ROTATED_MAX && f[k].mtime >= since)
         k++;
-    /* Oldest first, each to its end: a line's time decides whether it counts (the caller's). */
+    /* Oldest first, each to its end: a line's time decides whether it counts (the caller's).
+     * The position is each one's end in turn: with no log yet, the next run goes on from
+     * the newest rotated file's end, as after pp_logfile_read(). */
     for (size_t i = k; rc == 0 && i-- > 0;) {
-        if ((rc = stream(f[i].path, 0, true, fn, ctx, &end, err, errlen)) == 0)
+        if ((rc = position_of(f[i].path, to, err, errlen)) == 0 &&
+            (rc = stream(f[i].path, 0, true, fn, ctx, &end, err, errlen)) == 0) {
             info->bytes += end;
+            to->offset = end;
+        }
         if (!info->rotated[0])
             snprintf(info->rotated, sizeof info->rotated, "%s", f[i].path);
     }
@@ -306,20 +323,21 @@ int pp_logfile_read_since(const char *path, time_t since, pp_logfile_fn fn, void
         info->missing = true;
         return 0;
     }
-    if (stream(path, 0, false, fn, ctx, &end, err, errlen) != 0)
+    /* The log's identity before its lines: what is written while they are read is the next
+     * run's, as in pp_logfile_read(). */
+    if (position_of(path, to, err, errlen) != 0 ||
+        stream(path, 0, false, fn, ctx, &end, err, errlen) != 0)
         return -1;
     info->bytes += end;
+    to->offset = end;
     return 0;
 }
 
 int pp_logfile_end(const char *path, pp_logpos *pos, char *err, size_t errlen)
 {
     struct stat st;
-    memset(pos, 0, sizeof *pos);
-    if (stat(path, &st) != 0 || fingerprint(path, FP_ALL, &pos->fp, &pos->fp_len) != 0)
+    if (position_of(path, pos, err, errlen) != 0 || stat(path, &st) != 0)
         return pp_errf(err, errlen, "cannot read %s: %s", path, strerror(errno));
-    pos->dev = (unsigned long long)st.st_dev;
-    pos->ino = (unsigned long long)st.st_ino;
     pos->offset = (unsigned long long)st.st_size;
     return 0;
 }

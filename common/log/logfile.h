@@ -6,8 +6,9 @@
  *	int pp_logfile_read(const char *path, const pp_logpos *from, pp_logpos *to,
  *			    pp_logfile_fn fn, void *ctx, pp_logfile_info *info,
  *			    char *err, size_t errlen);
- *	int pp_logfile_read_since(const char *path, time_t since, pp_logfile_fn fn, void *ctx,
- *				  pp_logfile_info *info, char *err, size_t errlen);
+ *	int pp_logfile_read_since(const char *path, time_t since, pp_logpos *to,
+ *				  pp_logfile_fn fn, void *ctx, pp_logfile_info *info,
+ *				  char *err, size_t errlen);
  *	int pp_logfile_end(const char *path, pp_logpos *pos, char *err, size_t errlen);
  *	int pp_logpos_load(const char *state, const char *path, pp_logpos *pos,
  *			   pp_logtotals *totals, char *err, size_t errlen);
@@ -33,9 +34,10 @@
  *	It returns 0, or -1 with err naming the file and the reason.
  *	pp_logfile_read_since() streams what a window by time (--since) needs: the rotated files
  *	(the same names, the newest 16) modified at or after since, oldest first and whole,
- *	then path. The caller drops the lines older than since. info->rotated names the
- *	oldest rotated file read; info->missing says path does not exist (yet) but rotated
- *	files were read.
+ *	then path. The caller drops the lines older than since. *to is set as
+ *	pp_logfile_read() sets it (the end of path, or of the newest rotated file when path
+ *	does not exist yet). info->rotated names the oldest rotated file read; info->missing
+ *	says path does not exist (yet) but rotated files were read.
  *	pp_logfile_end() sets *pos to the end of path as it is now (a first run starts there);
  *	0 or -1.
  *	pp_logpos_load() reads a state file: the position and the running totals kept beside
@@ -74,8 +76,8 @@ typedef void (*pp_logfile_fn)(void *ctx, const char *line, size_t len);
 
 int pp_logfile_read(const char *path, const pp_logpos *from, pp_logpos *to, pp_logfile_fn fn,
                     void *ctx, pp_logfile_info *info, char *err, size_t errlen);
-int pp_logfile_read_since(const char *path, time_t since, pp_logfile_fn fn, void *ctx,
-                          pp_logfile_info *info, char *err, size_t errlen);
+int pp_logfile_read_since(const char *path, time_t since, pp_logpos *to, pp_logfile_fn fn,
+                          void *ctx, pp_logfile_info *info, char *err, size_t errlen);
 int pp_logfile_end(const char *path, pp_logpos *pos, char *err, size_t errlen);
 int pp_logpos_load(const char *state, const char *path, pp_logpos *pos, pp_logtotals *totals,
                    char *err, size_t errlen);

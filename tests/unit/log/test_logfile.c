@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -112,6 +113,48 @@ static void test_empty_then_rotated(void **st)
     unlink(rotated_name(".2.gz"));
 }
 
+/* --since: the rotated files modified since then, oldest first, then the log; one older
+ * than the window is not read. The position is the log's end, from which the next run goes. */
+static void test_since(void **st)
+{
+    (void)st;
+    pp_logpos to, next;
+    pp_logfile_info info;
+    char err[512];
+    write_gz(rotated_name(".3.gz"), "too old\n", 7200);
+    write_gz(rotated_name(".2.gz"), "r2\n", 600);
+    write_file(rotated_name(".1"), "w", "r1\n");
+    write_file(logpath, "w", "now 1\nnow 2\n");
+    got[0] = '\0';
+    assert_int_equal(pp_logfile_read_since(logpath, time(NULL) - 3600, &to, collect, NULL,
+                                           &info, err, sizeof err), 0);
+    assert_string_equal(got, "r2|r1|now 1|now 2");
+    assert_string_equal(info.rotated, rotated_name(".2.gz"));
+    assert_false(info.missing);
+    write_file(logpath, "a", "now 3\n");
+    got[0] = '\0';
+    assert_int_equal(pp_logfile_read(logpath, &to, &next, collect, NULL, &info, err, sizeof err),
+                     0);
+    assert_string_equal(got, "now 3");
+
+    /* No log yet (rotated, nothing logged since): the newest rotated file's end is kept. */
+    unlink(logpath);
+    got[0] = '\0';
+    assert_int_equal(pp_logfile_read_since(logpath, time(NULL) - 3600, &to, collect, NULL,
+                                           &info, err, sizeof err), 0);
+    assert_string_equal(got, "r2|r1");
+    assert_true(info.missing);
+    write_file(rotated_name(".1"), "a", "r1 late\n");
+    write_file(logpath, "w", "new 1\n");
+    got[0] = '\0';
+    assert_int_equal(pp_logfile_read(logpath, &to, &next, collect, NULL, &info, err, sizeof err),
+                     0);
+    assert_string_equal(got, "r1 late|new 1");
+    unlink(rotated_name(".3.gz"));
+    unlink(rotated_name(".2.gz"));
+    unlink(rotated_name(".1"));
+}
+
 /* No rotated file has the old start: lost, and the new file is read from its start. */
 static void test_lost(void **st)
 {
@@ -190,6 +233,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_postfix_logrotate),
         cmocka_unit_test(test_empty_then_rotated),
+        cmocka_unit_test(test_since),
         cmocka_unit_test(test_lost),
         cmocka_unit_test(test_missing_until_next_line),
     };
