@@ -37,6 +37,7 @@ typedef struct curl_fns {
     void (*easy_cleanup)(CURL *);
     struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
     void (*slist_free_all)(struct curl_slist *);
+    curl_version_info_data *(*version_info)(CURLversion);
 } curl_fns;
 static curl_fns cu;
 
@@ -54,6 +55,7 @@ static bool bind_all(void *h)
         FN(global_init),   FN(easy_init),     FN(easy_setopt),
         FN(easy_perform),  FN(easy_getinfo),  FN(easy_strerror),
         FN(easy_cleanup),  FN(slist_append),  FN(slist_free_all),
+        FN(version_info),
 #undef FN
     };
     for (size_t i = 0; i < sizeof fn / sizeof fn[0]; i++) {
@@ -77,6 +79,14 @@ static void global_init(void)
     }
     if (!bind_all(h))
         return;
+    /* Opened at run time, the library may be older than the headers: CURLOPT_PROTOCOLS_STR,
+     * which keeps a URL from a certificate to http(s), needs 7.85. */
+    const curl_version_info_data *v = cu.version_info(CURLVERSION_NOW);
+    if (!v || v->version_num < 0x075500) {
+        snprintf(g_load_err, sizeof g_load_err, "libcurl %s is older than 7.85.0",
+                 v ? v->version : "(unknown version)");
+        return;
+    }
     CURLcode rc = cu.global_init(CURL_GLOBAL_DEFAULT);
     if (rc != CURLE_OK)
         snprintf(g_load_err, sizeof g_load_err, "libcurl: %s", cu.easy_strerror(rc));
@@ -111,40 +121,50 @@ static bool type_is(const char *type, const char *want)
     return n == strlen(want) && strncasecmp(type, want, n) == 0;
 }
 
-static void setup(CURL *c, const pp_https_opts *o, sink *s, struct curl_slist **lists,
-                  char *ebuf, double left)
+/* The request's options; the first one libcurl refuses stops it (fail closed: an option
+ * not set could leave redirects followed or another protocol allowed). */
+#define SET(opt, val)                                                                       \
+    do {                                                                                    \
+        if (rc == CURLE_OK)                                                                 \
+            rc = cu.easy_setopt(c, opt, val);                                               \
+    } while (0)
+static CURLcode setup(CURL *c, const pp_https_opts *o, sink *s, struct curl_slist **lists,
+                      char *ebuf, double left)
 {
-    cu.easy_setopt(c, CURLOPT_URL, o->url);
-    cu.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    cu.easy_setopt(c, CURLOPT_PROTOCOLS_STR, o->http ? "https,http" : "https");
-    cu.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-    cu.easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-    cu.easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+    CURLcode rc = CURLE_OK;
+    SET(CURLOPT_URL, o->url);
+    SET(CURLOPT_NOSIGNAL, 1L);
+    SET(CURLOPT_PROTOCOLS_STR, o->http ? "https,http" : "https");
+    SET(CURLOPT_FOLLOWLOCATION, 0L);
+    SET(CURLOPT_SSL_VERIFYPEER, 1L);
+    SET(CURLOPT_SSL_VERIFYHOST, 2L);
     if (o->cafile)
-        cu.easy_setopt(c, CURLOPT_CAINFO, o->cafile);
-    cu.easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)(left * 1000));
-    cu.easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_body);
-    cu.easy_setopt(c, CURLOPT_WRITEFUNCTION, write_cb);
-    cu.easy_setopt(c, CURLOPT_WRITEDATA, s);
-    cu.easy_setopt(c, CURLOPT_ERRORBUFFER, ebuf);
-    cu.easy_setopt(c, CURLOPT_USERAGENT, "postprobe");
+        SET(CURLOPT_CAINFO, o->cafile);
+    SET(CURLOPT_TIMEOUT_MS, (long)(left * 1000));
+    SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_body);
+    SET(CURLOPT_WRITEFUNCTION, write_cb);
+    SET(CURLOPT_WRITEDATA, s);
+    SET(CURLOPT_ERRORBUFFER, ebuf);
+    SET(CURLOPT_USERAGENT, "postprobe");
     if (o->connect_to) {
         lists[0] = cu.slist_append(NULL, o->connect_to);
-        cu.easy_setopt(c, CURLOPT_CONNECT_TO, lists[0]);
+        SET(CURLOPT_CONNECT_TO, lists[0]);
     }
     if (o->resolve) {
         lists[1] = cu.slist_append(NULL, o->resolve);
-        cu.easy_setopt(c, CURLOPT_RESOLVE, lists[1]);
+        SET(CURLOPT_RESOLVE, lists[1]);
     }
     if (o->post) {
         char *h = pp_xasprintf("Content-Type: %s", o->post_type);
         lists[2] = cu.slist_append(NULL, h);
         free(h);
-        cu.easy_setopt(c, CURLOPT_HTTPHEADER, lists[2]);
-        cu.easy_setopt(c, CURLOPT_POSTFIELDS, o->post);
-        cu.easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)o->post_len);
+        SET(CURLOPT_HTTPHEADER, lists[2]);
+        SET(CURLOPT_POSTFIELDS, o->post);
+        SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)o->post_len);
     }
+    return rc;
 }
+#undef SET
 
 /* Turns curl's result and the answer into 0, -1 or -2 with err. */
 static int judge(CURL *c, CURLcode rc, const pp_https_opts *o, const sink *s,
@@ -207,10 +227,16 @@ int pp_https_get(const pp_https_opts *o, pp_https_reply *r, char *err, size_t er
     struct curl_slist *lists[3] = {0};
     char ebuf[CURL_ERROR_SIZE] = "";
     double t0 = pp_timeout_now();
-    setup(c, o, &s, lists, ebuf, left);
-    CURLcode rc = cu.easy_perform(c);
-    r->seconds = pp_timeout_now() - t0;
-    int ret = judge(c, rc, o, &s, r, ebuf, err, errlen);
+    CURLcode rc = setup(c, o, &s, lists, ebuf, left);
+    int ret;
+    if (rc != CURLE_OK) {
+        ret = pp_errf(err, errlen, "libcurl refused an option of the request: %s",
+                      cu.easy_strerror(rc));
+    } else {
+        rc = cu.easy_perform(c);
+        r->seconds = pp_timeout_now() - t0;
+        ret = judge(c, rc, o, &s, r, ebuf, err, errlen);
+    }
     if (ret == 0) {
         r->body = s.data ? s.data : pp_xstrdup("");
         r->len = s.len;

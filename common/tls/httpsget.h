@@ -25,7 +25,9 @@
  *	expired"). r is empty after a failure but for the status and the address.
  *	It may be called from several threads at once. libcurl (libcurl.so.4) is opened at
  *	the first call, not linked: a plugin that never fetches does not pay for loading it
- *	and its libraries; a libcurl that cannot be opened is an error like any other.
+ *	and its libraries; a libcurl that cannot be opened, or is older than 7.85 (the
+ *	first with CURLOPT_PROTOCOLS_STR), is an error like any other, and so is an option
+ *	that libcurl refuses (the request is not made).
  */
 #ifndef PP_HTTPSGET_H
 #define PP_HTTPSGET_H

@@ -79,7 +79,7 @@ run dpkg-deb -f "$DEB" Package Maintainer Depends Section
 # libcurl4 is named by hand: it is opened with dlopen() (common/tls/httpsget.c), so shlibdeps
 # cannot see it.
 check "control: maintainer, shlibdeps Depends and libcurl4" all_of "rc_is 0" \
-    'out_has "Maintainer: "' 'out_has "libc6 (>= "' 'out_has "libsnmp40"' 'out_has "libcurl4"'
+    'out_has "Maintainer: "' 'out_has "libc6 (>= "' 'out_has "libsnmp40"' 'out_has "libcurl4 (>= 7.85.0)"'
 run dpkg-deb -f "$DEB" Description
 described() {
     local src
