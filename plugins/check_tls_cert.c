@@ -68,7 +68,9 @@ static const pp_opt opts[] = {
      "as --ocsp, but when nothing is stapled (and with --file) ask the responder the "
      "certificate names (authorityInfoAccess OCSP, HTTP POST) and judge its response the "
      "same way: revoked is CRITICAL (when and why), unknown or stale WARNING, a response "
-     "that is forged, garbled or about another certificate WARNING, no answer UNKNOWN",
+     "that is forged, garbled or about another certificate WARNING, no answer UNKNOWN; "
+     "only a chain that verifies has its responder asked, and a certificate that names "
+     "none is OK (nothing to ask)",
      NULL},
     {"dane", 0, NULL, PP_OPT_FLAG, &opt_dane,
      "verify the chain with the DNSSEC-validated TLSA records of _PORT._tcp.NAME as Postfix "

@@ -75,12 +75,17 @@ int pp_ocspfetch(pp_tls_peer *p, const char *cafile)
     int rc = -1;
     if (sk_OPENSSL_STRING_num(urls) > 0)
         p->ocsp_url = pp_xstrdup(sk_OPENSSL_STRING_value(urls, 0));
-    if (!p->ocsp_url)
-        pp_errf(err, sizeof err, "the certificate names no OCSP responder (no "
-                "authorityInfoAccess OCSP URI)");
-    else if ((req = request_for(p, cafile, &reqlen, err, sizeof err)) != NULL)
+    char why[256];
+    if (!p->ocsp_url) {
+        p->ocsp_none = true;
+        rc = 1;
+    } else if (pp_tlsinspect_verify(p->chain, cafile, why, sizeof why) != 0) {
+        pp_errf(err, sizeof err, "not asked: the chain does not verify (%s), and a responder "
+                "that an untrusted certificate names is not contacted", why);
+    } else if ((req = request_for(p, cafile, &reqlen, err, sizeof err)) != NULL) {
         rc = ask(p, req, reqlen, cafile, err, sizeof err);
-    if (rc != 0)
+    }
+    if (rc < 0)
         p->ocsp_err = pp_xstrdup(err);
     OPENSSL_free(req);
     X509_email_free(urls);

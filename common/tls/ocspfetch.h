@@ -14,12 +14,16 @@
  *	system's store) through common/tls/httpsget: no redirect, status 200,
  *	application/ocsp-response, at most PP_OCSPFETCH_MAX_BODY bytes, within the -t time
  *	left. The issuer is the certificate after the leaf that signed it, or one of the trust
- *	store's (cafile).
+ *	store's (cafile). The responder is asked only when the chain verifies (PKIX, against
+ *	cafile or the system's store): a URL in a certificate nobody vouches for could name
+ *	any service the monitoring host reaches, and browsers do not ask it either. A leaf
+ *	that names no responder (as Let's Encrypt's have not since 2025) sets p->ocsp_none
+ *	and returns 1: there is nothing to ask, which pp_tlsinspect_ocsp() reports as such.
  *	It returns 0 with the DER response in p->ocsp (p->ocsp_len bytes) and the responder's
  *	URL in p->ocsp_url; the response is not checked here: pp_tlsinspect_ocsp() judges it
  *	as it judges a stapled one. Otherwise -1, or -2 when the time ran out, with p->ocsp_err
- *	saying why ("the certificate names no OCSP responder (no authorityInfoAccess OCSP
- *	URI)", "the issuer ... is neither in the chain nor trusted", "Failed to connect to
+ *	saying why ("not asked: the chain does not verify (...)", "the issuer ... is
+ *	neither in the chain nor trusted", "Failed to connect to
  *	127.0.0.1 port 1 ...", "HTTP 500 (only 200 is an answer)") and p->ocsp_url set when
  *	the certificate named one. Safe to call from several threads at once.
  */

@@ -64,6 +64,7 @@ typedef struct pp_tls_peer {
     size_t ocsp_len;
     char *ocsp_url;         /* the responder it was asked from (ocspfetch), NULL: stapled */
     char *ocsp_err;         /* why asking the responder gave no response, NULL: not asked */
+    bool ocsp_none;         /* the leaf names no responder to ask (ocspfetch) */
     char addr[64];          /* the address connected to */
     double t_connect;       /* seconds for the TCP connect */
     double t_tls;           /* seconds for the TLS handshake */

@@ -300,6 +300,11 @@ int pp_tlsinspect_ocsp(const pp_tls_peer *p, const char *cafile, time_t now, cha
     char what[300], why[256];
     snprintf(what, sizeof what, "OCSP%s%s", p->ocsp_url ? " from " : "",
              p->ocsp_url ? p->ocsp_url : "");
+    if (!p->ocsp && p->ocsp_none) {
+        snprintf(how, howlen, "OCSP: the certificate names no responder (no "
+                 "authorityInfoAccess OCSP URI): there is no revocation status to ask");
+        return 0;
+    }
     if (!p->ocsp && p->ocsp_err) {
         snprintf(how, howlen, "%s: the revocation status is not known: %s", what, p->ocsp_err);
         return -3;

@@ -65,7 +65,8 @@
  *	stopped at; pp_tlsinspect_name() 1 when the name matches (how names the SAN or CN that
  *	did), 0 when not (how lists the names the certificate has); weak_digest 1 for MD5/SHA-1
  *	(alg names the algorithm); key 0 or -1 when too small (desc: "RSA 2048 bits");
- *	ocsp 0 good (how gives thisUpdate and nextUpdate), 1 unknown or stale, 2 unusable, 3
+ *	ocsp 0 good (how gives thisUpdate and nextUpdate) or nothing to ask (p->ocsp_none),
+ *	1 unknown or stale, 2 unusable, 3
  *	revoked (how gives when and why), -1 none stapled, -2 the CA file cannot be used, -3
  *	the responder gave no response (how says why: p->ocsp_err).
  *	pp_tlsinspect_issuer() is the issuer of chain[0]: the next certificate of the chain

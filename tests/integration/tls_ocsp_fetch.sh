@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # tls_ocsp_fetch.sh - check_tls_cert --ocsp-fetch against a real OCSP responder on loopback
 # (`openssl ocsp -index ... -port`): certificates of a test CA whose authorityInfoAccess
-# names it, served by openssl s_server; good, revoked (when and why), the responder down,
+# names it, served by openssl s_server; good, revoked (when and why), the responder down, no
+# responder named (OK, nothing to ask), a chain that does not verify (not asked),
 # a responder that signs with a key the CA never delegated to, responders that answer bytes
 # that are no OCSP response or an HTML page, a server that staples (the
 # stapled response wins: its responder is down, so a fetch would fail), and a PEM file.
@@ -103,6 +104,12 @@ run "$P" --file "$D/good.chain" --cafile "$D/root.crt" --ocsp-fetch
 check "--file: the file's certificate asked from its responder" all_of "rc_is 0" \
     "out_has \"[OK] $FROM:$RESP: good, next update in 2.0 days\""
 
+# A certificate that names no responder (Let's Encrypt's since 2025): nothing to ask, OK.
+leaf "$D" noaia
+cat "$D/noaia.crt" "$D/inter.crt" >"$D/noaia.chain"
+fetch noaia
+check "no responder named: OK, nothing to ask" all_of "rc_is 0" \
+    'out_has "[OK] OCSP: the certificate names no responder"'
 # A responder that answers 200 with bytes that are no OCSP response, and one that answers an
 # HTML page: openssl ocsp cannot read either; the plugin says what it got.
 garbage() { # garbage PORT CONTENT-TYPE
@@ -135,6 +142,15 @@ check "a responder's answer that is no OCSP response: WARNING, cannot be decoded
 fetch html
 check "a responder that answers text/html: UNKNOWN that says so" all_of "rc_is 3" \
     "first_has \"TLS UNKNOWN - $FROM:$HTML: the revocation status is not known: Content-Type is text/html\""
+
+# A chain that does not verify: the responder it names is not contacted (the garbage
+# responder logs every request it gets).
+asked=$(grep -c 'POST' "$WORK/garbage.$GARBAGE.log" || true)
+run "$P" --file "$D/garbage.chain" --cafile "$D/rogue.crt" --ocsp-fetch
+check "an untrusted chain: CRITICAL for the chain, its responder not asked" all_of "rc_is 2" \
+    "out_has \"[UNKNOWN] $FROM:$GARBAGE: the revocation status is not known: not asked: the chain does not verify\"" \
+    "[ \"\$(grep -c POST \"$WORK/garbage.$GARBAGE.log\" || true)\" = $asked ]" \
+    "[ $asked -ge 1 ]"
 
 # libcurl is opened at the first fetch (dlopen): one that lacks its functions is named, not a
 # crash. The stand-in is an empty library of libcurl's SONAME, found first on LD_LIBRARY_PATH.
