@@ -213,6 +213,10 @@ pp_mailconn *pp_mailconn_open(const char *host, long port, int family, pp_mailco
 X509_STORE *pp_mailconn_trust_store(const char *cafile, char *err, size_t errlen)
 {
     X509_STORE *st = X509_STORE_new();
+    if (!st) {
+        pp_errf(err, errlen, "OpenSSL cannot make a certificate store");
+        return NULL;
+    }
     if (cafile) {
         if (!X509_STORE_load_file(st, cafile)) {
             unsigned long e = ERR_peek_last_error();

@@ -62,7 +62,7 @@ int pp_queue_parse(const char *name, pp_queue *q)
  */
 typedef struct dnode {
     DIR *dir;  /* NULL: a free node */
-    int users; /* jobs handed out in it whose file is not opened yet */
+    int users; /* jobs handed out in it that are not done yet */
     bool left; /* the walk has left it */
 } dnode;
 
