@@ -13,7 +13,7 @@ BOB=(--authfile "$PP_BOB_AUTHFILE")
 TOKEN=pp-pop3-$$
 
 cleanup_msg() {
-    find "$PP_BOB_MAILDIR" -name "*$TOKEN*" -delete 2>/dev/null || true
+    box_expunge "$PP_BOB_USER" header Subject "$TOKEN" 2>/dev/null || true
     cleanup_login
 }
 trap cleanup_msg EXIT
