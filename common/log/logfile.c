@@ -170,6 +170,20 @@ static int newest_first(const void *a, const void *b)
     return (x < y) - (x > y);
 }
 
+/* NAME.gz beside NAME is gzip at work (it removes NAME when done): NAME is whole, NAME.gz
+ * not yet, and the two are one file. */
+static bool being_compressed(const char *name)
+{
+    size_t n = strlen(name);
+    char plain[600];
+    struct stat st;
+    if (n < 4 || strcmp(name + n - 3, ".gz") != 0 || n - 3 >= sizeof plain)
+        return false;
+    memcpy(plain, name, n - 3);
+    plain[n - 3] = '\0';
+    return stat(plain, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 /* The rotated files of path, newest first, into *out (pointing into g): path.N[.gz],
  * path.YYYYMMDD-HHMMSS[.gz] ("postfix logrotate") and path-YYYYMMDD[.gz]. */
 static size_t rotated_files(const char *path, glob_t g[2], rotated_file **out)
@@ -184,7 +198,8 @@ static size_t rotated_files(const char *path, glob_t g[2], rotated_file **out)
     for (int i = 0; i < 2; i++)
         for (size_t j = 0; j < g[i].gl_pathc; j++) {
             struct stat st;
-            if (stat(g[i].gl_pathv[j], &st) == 0 && S_ISREG(st.st_mode))
+            if (stat(g[i].gl_pathv[j], &st) == 0 && S_ISREG(st.st_mode) &&
+                !being_compressed(g[i].gl_pathv[j]))
                 (*out)[n++] = (rotated_file){g[i].gl_pathv[j], st.st_mtime};
         }
     qsort(*out, n, sizeof **out, newest_first);

@@ -155,6 +155,24 @@ static void test_since(void **st)
     unlink(rotated_name(".1"));
 }
 
+/* gzip at work: maillog.1 whole beside a maillog.1.gz it is still writing; read once. */
+static void test_since_while_gzip(void **st)
+{
+    (void)st;
+    pp_logpos to;
+    pp_logfile_info info;
+    char err[512];
+    write_file(rotated_name(".1"), "w", "r1 a\nr1 b\n");
+    write_gz(rotated_name(".1.gz"), "r1 a\n", 0);
+    write_file(logpath, "w", "now\n");
+    got[0] = '\0';
+    assert_int_equal(pp_logfile_read_since(logpath, time(NULL) - 3600, &to, collect, NULL,
+                                           &info, err, sizeof err), 0);
+    assert_string_equal(got, "r1 a|r1 b|now");
+    unlink(rotated_name(".1"));
+    unlink(rotated_name(".1.gz"));
+}
+
 /* No rotated file has the old start: lost, and the new file is read from its start. */
 static void test_lost(void **st)
 {
@@ -234,6 +252,7 @@ int main(void)
         cmocka_unit_test(test_postfix_logrotate),
         cmocka_unit_test(test_empty_then_rotated),
         cmocka_unit_test(test_since),
+        cmocka_unit_test(test_since_while_gzip),
         cmocka_unit_test(test_lost),
         cmocka_unit_test(test_missing_until_next_line),
     };
